@@ -68,6 +68,10 @@ def load(path: str | Path, min_duration_ms: int = MIN_DURATION_MS) -> Audio:
         ) from None
     with container:
         if not container.streams.audio:
+            fmt = container.format.name or ""
+            if "image" in fmt or fmt.endswith("_pipe"):
+                kind = fmt.replace("_pipe", "").replace("image2", "image")
+                raise AudioError(f"{path}: is an image ({kind}), not audio or video.")
             kinds = ", ".join(sorted({s.type for s in container.streams})) or "no streams"
             raise AudioError(f"{path}: has no audio track ({kinds}); nothing to transcribe.")
         samples = _decode(container, path)

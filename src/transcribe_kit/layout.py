@@ -57,15 +57,16 @@ def participants_sentence(meta: EpisodeMeta) -> str | None:
         return f"{p.name}, {p.role}" if p.role else p.name
 
     lead = " and ".join(who(h) for h in hosts)
-    if not guests:
-        sentence = lead
-    else:
+    verb = "talks" if len(hosts) == 1 else "talk"
+    comma = "," if hosts[-1].role else ""
+    topic = _TOPIC.sub("", meta.summary or "").rstrip(". ")
+    about = f" about {topic}" if topic and topic != (meta.summary or "").rstrip(". ") else ""
+    if guests:
         names = [who(g) for g in guests]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        sentence = f"{lead}{',' if hosts[-1].role else ''} talk{'s' if len(hosts) == 1 else ''} to {listed}"
-    topic = _TOPIC.sub("", meta.summary or "").rstrip(". ")
-    if topic and topic != (meta.summary or "").rstrip(". "):
-        sentence += f" about {topic}"
+        sentence = f"{lead}{comma} {verb} to {listed}{about}"
+    else:
+        sentence = f"{lead}{comma} {verb}{about}" if about else lead
     return sentence + "."
 
 

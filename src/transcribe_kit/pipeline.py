@@ -15,6 +15,7 @@ from pathlib import Path
 from . import asr, audio, metadata
 from .document import Speaker, Transcript
 from .fileio import atomic_write_many
+from .timing import TimingOptions, refine
 from .turns import TurnOptions, build_turns
 from .writers import WriterOptions, render_all
 
@@ -31,6 +32,7 @@ def _quiet(stage: str, completed: int, total: int) -> None:
 @dataclass(frozen=True)
 class ProcessOptions:
     asr: asr.AsrOptions = field(default_factory=asr.AsrOptions)
+    timing: TimingOptions = field(default_factory=TimingOptions)
     turns: TurnOptions = field(default_factory=TurnOptions)
     writer: WriterOptions = field(default_factory=WriterOptions)
     formats: tuple[str, ...] = DEFAULT_FORMATS
@@ -59,6 +61,7 @@ def transcribe(source: audio.Audio, episode: str, meta, options: ProcessOptions,
     if not result.words:
         warnings.append("no speech found: the transcript is empty (is the audio silent or music only?)")
     doc = replace(doc, words=result.words, language=result.language, engine=result.engine)
+    doc = refine(doc, source, options.timing)
     doc = assign_single_speaker(doc)
     hook("turns", 0, 1)
     doc = build_turns(doc, options.turns)

@@ -1,0 +1,67 @@
+"""Both engines, real models, on the 11 s JFK clip."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from transcribe_kit import asr, audio
+
+
+def normalise(words) -> list[str]:
+    return [re.sub(r"[^\w']", "", w.text.lower()) for w in words if re.sub(r"[^\w']", "", w.text)]
+
+
+@pytest.fixture(scope="module")
+def jfk(jfk_wav):
+    return audio.load(jfk_wav)
+
+
+def test_engines_give_the_same_words_with_greedy_decoding(jfk, jfk_text):
+    options = dict(model="tiny.en", beam_size=1, vad=False)
+    fast = asr.transcribe(jfk, asr.AsrOptions(engine="faster-whisper", **options))
+    slow = asr.transcribe(jfk, asr.AsrOptions(engine="openai-whisper", **options))
+    assert normalise(fast.words) == normalise(slow.words)
+    reference = [re.sub(r"[^\w']", "", w.lower()) for w in jfk_text.split()]
+    assert normalise(fast.words) == reference
+    # the two engines' word times agree closely too (same weights, same alignment heads)
+    diffs = [abs(a.start_ms - b.start_ms) for a, b in zip(fast.words, slow.words)]
+    assert sorted(diffs)[len(diffs) // 2] <= 100
+
+
+def test_words_have_integer_ms_in_order(jfk):
+    result = asr.transcribe(jfk, asr.AsrOptions(model="tiny.en"))
+    assert result.language == "en"
+    assert result.engine["engine"] == "faster-whisper"
+    starts = [w.start_ms for w in result.words]
+    assert starts == sorted(starts)
+    for w in result.words:
+        assert isinstance(w.start_ms, int) and isinstance(w.end_ms, int)
+        assert 0 <= w.start_ms <= w.end_ms <= jfk.duration_ms + 500
+        assert 0.0 <= w.probability <= 1.0
+
+
+def test_progress_hook_reaches_the_end(jfk):
+    seen = []
+    asr.transcribe(jfk, asr.AsrOptions(model="tiny.en"), lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (jfk.duration_ms, jfk.duration_ms)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_word_times_leave_the_pauses_out(jfk):
+    """JFK pauses for over a second after "Americans,"; no word may swallow that pause."""
+    from transcribe_kit.document import Transcript
+    from transcribe_kit.timing import refine, silences
+
+    raw = asr.transcribe(jfk, asr.AsrOptions(model="tiny.en")).words
+    doc = refine(Transcript(episode="jfk", words=raw), jfk)
+    texts = [w.text.strip(",.").lower() for w in doc.words]
+    i = texts.index("americans")
+    gap = doc.words[i + 1].start_ms - doc.words[i].end_ms
+    assert gap >= 800, (doc.words[i], doc.words[i + 1])
+    assert [w.text for w in doc.words] == [w.text for w in raw]
+    long_pauses = [(a, b) for a, b in silences(jfk) if b - a >= 500]
+    assert long_pauses
+    for w in doc.words:
+        for a, b in long_pauses:
+            assert min(w.end_ms, b) - max(w.start_ms, a) <= 50, (w, (a, b))

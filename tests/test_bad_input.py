@@ -1,0 +1,115 @@
+"""Every bad input: one clear line, a non-zero exit, no traceback, nothing written."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from conftest import write_video, write_wav
+from transcribe_kit.cli import cli
+
+
+def run(args):
+    return CliRunner().invoke(cli, args, catch_exceptions=False)
+
+
+def assert_clean_failure(result, out_dir, *phrases):
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    error_lines = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(error_lines) == 1, result.output
+    for phrase in phrases:
+        assert phrase in error_lines[0], error_lines[0]
+    assert not any(p.is_file() for p in out_dir.rglob("*")), list(out_dir.rglob("*"))
+
+
+@pytest.fixture
+def out(tmp_path):
+    d = tmp_path / "outputs"
+    d.mkdir()
+    return d
+
+
+def test_missing_path(tmp_path, out):
+    assert_clean_failure(run(["process", str(tmp_path / "nope.mp3"), "-o", str(out), "-q"]), out, "no such file")
+
+
+def test_directory(tmp_path, out):
+    folder = tmp_path / "season"
+    folder.mkdir()
+    assert_clean_failure(run(["process", str(folder), "-o", str(out), "-q"]), out, "is a folder")
+
+
+def test_empty_file(tmp_path, out):
+    empty = tmp_path / "empty.mp3"
+    empty.write_bytes(b"")
+    assert_clean_failure(run(["process", str(empty), "-o", str(out), "-q"]), out, "empty")
+
+
+def test_corrupt_file(tmp_path, out):
+    bad = tmp_path / "corrupt.mp3"
+    bad.write_bytes(np.random.default_rng(1).integers(0, 256, 20000, dtype=np.uint8).tobytes())
+    assert_clean_failure(run(["process", str(bad), "-o", str(out), "-q"]), out, "corrupt.mp3")
+
+
+def test_png_renamed_mp3(tmp_path, out):
+    png = tmp_path / "cover.mp3"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(200))
+    assert_clean_failure(run(["process", str(png), "-o", str(out), "-q"]), out, "cover.mp3")
+
+
+def test_video_without_audio(tmp_path, out):
+    video = write_video(tmp_path / "silent_film.mp4")
+    assert_clean_failure(run(["process", str(video), "-o", str(out), "-q"]), out, "no audio track")
+
+
+def test_too_short_clip(tmp_path, out):
+    clip = write_wav(tmp_path / "blip.wav", 0.3 * np.sin(np.linspace(0, 600, 4800)))  # 0.3 s
+    assert_clean_failure(run(["process", str(clip), "-o", str(out), "-q"]), out, "0.3 s", "at least")
+
+
+@pytest.mark.parametrize("toml, phrase", [
+    ('title = "x"\ncolour = "red"\n', "unknown key 'colour'"),
+    ('published = "10/02/2022"\n', "published must be a TOML date"),
+    ('title = "unclosed\n', "not valid TOML"),
+    ('[[participants]]\nrole = "Host"\n', "name is missing"),
+    ('[[participants]]\nname = "Jo"\nhost = "yes"\n', "host must be a bool"),
+])
+def test_bad_metadata(tmp_path, out, jfk_wav, toml, phrase):
+    meta = tmp_path / "meta.toml"
+    meta.write_text(toml)
+    result = run(["process", str(jfk_wav), "--meta", str(meta), "-o", str(out), "-q", "--fast"])
+    assert_clean_failure(result, out, phrase)
+
+
+def test_missing_meta_file(tmp_path, out, jfk_wav):
+    result = run(["process", str(jfk_wav), "--meta", str(tmp_path / "none.toml"), "-o", str(out), "-q", "--fast"])
+    assert_clean_failure(result, out, "no such metadata file")
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path, out, jfk_wav):
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    result = run(["process", str(empty), str(jfk_wav), "-o", str(out), "-q", "--fast"])
+    assert result.exit_code == 1
+    assert (out / "jfk" / "transcript.json").is_file()
+    assert not (out / "empty").exists()
+
+
+@pytest.mark.parametrize("kind", ["silence", "music"])
+def test_silence_and_music_give_an_empty_transcript_and_a_warning(tmp_path, out, kind):
+    t = np.arange(16000 * 6) / 16000
+    if kind == "silence":
+        samples = np.zeros_like(t)
+    else:  # a chord progression with harmonics and a soft attack on every beat
+        notes = [220.0, 277.2, 329.6, 440.0]
+        envelope = 0.5 + 0.5 * np.minimum(1, (t % 0.5) * 20)
+        samples = sum(0.1 * np.sin(2 * np.pi * f * k * t) / k for f in notes for k in (1, 2, 3)) * envelope
+    clip = write_wav(tmp_path / f"{kind}.wav", samples)
+    result = run(["process", str(clip), "-o", str(out), "-q", "--fast"])
+    assert result.exit_code == 0, result.output
+    assert "no speech found" in result.output
+    from transcribe_kit.document import Transcript
+
+    doc = Transcript.load(out / kind / "transcript.json")
+    assert doc.words == ()
