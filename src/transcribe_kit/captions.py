@@ -78,7 +78,7 @@ class Words:
     def __init__(self, doc: Transcript, options: CaptionOptions,
                  tagger: linebreak.Tagger | None = None):
         self.options = options
-        self.texts = tuple(w.text for w in doc.words)
+        self.texts = tuple(" ".join(w.text.split()) for w in doc.words)  # no newlines in a cue
         self.starts = tuple(w.start_ms for w in doc.words)
         self.ends = tuple(max(w.end_ms, w.start_ms) for w in doc.words)
         self.speakers = tuple(w.speaker for w in doc.words)
@@ -283,7 +283,10 @@ def _start_grid(words: Words, cues: list[Cue]) -> list[list[int]]:
     grids, floor = [], -1
     for cue in cues:
         first = words.starts[cue.first_word]
-        grid = {max(first - j, 0) for j in range(0, lead + 1, LEAD_STEP_MS)} | {first}
+        lowest = 0
+        if cue.first_word and words.speakers[cue.first_word - 1] != words.speakers[cue.first_word]:
+            lowest = min(first, words.ends[cue.first_word - 1])  # a new voice waits for the last one
+        grid = {max(first - j, lowest) for j in range(0, lead + 1, LEAD_STEP_MS)} | {first}
         grid = {s for s in grid if s > floor} or {floor + 1}  # word times out of order
         grids.append(sorted(grid))
         floor = min(grid)
@@ -308,7 +311,8 @@ def _timing_cost(words: Words, cue: Cue, start: int, end: int) -> float:
 
 
 def _time_needed(cue: Cue, cps: float, o: CaptionOptions) -> int:
-    return max(o.min_duration_ms, math.ceil(cue.chars * 1000 / cps))
+    """Whole ms for the cue to read strictly under ``cps`` (a reader's float sum may round up)."""
+    return max(o.min_duration_ms, math.floor(cue.chars * 1000 / cps) + 1)
 
 
 def close_small_gaps(words: Words, cues: list[Cue]) -> list[Cue]:
@@ -382,3 +386,15 @@ def build_cues(doc: Transcript, options: CaptionOptions = CaptionOptions(),
 
 def hard_flags(cue: Cue) -> tuple[str, ...]:
     return tuple(f for f in cue.flags if f != READING_SPEED_WARN)
+
+
+_LAST: list = []  # (doc, options, cues) of the last call: the caption writers share one layout
+
+
+def cues_for(doc: Transcript, options: CaptionOptions = CaptionOptions()) -> list[Cue]:
+    """:func:`build_cues`, remembered for the last document (several writers need the same cues)."""
+    if _LAST and _LAST[0] is doc and _LAST[1] == options:
+        return _LAST[2]
+    cues = build_cues(doc, options)
+    _LAST[:] = [doc, options, cues]
+    return cues

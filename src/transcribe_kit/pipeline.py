@@ -22,7 +22,8 @@ from .writers import WriterOptions, render_all
 log = logging.getLogger(__name__)
 
 Hook = Callable[[str, int, int], None]  # (stage, completed, total)
-DEFAULT_FORMATS = ("json", "txt", "vtt", "srt")
+DEFAULT_FORMATS = ("json", "txt", "vtt", "srt", "chapters-vtt", "chapters-json", "chapters-txt",
+                   "podcast-json")
 
 
 def _quiet(stage: str, completed: int, total: int) -> None:

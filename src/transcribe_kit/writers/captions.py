@@ -1,11 +1,22 @@
-"""WebVTT and SubRip captions, from integer milliseconds via ``timecode``."""
+"""WebVTT and SubRip captions, from integer milliseconds via ``timecode``.
+
+Both show the same cues (``captions.build_cues``).  WebVTT names each cue's
+speaker with a voice span ``<v Full Name>`` and escapes ``&``, ``<`` and
+``>`` (so no ``-->`` can appear in text).  SubRip has no escapes and players
+read ``<i>``-style tags in it, so ``<`` and ``>`` become ``‹`` and ``›``; the
+first cue after a change of speaker starts ``NAME:``.
+"""
 from __future__ import annotations
 
-from ..captions import build_cues
+from ..captions import CaptionOptions, Cue, cues_for
 from ..document import Transcript
 from ..timecode import srt as srt_time
 from ..timecode import vtt as vtt_time
 from . import WriterOptions, register
+
+
+def caption_options(options: WriterOptions) -> CaptionOptions:
+    return CaptionOptions(**options.caption_settings)
 
 
 def escape_vtt(text: str) -> str:
@@ -13,32 +24,44 @@ def escape_vtt(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _vtt_voice(name: str) -> str:
-    # a voice annotation ends at '>' and may not contain '-->'
-    return escape_vtt(name).replace("-->", "--")
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def plain_srt(text: str) -> str:
+    """SubRip text that no player can read as a tag or a timing line."""
+    return one_line(text).replace("<", "‹").replace(">", "›")
+
+
+def voice_name(doc: Transcript, cue: Cue) -> str | None:
+    """The full name for a ``<v>`` span: when there are several speakers or the one is named."""
+    speaker = doc.speaker(cue.speaker)
+    if speaker is None or (len(doc.speakers) < 2 and not speaker.name):
+        return None
+    return escape_vtt(one_line(speaker.full))
 
 
 @register("vtt", "captions.vtt", "WebVTT captions with <v Name> voice spans")
 def render_vtt(doc: Transcript, options: WriterOptions) -> str:
     out = ["WEBVTT", ""]
-    for cue in build_cues(doc):
-        speaker = doc.speaker(cue.speaker)
-        voice = f"<v {_vtt_voice(speaker.full)}>" if speaker and len(doc.speakers) > 1 else ""
-        out.append(f"{vtt_time(cue.start_ms)} --> {vtt_time(cue.end_ms)}")
-        out.append(voice + "\n".join(escape_vtt(line) for line in cue.lines))
-        out.append("")
+    for cue in cues_for(doc, caption_options(options)):
+        name = voice_name(doc, cue)
+        lines = [escape_vtt(line) for line in cue.lines if line.strip()]
+        if not lines:
+            continue  # only empty words: nothing to show
+        if name:
+            lines[0] = f"<v {name}>{lines[0]}"
+        out += [f"{vtt_time(cue.start_ms)} --> {vtt_time(cue.end_ms)}", *lines, ""]
     return "\n".join(out)
 
 
 @register("srt", "captions.srt", "SubRip captions, NAME: at each change of speaker")
 def render_srt(doc: Transcript, options: WriterOptions) -> str:
     out = []
-    previous = None
-    for n, cue in enumerate(build_cues(doc), 1):
-        lines = list(cue.lines)
-        speaker = doc.speaker(cue.speaker)
-        if speaker and len(doc.speakers) > 1 and cue.speaker != previous:
-            lines[0] = f"{speaker.display.upper()}: {lines[0]}"
-        previous = cue.speaker
+    shown = [c for c in cues_for(doc, caption_options(options)) if c.text.strip()]
+    for n, cue in enumerate(shown, 1):
+        lines = [plain_srt(line) for line in cue.lines if line.strip()]
+        if cue.label:
+            lines[0] = f"{plain_srt(cue.label)} {lines[0]}"
         out += [str(n), f"{srt_time(cue.start_ms)} --> {srt_time(cue.end_ms)}", *lines, ""]
     return "\n".join(out)
