@@ -14,12 +14,13 @@ USER_ERRORS: tuple[type[Exception], ...] = ()
 
 def _user_errors() -> tuple[type[Exception], ...]:
     from .audio import AudioError
+    from .checker import CaptionParseError
     from .document import DocumentError
     from .metadata import MetadataError
     from .models import ModelError
     from .timecode import TimecodeError
 
-    return (AudioError, DocumentError, MetadataError, ModelError, TimecodeError)
+    return (AudioError, CaptionParseError, DocumentError, MetadataError, ModelError, TimecodeError)
 
 
 def user_errors(fn):
@@ -83,19 +84,24 @@ def cli():
               help="Episode metadata TOML (default: <audio stem>.toml beside the audio).")
 @asr_options
 @click.option("--timestamps", is_flag=True, help="Put [mm:ss] before each paragraph of the text layouts.")
+@click.option("--tag-audio", is_flag=True,
+              help="Also write <name>.chapters.mp3: a copy of an MP3 input with ID3 chapters (the input is not changed).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-def process(audio_files, output, meta, engine, model, fast, model_path, language, beam_size, timestamps, quiet):
+def process(audio_files, output, meta, engine, model, fast, model_path, language, beam_size, timestamps,
+            tag_audio, quiet):
     """Transcribe AUDIO_FILES (any audio or video) into OUTPUT/<name>/.
 
     Writes transcript.json (the editable document), transcript.txt (the
-    published page's layout), captions.vtt and captions.srt.
+    published page's layout), captions.vtt and captions.srt (checked against
+    the caption rules; the summary is printed), chapters.vtt, chapters.json,
+    chapters.txt and transcript.podcast.json.
     """
     from .pipeline import ProcessOptions, process_file
     from .progress import rich_hook
     from .writers import WriterOptions
 
     options = ProcessOptions(asr=build_asr_options(engine, model, fast, model_path, language, beam_size),
-                             writer=WriterOptions(timestamps=timestamps))
+                             writer=WriterOptions(timestamps=timestamps), tag_audio=tag_audio)
     failures = 0
     for path in audio_files:
         try:
@@ -107,9 +113,37 @@ def process(audio_files, output, meta, engine, model, fast, model_path, language
             continue
         for warning in result.warnings:
             click.echo(f"Warning: {path.name}: {warning}", err=True)
+        for report in result.checks:
+            click.echo(f"check {report.summary()}", err=True)
         words = len(result.transcript.words)
         click.echo(f"{path.name}: {words} words -> {result.out_dir}/")
     if failures:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("caption_file", type=click.Path(path_type=Path))
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None,
+              help="TOML file overriding the limits (max_chars_per_line, max_lines, target_cps, max_cps, "
+                   "min_duration_ms, max_duration_ms, min_gap_ms).")
+@click.option("--summary", "summary_only", is_flag=True, help="Print only the summary line.")
+@user_errors
+def check(caption_file, rules_file, summary_only):
+    """Check CAPTION_FILE (.vtt or .srt) against the caption rules.
+
+    Prints each violation with its cue number, time and rule, then a summary
+    line.  Exits 1 when a hard rule is broken (line length, line count, over
+    the maximum reading speed, too short or long, overlap), 0 otherwise.
+    """
+    from .checker import Rules, check_file
+
+    rules = Rules.load(rules_file) if rules_file else Rules()
+    report = check_file(caption_file, rules)
+    if not summary_only:
+        for violation in report.violations:
+            click.echo(str(violation))
+    click.echo(report.summary())
+    if not report.ok:
         sys.exit(1)
 
 

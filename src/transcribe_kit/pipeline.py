@@ -14,7 +14,9 @@ from pathlib import Path
 
 from . import asr, audio, metadata
 from .document import Speaker, Transcript
+from .checker import Rules, check_file
 from .fileio import atomic_write_many
+from .id3 import tagged_copy
 from .timing import TimingOptions, refine
 from .turns import TurnOptions, build_turns
 from .writers import WriterOptions, render_all
@@ -22,6 +24,7 @@ from .writers import WriterOptions, render_all
 log = logging.getLogger(__name__)
 
 Hook = Callable[[str, int, int], None]  # (stage, completed, total)
+CAPTION_FILES = ("captions.vtt", "captions.srt")  # checked after every run
 DEFAULT_FORMATS = ("json", "txt", "vtt", "srt", "chapters-vtt", "chapters-json", "chapters-txt",
                    "podcast-json")
 
@@ -37,6 +40,7 @@ class ProcessOptions:
     turns: TurnOptions = field(default_factory=TurnOptions)
     writer: WriterOptions = field(default_factory=WriterOptions)
     formats: tuple[str, ...] = DEFAULT_FORMATS
+    tag_audio: bool = False  # also write <stem>.chapters.mp3: the input MP3 with ID3 chapters
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Result:
     out_dir: Path
     files: tuple[Path, ...]
     warnings: tuple[str, ...]
+    checks: tuple = ()  # checker.Report for each caption file written
 
 
 def transcribe(source: audio.Audio, episode: str, meta, options: ProcessOptions,
@@ -100,6 +105,10 @@ def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions
     out_dir = Path(out_root) / path.stem
     hook("write", 0, 1)
     files = render_all(doc, out_dir, list(options.formats), options.writer)
+    if options.tag_audio:
+        files[out_dir / f"{path.stem}.chapters.mp3"] = tagged_copy(path, doc)
     atomic_write_many(files)
     hook("write", 1, 1)
-    return Result(doc, out_dir, tuple(files), tuple(warnings))
+    checks = tuple(check_file(p, Rules.from_options(options.writer.caption_settings))
+                   for p in files if p.name in CAPTION_FILES)
+    return Result(doc, out_dir, tuple(files), tuple(warnings), checks)
