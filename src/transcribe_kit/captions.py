@@ -41,6 +41,7 @@ class CaptionOptions:
     min_gap_ms: int = 80  # two frames between cues that are not chained (Netflix)
     max_linger_ms: int = 1500  # a cue may stay up this long after its last word (BBC 5.4)
     max_lead_ms: int = 1500  # ...and appear this long before its first word (BBC 5.2)
+    turn_lead_ms: int = 0  # a new speaker's cue may appear this long before the last one stops
     pause_split_ms: int = 500  # a silence this long always ends a cue (stable-ts split_by_gap .5)
     pos_tags: bool = True  # ask the spaCy tagger about ambiguous words at line breaks
     speaker_labels: bool = True  # keep room for "NAME: " (SubRip) on a new speaker's first cue
@@ -285,7 +286,8 @@ def _start_grid(words: Words, cues: list[Cue]) -> list[list[int]]:
         first = words.starts[cue.first_word]
         lowest = 0
         if cue.first_word and words.speakers[cue.first_word - 1] != words.speakers[cue.first_word]:
-            lowest = min(first, words.ends[cue.first_word - 1])  # a new voice waits for the last one
+            # a new voice waits for the last one, give or take a moment too short to notice
+            lowest = min(first, words.ends[cue.first_word - 1] - words.options.turn_lead_ms)
         grid = {max(first - j, lowest) for j in range(0, lead + 1, LEAD_STEP_MS)} | {first}
         grid = {s for s in grid if s > floor} or {floor + 1}  # word times out of order
         grids.append(sorted(grid))
