@@ -32,3 +32,15 @@ def test_parse_rejects_garbage():
     for bad in ("", "1:2:3:4", "00:61:00.000", "abc", "00:00:00.0000"):
         with pytest.raises(timecode.TimecodeError):
             timecode.parse(bad)
+
+
+def test_more_than_ten_hours_round_trips():
+    ms = 10 * 3_600_000 + 59 * 60_000 + 59_999
+    assert timecode.vtt(ms) == "10:59:59.999"
+    assert timecode.parse("10:59:59.999") == ms
+
+
+@given(st.floats(min_value=0, max_value=360_000, allow_nan=False))
+def test_seconds_survive_formatting_to_the_millisecond(seconds):
+    text = timecode.vtt(timecode.seconds_to_ms(seconds))
+    assert abs(timecode.parse(text) / 1000 - seconds) <= 0.0005 + 1e-9

@@ -389,14 +389,3 @@ def build_cues(doc: Transcript, options: CaptionOptions = CaptionOptions(),
 def hard_flags(cue: Cue) -> tuple[str, ...]:
     return tuple(f for f in cue.flags if f != READING_SPEED_WARN)
 
-
-_LAST: list = []  # (doc, options, cues) of the last call: the caption writers share one layout
-
-
-def cues_for(doc: Transcript, options: CaptionOptions = CaptionOptions()) -> list[Cue]:
-    """:func:`build_cues`, remembered for the last document (several writers need the same cues)."""
-    if _LAST and _LAST[0] is doc and _LAST[1] == options:
-        return _LAST[2]
-    cues = build_cues(doc, options)
-    _LAST[:] = [doc, options, cues]
-    return cues

@@ -8,11 +8,23 @@ first cue after a change of speaker starts ``NAME:``.
 """
 from __future__ import annotations
 
-from ..captions import CaptionOptions, Cue, cues_for
+from ..captions import CaptionOptions, Cue, build_cues
 from ..document import Transcript
 from ..timecode import srt as srt_time
 from ..timecode import vtt as vtt_time
 from . import WriterOptions, register
+
+
+_LAST: list = []  # (doc, options, cues) of the last call: the caption writers share one layout
+
+
+def cues_for(doc: Transcript, options: CaptionOptions = CaptionOptions()) -> list[Cue]:
+    """:func:`build_cues`, remembered for the last document (several writers need the same cues)."""
+    if _LAST and _LAST[0] is doc and _LAST[1] == options:
+        return _LAST[2]
+    cues = build_cues(doc, options)
+    _LAST[:] = [doc, options, cues]
+    return cues
 
 
 def caption_options(options: WriterOptions) -> CaptionOptions:

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import json
 
-from ..captions import cues_for
 from ..document import Transcript
 from . import WriterOptions, register
-from .captions import caption_options, one_line
+from .captions import caption_options, cues_for, one_line
 from .chapters import seconds
 
 

@@ -1,0 +1,63 @@
+from transcribe_kit import linebreak
+from transcribe_kit.linebreak import break_costs, line_count, split_lines
+
+
+def lay_out(text, max_chars=42, tagger=None, reserve=0):
+    words = text.split()
+    return split_lines(words, break_costs(words, tagger), max_chars, 2, reserve)
+
+
+def test_one_line_when_it_fits():
+    assert lay_out("We are here today.") == ("We are here today.",)
+
+
+def test_breaks_after_punctuation_rather_than_in_the_middle():
+    lines = lay_out("When the work began, we had no idea how long it would take us")
+    assert lines == ("When the work began,", "we had no idea how long it would take us")
+
+
+def test_never_ends_a_line_on_an_article_preposition_or_conjunction():
+    for text in ("we spoke to a number of the people who run the services in the area",
+                 "the evidence base around domestic violence and abuse in the community"):
+        first, second = lay_out(text, max_chars=40)
+        assert linebreak.bare(first.split()[-1]) not in (
+            linebreak.DETERMINERS | linebreak.PREPOSITIONS | linebreak.CONJUNCTIONS), (first, second)
+        assert len(first) <= 40 and len(second) <= 40
+
+
+def test_pronoun_stays_with_its_verb():
+    costs = break_costs("so we think".split())
+    assert costs[1] == linebreak.BAD_PRONOUN_VERB
+
+
+def test_ambiguous_word_asks_the_tagger():
+    calls = []
+
+    def tagger(words):
+        calls.append(list(words))
+        return [("PRON", "PRON"), ("VERB", "VERB"), ("PRON", "PRON"), ("ADP", "ADP"), ("PRON", "PRON")]
+
+    costs = break_costs("I like that about them".split(), tagger)
+    assert calls  # "that" is ambiguous: the tagger was asked
+    assert costs[2] < linebreak.BAD_DETERMINER  # "that" used as a pronoun, not before a noun
+
+
+def test_spacy_tags_that_as_a_determiner_before_a_noun():
+    from transcribe_kit.nlp import pos_tags
+
+    words = "I know that book and I know that it matters.".split()
+    tags = pos_tags(words)
+    assert tags[2][0] == "DET" and tags[7][0] in ("SCONJ", "PRON")
+    costs = break_costs(words, pos_tags)
+    assert costs[2] == linebreak.BAD_DETERMINER
+
+
+def test_speaker_label_room_is_kept_on_the_first_line():
+    lines = lay_out("this line is exactly forty characters ok", max_chars=42, reserve=5)
+    assert len(lines) == 2 and len(lines[0]) + 5 <= 42
+
+
+def test_line_count_is_the_fewest_lines():
+    assert line_count([5, 5, 5], 11) == 2
+    assert line_count([5, 5], 11) == 1
+    assert line_count([50], 42) == 1
