@@ -97,6 +97,6 @@ def test_empty_transcript_gives_valid_files():
     doc = Transcript(episode="silent", duration_ms=5000)
     for name in FORMATS:
         text = get(name).render(doc, WriterOptions())
-        assert text
+        assert text or name == "srt"  # an empty SubRip file is a valid one
     assert list(srt.parse(get("srt").render(doc, WriterOptions()))) == []
     assert webvtt.from_buffer(io.StringIO(get("vtt").render(doc, WriterOptions()))).captions == []
