@@ -35,13 +35,15 @@ def process(*args):
     return CliRunner().invoke(cli, ["process", "-q", "--fast", *map(str, args)], catch_exceptions=False)
 
 
-def test_process_writes_the_four_files(tmp_path, jfk_wav, jfk_text):
+def test_process_writes_the_default_files(tmp_path, jfk_wav, jfk_text):
     meta = tmp_path / "jfk.toml"
     meta.write_text(META)
     result = process(jfk_wav, "--meta", meta, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     folder = tmp_path / "out" / "jfk"
-    assert sorted(p.name for p in folder.iterdir()) == ["captions.srt", "captions.vtt", "transcript.json", "transcript.txt"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "captions.srt", "captions.vtt", "chapters.json", "chapters.txt", "chapters.vtt",
+        "transcript.json", "transcript.podcast.json", "transcript.txt"]
 
     doc = Transcript.load(folder / "transcript.json")
     assert len(doc.words) == len(jfk_text.split())

@@ -12,16 +12,12 @@ from transcribe_kit.cli import cli
 from transcribe_kit.document import Chapter, Transcript
 from transcribe_kit.id3 import tagged_copy
 
-JFK = Path("/work/shared/corpus/real/jfk.wav")
-
 
 @pytest.fixture(scope="module")
-def clip(tmp_path_factory) -> Path:
+def clip(tmp_path_factory, jfk_wav) -> Path:
     """The first 4 s of jfk.wav as a 16 kHz mono MP3 ("And so my fellow Americans")."""
-    if not JFK.exists():
-        pytest.skip("corpus clip jfk.wav not available")
     out = tmp_path_factory.mktemp("clip") / "jfk4.mp3"
-    with av.open(str(JFK)) as src, av.open(str(out), "w", format="mp3") as dst:
+    with av.open(str(jfk_wav)) as src, av.open(str(out), "w", format="mp3") as dst:
         stream = dst.add_stream("libmp3lame", rate=16000, layout="mono")
         resampler = av.AudioResampler(format="s16p", layout="mono", rate=16000)
         for frame in src.decode(audio=0):
@@ -54,9 +50,9 @@ def test_tagged_copy_has_chapters_and_leaves_the_input_alone(clip):
     assert tags.getall("CTOC")[0].child_element_ids == [c.element_id for c in chapters]
 
 
-def test_tag_audio_refuses_other_formats(tmp_path):
+def test_tag_audio_refuses_other_formats(jfk_wav):
     with pytest.raises(AudioError, match="only MP3"):
-        tagged_copy(JFK, Transcript(episode="x"))
+        tagged_copy(jfk_wav, Transcript(episode="x"))
 
 
 def test_process_writes_and_checks_captions(clip, tmp_path):

@@ -215,8 +215,10 @@ def merge_short_neighbours(words: Words, groups: list[Group]) -> list[Group]:
 
 def _merge_gain(words: Words, left: Group, right: Group) -> float:
     (a, m), (_, b) = left, right
-    if (words.speakers[m - 1] != words.speakers[m]
-            or words.pause_after(m - 1) >= words.options.pause_split_ms or not words.fits(a, b)):
+    o = words.options
+    # a pause ends a cue, unless the cue before it could not stay up for the minimum time
+    pause = words.pause_after(m - 1) >= o.pause_split_ms and words.screen_time(a, m) >= o.min_duration_ms
+    if words.speakers[m - 1] != words.speakers[m] or pause or not words.fits(a, b):
         return 0.0
     return words.badness(a, m) + words.badness(m, b) - words.badness(a, b)
 

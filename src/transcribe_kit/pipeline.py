@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import asr, audio, metadata
-from .document import Speaker, Transcript
 from .checker import Rules, check_file
+from .document import Speaker, Transcript
 from .fileio import atomic_write_many
 from .id3 import tagged_copy
 from .timing import TimingOptions, refine
