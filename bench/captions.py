@@ -28,7 +28,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from transcribe_kit import checker
+from transcribe_kit import checker, linebreak
 from transcribe_kit.captions import build_cues
 from transcribe_kit.document import Speaker, Transcript
 from transcribe_kit.turns import ends_sentence
@@ -91,14 +91,27 @@ def coverage(doc: Transcript) -> str:
     return f"{len(set(seen))}/{len(doc.words)} words, each once, in order" if ok else "WORDS LOST OR REPEATED"
 
 
+CLOSED = linebreak.DETERMINERS | linebreak.PREPOSITIONS | linebreak.CONJUNCTIONS | linebreak.SUBJECT_PRONOUNS
+
+
+def bad_breaks(cues: list[checker.Cue]) -> tuple[int, int]:
+    """Line breaks inside cues, and cue ends, right after an article, preposition, conjunction or I/we/they."""
+    def bad(line: str) -> bool:
+        return bool(line.split()) and linebreak.bare(line.split()[-1]) in CLOSED
+    inside = sum(bad(line) for c in cues for line in c.lines[:-1])
+    ends = sum(bad(c.lines[-1]) for c in cues if c.lines)
+    return inside, ends
+
+
 def row(name: str, path: Path) -> dict:
     report = checker.check_file(path)
     cues = checker.read_cues(path)
+    inside, ends = bad_breaks(cues)
     cps = [len(" ".join(c.lines)) * 1000 / max(c.end_ms - c.start_ms, 1) for c in cues]
     hard = Counter(v.rule for v in report.violations if v.severity == checker.HARD)
     return {"variant": name, "cues": report.cues, "hard": sum(hard.values()), "hard_by_rule": dict(hard),
             "over_17": sum(c > 17 for c in cps) / len(cps), "between_17_20": sum(17 < c <= 20 for c in cps) / len(cps),
-            "over_20": sum(c > 20 for c in cps) / len(cps)}
+            "over_20": sum(c > 20 for c in cps) / len(cps), "bad_line_breaks": inside, "bad_cue_ends": ends}
 
 
 def score(path: Path, episode: str) -> dict:
@@ -129,10 +142,12 @@ def main() -> None:
     if args.transcript and (Path(args.transcript).parent / "captions.vtt").exists():
         rows.append(row("previous builder", Path(args.transcript).parent / "captions.vtt"))
     print(f"episode {args.episode}: {len(doc.words)} words; files in {tmp}")
-    print(f"{'variant':20} {'cues':>5} {'hard':>5} {'>17cps':>7} {'17-20':>7} {'>20':>6}  hard by rule")
+    print(f"{'variant':20} {'cues':>5} {'hard':>5} {'>17cps':>7} {'17-20':>7} {'>20':>6} {'badbrk':>6} "
+          f"{'badend':>6}  hard by rule")
     for r in rows:
         print(f"{r['variant']:20} {r['cues']:5d} {r['hard']:5d} {r['over_17']:7.1%} {r['between_17_20']:7.1%} "
-              f"{r['over_20']:6.1%}  {r['hard_by_rule'] or '-'}")
+              f"{r['over_20']:6.1%} {r['bad_line_breaks']:6d} {r['bad_cue_ends']:6d}  {r['hard_by_rule'] or '-'}")
+    print("badbrk/badend: line breaks / cue ends right after an article, preposition, conjunction or I/we/they")
     for r in rows:
         if "coverage" in r:
             print(f"{r['variant']}: built in {r['build_s']} s; {r['coverage']}")

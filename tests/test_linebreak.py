@@ -61,3 +61,24 @@ def test_line_count_is_the_fewest_lines():
     assert line_count([5, 5, 5], 11) == 2
     assert line_count([5, 5], 11) == 1
     assert line_count([50], 42) == 1
+
+
+def test_model_files_are_hash_checked(tmp_path):
+    import pytest
+
+    from transcribe_kit import nlp
+
+    for name in nlp.SHA256:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"not the model")
+    with pytest.raises(nlp.NlpError, match="sha256"):
+        nlp.verify(tmp_path)
+    with pytest.raises(nlp.NlpError, match="missing"):
+        nlp.verify(tmp_path / "nowhere")
+
+
+def test_a_broken_tagger_falls_back_to_word_lists():
+    def broken(words):
+        raise RuntimeError("no model")
+
+    assert break_costs("the cat sat".split(), broken) == break_costs("the cat sat".split())

@@ -124,6 +124,21 @@ class Words:
         end = max(self.ends[b - 1], min(self.ends[b - 1] + o.max_linger_ms, limit))
         return min(end - self.starts[a], o.max_duration_ms)
 
+    def layout_cost(self, a: int, b: int) -> float:
+        """How bad the best place to break words [a, b) into two lines is (0 if none is bad)."""
+        o = self.options
+        width = self.chars(a, b)
+        if width <= o.max_chars_per_line or o.max_lines != 2:
+            return 0.0
+        best, left = math.inf, self.reserve(a) - 1
+        for k in range(a, b - 1):  # a break after word k
+            left += len(self.texts[k]) + 1
+            if left > o.max_chars_per_line:
+                break
+            if width - left - 1 <= o.max_chars_per_line:
+                best = min(best, self.costs[k])
+        return max(0.0, best) if best < math.inf else 0.0
+
     def badness(self, a: int, b: int) -> float:
         """0 for a cue that reads comfortably; grows with each rule it strains."""
         o = self.options
@@ -131,6 +146,7 @@ class Words:
         cps = self.chars(a, b) * 1000 / time if time > 0 else math.inf
         bad = max(0.0, cps - o.target_cps) + 50.0 * max(0.0, min(cps, 1e6) - o.max_cps)
         bad += 0.25 * max(0, o.min_duration_ms - time)  # 200 ms short weighs as 1 cps too fast
+        bad += self.layout_cost(a, b)  # a line forced to end on "the", "and", "of"...
         mixed = any(linebreak.ends_sentence(t) for t in self.texts[a:b - 1])
         if mixed and not (linebreak.ends_sentence(self.texts[b - 1])
                           or self.pause_after(b - 1) >= o.pause_split_ms):
