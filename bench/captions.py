@@ -7,7 +7,8 @@ wrap in ``flock /tmp/heavy.lock``).  Variants:
 
 - ``ours``: the transcript as it is (one speaker until diarisation lands);
 - ``ours+ref speakers``: the same words, each given the reference speaker
-  (``NAME.rttm``) that overlaps it most, so the speaker-change rule is tested;
+  (``NAME.rttm``) whose speech holds the word's middle (else the nearest), so
+  the speaker-change rule is tested;
 - ``whisper-like``: one cue per sentence (or 1 s pause), one line, no limits,
   the way plain Whisper segments come out;
 - ``previous``: the builder this issue replaced (cached ``captions.vtt`` beside
@@ -61,10 +62,10 @@ def with_reference_speakers(doc: Transcript, episode: str) -> Transcript:
                      for p in meta["participants"])
 
     def who(word) -> str:
-        def score(seg):
-            overlap = min(seg[1], word.end_ms) - max(seg[0], word.start_ms)
-            distance = max(seg[0] - word.end_ms, word.start_ms - seg[1], 0)
-            return (overlap, -distance)
+        middle = (word.start_ms + word.end_ms) / 2
+
+        def score(seg):  # the segment holding the word's middle, else the nearest
+            return -max(seg[0] - middle, middle - seg[1], 0)
         return max(segments, key=score)[2]
 
     words = tuple(dataclasses.replace(w, speaker=who(w)) for w in doc.words)
@@ -137,15 +138,18 @@ def main() -> None:
         path.write_text(text, encoding="utf-8")
         rows.append(row(name, path) | {"build_s": round(seconds, 1), "coverage": coverage(variant)})
         scores[name] = score(path, args.episode)
+        srt_path = path.with_suffix(".srt")  # the same cues, with NAME: labels counted
+        srt_path.write_text(get("srt").render(variant, WriterOptions()), encoding="utf-8")
+        rows.append(row(f"{name} (srt)", srt_path))
     (tmp / "whisper_like.vtt").write_text(whisper_like_vtt(doc), encoding="utf-8")
     rows.append(row("whisper-like", tmp / "whisper_like.vtt"))
     if args.transcript and (Path(args.transcript).parent / "captions.vtt").exists():
         rows.append(row("previous builder", Path(args.transcript).parent / "captions.vtt"))
     print(f"episode {args.episode}: {len(doc.words)} words; files in {tmp}")
-    print(f"{'variant':20} {'cues':>5} {'hard':>5} {'>17cps':>7} {'17-20':>7} {'>20':>6} {'badbrk':>6} "
+    print(f"{'variant':24} {'cues':>5} {'hard':>5} {'>17cps':>7} {'17-20':>7} {'>20':>6} {'badbrk':>6} "
           f"{'badend':>6}  hard by rule")
     for r in rows:
-        print(f"{r['variant']:20} {r['cues']:5d} {r['hard']:5d} {r['over_17']:7.1%} {r['between_17_20']:7.1%} "
+        print(f"{r['variant']:24} {r['cues']:5d} {r['hard']:5d} {r['over_17']:7.1%} {r['between_17_20']:7.1%} "
               f"{r['over_20']:6.1%} {r['bad_line_breaks']:6d} {r['bad_cue_ends']:6d}  {r['hard_by_rule'] or '-'}")
     print("badbrk/badend: line breaks / cue ends right after an article, preposition, conjunction or I/we/they")
     for r in rows:

@@ -325,9 +325,12 @@ def _end(words: Words, cue: Cue, start: int, next_start: int | None) -> int:
 def _timing_cost(words: Words, cue: Cue, start: int, end: int) -> float:
     o = words.options
     length = end - start
-    hard = length < _time_needed(cue, o.max_cps, o) or length > o.max_duration_ms
+    short = _time_needed(cue, o.max_cps, o) - length
+    hard = short > 0 or length > o.max_duration_ms
     warn = length < _time_needed(cue, o.target_cps, o)
-    return 1000.0 * hard + 1.0 * warn + (words.starts[cue.first_word] - start) / 1e5
+    # a cue that must break the limit should not be squeezed further to help another
+    return (1000.0 * hard + max(0, short) / 50 + 1.0 * warn
+            + (words.starts[cue.first_word] - start) / 1e5)
 
 
 def _time_needed(cue: Cue, cps: float, o: CaptionOptions) -> int:
