@@ -100,3 +100,13 @@ def test_empty_transcript_gives_valid_files():
         assert text or name == "srt"  # an empty SubRip file is a valid one
     assert list(srt.parse(get("srt").render(doc, WriterOptions()))) == []
     assert webvtt.from_buffer(io.StringIO(get("vtt").render(doc, WriterOptions()))).captions == []
+
+
+def test_markup_and_arrows_in_chapter_titles_cannot_break_the_files():
+    doc = replace(episode(), chapters=(Chapter(0, "Intro <script>x</script>"), Chapter(15000, "A --> B\nC")))
+    track = get("chapters-vtt").render(doc, WriterOptions())
+    cues = webvtt.from_buffer(io.StringIO(track)).captions
+    assert [c.text for c in cues] == ["Intro &lt;script&gt;x&lt;/script&gt;", "A --&gt; B C"]
+    assert get("chapters-txt").render(doc, WriterOptions()).splitlines() == [
+        "00:00 Intro <script>x</script>", "00:15 A --> B C"]
+    assert json.loads(get("chapters-json").render(doc, WriterOptions()))["chapters"][1]["title"] == "A --> B C"
