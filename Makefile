@@ -28,6 +28,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/asr.py --episode podcast_004_short
+	$(PY) bench/captions.py --episode podcast_004_short
 
 clean:
 	rm -rf $(VENV) outputs/*/

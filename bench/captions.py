@@ -22,12 +22,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+
+from _common import CORPUS, episode_audio
+from _common import score as run_score
 
 from transcribe_kit import checker, linebreak
 from transcribe_kit.captions import build_cues
@@ -35,16 +36,13 @@ from transcribe_kit.document import Speaker, Transcript
 from transcribe_kit.turns import ends_sentence
 from transcribe_kit.writers import WriterOptions, get
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-CORPUS = CORPUS if CORPUS.exists() else Path("/work/shared/corpus")
-
 
 def load_transcript(episode: str, path: str | None) -> Transcript:
     if path:
         return Transcript.load(path)
     from transcribe_kit import audio, metadata, pipeline
 
-    mp3 = CORPUS / episode / f"{episode}.mp3"
+    mp3 = episode_audio(episode)
     meta, _ = metadata.load_for(mp3, None)
     doc, _ = pipeline.transcribe(audio.load(mp3), episode, meta, pipeline.ProcessOptions())
     return doc
@@ -116,9 +114,7 @@ def row(name: str, path: Path) -> dict:
 
 
 def score(path: Path, episode: str) -> dict:
-    result = subprocess.run([sys.executable, str(CORPUS / "score.py"), "--ref", str(CORPUS / episode),
-                             "--captions", str(path), "--json-only"], capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])["captions"]
+    return run_score(episode, "--captions", str(path))["captions"]
 
 
 def main() -> None:
