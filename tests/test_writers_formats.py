@@ -5,12 +5,15 @@ Regenerate after an intended change with ``UPDATE_GOLDEN=1 pytest tests/test_wri
 import io
 import json
 import os
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import srt
 import webvtt
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transcribe_kit.document import Chapter, EpisodeMeta, Speaker, Transcript, Word
 from transcribe_kit.writers import WriterOptions, get
@@ -110,3 +113,28 @@ def test_markup_and_arrows_in_chapter_titles_cannot_break_the_files():
     assert get("chapters-txt").render(doc, WriterOptions()).splitlines() == [
         "00:00 Intro <script>x</script>", "00:15 A --> B C"]
     assert json.loads(get("chapters-json").render(doc, WriterOptions()))["chapters"][1]["title"] == "A --> B C"
+
+
+WORD = st.text(alphabet=st.sampled_from(list("abcXYZ<>&-;'\"é")), min_size=1, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(WORD, st.sampled_from(["S1", "S2"])), min_size=1, max_size=40),
+       st.sampled_from(["Jo <b>", "Dez --> Holmes", "A & B"]))
+def test_what_we_write_reads_back_word_for_word(items, name):
+    from transcribe_kit.captions import CaptionOptions, build_cues
+    from transcribe_kit.checker import read_cues
+
+    words = tuple(Word(text, 1000 + i * 400, 1000 + i * 400 + 300, speaker=s) for i, (text, s) in enumerate(items))
+    doc = Transcript(episode="p", duration_ms=2000 + len(words) * 400, words=words,
+                     speakers=(Speaker("S1", name=name), Speaker("S2", name="Bo")))
+    options = WriterOptions(caption_settings={"pos_tags": False})
+    cues = build_cues(doc, CaptionOptions(pos_tags=False))
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt, suffix in (("vtt", ".vtt"), ("srt", ".srt")):
+            path = Path(tmp) / f"c{suffix}"
+            path.write_text(get(fmt).render(doc, options), encoding="utf-8")
+            back = read_cues(path)
+            assert [(c.start_ms, c.end_ms) for c in back] == [(c.start_ms, c.end_ms) for c in cues]
+            if fmt == "vtt":
+                assert " ".join(" ".join(c.lines) for c in back).split() == [w.text for w in words]
