@@ -18,9 +18,10 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from .document import DocumentError
     from .metadata import MetadataError
     from .models import ModelError
+    from .readback import EditError
     from .timecode import TimecodeError
 
-    return (AudioError, CaptionParseError, DocumentError, MetadataError, ModelError, TimecodeError)
+    return (AudioError, CaptionParseError, DocumentError, EditError, MetadataError, ModelError, TimecodeError)
 
 
 def user_errors(fn):
@@ -165,6 +166,112 @@ def models():
         click.echo(f"{name:8} openai-whisper checkpoint: {state}")
     if bad:
         raise click.ClickException(f"{bad} model(s) missing or damaged; see above")
+
+
+def align_options(fn):
+    """Options of the commands that re-time edited words against the audio."""
+    decorators = [
+        click.option("--audio", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                     help="The episode's recording (default: the one named in transcript.json)."),
+        click.option("--model", "model", type=click.Choice(["base", "tiny.en"]), default="base",
+                     show_default=True, help="Whisper model that times new words against the audio."),
+        click.option("--no-audio", is_flag=True, help="Spread new words evenly instead (marked estimated)."),
+        click.option("--author", default=None, help="Name recorded with the new version."),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn
+
+
+def build_edit_options(model, no_audio, author, language):
+    from .edits import EditOptions
+    from .realign import AlignOptions
+
+    return EditOptions(align=AlignOptions(model=model, language=language or "en", use_audio=not no_audio),
+                       author=author)
+
+
+@cli.command("apply-edits")
+@click.argument("episode_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("edited_file", type=click.Path(dir_okay=False, path_type=Path))
+@align_options
+@user_errors
+def apply_edits(episode_dir, edited_file, audio, model, no_audio, author):
+    """Apply EDITED_FILE (an edited transcript.txt, .md or .docx) to EPISODE_DIR.
+
+    Unchanged words keep their times; new words are timed against the audio of
+    their gap.  Every output is re-rendered and the previous version is kept
+    (see `history` and `revert`).
+    """
+    from .history import apply_edits as apply, load
+
+    doc = load(episode_dir)
+    options = build_edit_options(model, no_audio, author, doc.language)
+    result = apply(episode_dir, edited_file, options, audio=audio)
+    if not result.changed:
+        click.echo(f"{edited_file}: no changes")
+        return
+    kinds = result.transcript.history[-1].summary
+    click.echo(f"{episode_dir}: version {result.transcript.version} ({kinds}); "
+               f"{result.aligned} new word(s) timed against the audio, {result.estimated} estimated")
+
+
+@cli.command()
+@click.argument("episode_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@user_errors
+def history(episode_dir):
+    """List the versions of EPISODE_DIR's transcript (* marks the current one)."""
+    from .history import versions
+
+    for v in versions(episode_dir):
+        r = v.revision
+        mark = "*" if v.current else ("" if v.kept else "-")
+        by = f" by {r.author}" if r.author else ""
+        click.echo(f"{mark:1} v{r.version:<3} {r.at}  {r.kind:8} {r.summary}{by}")
+
+
+@cli.command()
+@click.argument("episode_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("version", type=click.IntRange(min=1))
+@click.option("--author", default=None, help="Name recorded with the new version.")
+@user_errors
+def revert(episode_dir, version, author):
+    """Make VERSION of EPISODE_DIR current again (as a new version; nothing is lost)."""
+    from .history import revert as go_back
+
+    doc = go_back(episode_dir, version, author)
+    click.echo(f"{episode_dir}: version {doc.version} is version {version} again")
+
+
+@cli.command()
+@click.argument("episode_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@align_options
+@click.option("--no-browser", is_flag=True, help="Print the link but do not open a browser.")
+@user_errors
+def edit(episode_dir, audio, model, no_audio, author, no_browser):
+    """Open EPISODE_DIR in a local web editor (127.0.0.1 only, secret link).
+
+    Play the recording beside the transcript, click a word to hear it, edit
+    words, speakers and headings, and save: the same re-alignment and
+    re-rendering as `apply-edits` runs, and the previous version is kept.
+    Stop with Ctrl+C.
+    """
+    import time
+    import webbrowser
+
+    from .editor import serve
+    from .history import load
+
+    doc = load(episode_dir)
+    server, url = serve(episode_dir, build_edit_options(model, no_audio, author, doc.language), audio)
+    click.echo(f"Editing {doc.episode} at {url}\nPress Ctrl+C to stop.")
+    if not no_browser:
+        webbrowser.open(url)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.shutdown()
 
 
 def main():

@@ -92,12 +92,24 @@ class EpisodeMeta:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One structured record of what an edit changed (kept in the Revision that made it)."""
+
+    kind: str  # words | speaker | rename | heading | chapter-add | chapter-remove | chapter-move | paragraphs
+    before: str | None = None
+    after: str | None = None
+    start_ms: int | None = None  # where in the audio, when it has a place
+    line: int | None = None  # line of the edited file it came from
+
+
+@dataclass(frozen=True)
 class Revision:
     version: int
     at: str  # ISO 8601 UTC
     kind: str  # process | edit | rename | revert | ...
     summary: str = ""
     author: str | None = None
+    changes: tuple[Change, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,7 @@ class Transcript:
     chapters: tuple[Chapter, ...] = ()
     history: tuple[Revision, ...] = ()
     engine: dict[str, str] = field(default_factory=dict)  # model/engine provenance
+    source: str | None = None  # path of the audio or video the words were recognised from
     schema_version: int = SCHEMA_VERSION
 
     # ---- convenience -------------------------------------------------
@@ -124,10 +137,16 @@ class Transcript:
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
-    def with_revision(self, kind: str, summary: str = "", author: str | None = None) -> Transcript:
-        version = (self.history[-1].version + 1) if self.history else 1
+    @property
+    def version(self) -> int:
+        """The number of the latest revision (0 before any)."""
+        return self.history[-1].version if self.history else 0
+
+    def with_revision(self, kind: str, summary: str = "", author: str | None = None,
+                      changes: tuple[Change, ...] = ()) -> Transcript:
         now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-        rev = Revision(version=version, at=now, kind=kind, summary=summary, author=author)
+        rev = Revision(version=self.version + 1, at=now, kind=kind, summary=summary, author=author,
+                       changes=changes)
         return replace(self, history=self.history + (rev,))
 
     # ---- JSON ----------------------------------------------------------

@@ -101,6 +101,7 @@ def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions
     source = audio.load(path)
     hook("decode", 1, 1)
     doc, more = transcribe(source, path.stem, meta, options, hook)
+    doc = replace(doc, source=str(path.resolve()))
     warnings += more
     out_dir = Path(out_root) / path.stem
     hook("write", 0, 1)

@@ -1,0 +1,184 @@
+"""Time new words against the audio of their gap only, with Whisper's forced alignment.
+
+The same machinery Whisper uses for word timestamps (and stable-ts uses in
+``align()``): encode the clip, feed the *known* text as the decoder's tokens,
+and read word boundaries off the alignment heads' cross-attention with DTW
+(CTranslate2's ``Whisper.align``).  The clip reaches a few timed words either
+side of the gap and their text goes in too: their known times anchor the DTW
+and tell us whether the alignment can be trusted.  When it cannot, the caller
+spreads the words evenly inside the gap and marks them estimated.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from .audio import SAMPLE_RATE, Audio
+
+log = logging.getLogger(__name__)
+
+MAX_WINDOW_MS = 29_000  # Whisper sees 30 s at a time
+
+
+@dataclass(frozen=True)
+class AlignOptions:
+    model: str = "base"  # a name from models.names()
+    model_path: str | None = None
+    language: str | None = "en"
+    context_words: int = 4  # timed words either side that go in as anchors
+    margin_ms: int = 300  # audio kept beyond the outer anchors
+    max_anchor_error_ms: int = 400  # mean anchor error above this = the alignment failed
+    use_audio: bool = True
+
+
+@dataclass(frozen=True)
+class Timed:
+    text: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """New words to time, between two timed neighbours."""
+
+    before: tuple[Timed, ...]  # anchors, in order, ending just before the gap
+    words: tuple[str, ...]
+    after: tuple[Timed, ...]
+    lo_ms: int  # the gap: the new words must lie in [lo_ms, hi_ms]
+    hi_ms: int
+
+
+class Aligner:
+    """Loads the model once, then aligns spans; ``None`` means "could not, spread instead"."""
+
+    def __init__(self, audio: Audio, options: AlignOptions = AlignOptions()):
+        self.audio = audio
+        self.options = options
+        self._model = None
+        self._tokenizer = None
+
+    def align(self, span: Span) -> list[tuple[int, int]] | None:
+        window = _window(span, self.options)
+        if window is None or not span.words:
+            return None
+        start, end = window
+        texts = [t.text for t in span.before] + list(span.words) + [t.text for t in span.after]
+        found = self._align_clip(self.audio.slice_ms(start, end), texts)
+        if found is None or len(found) != len(texts):
+            return None
+        found = [(a + start, b + start) for a, b in found]
+        anchors = list(span.before) + list(span.after)
+        got = found[:len(span.before)] + found[len(found) - len(span.after):]
+        if anchors:
+            error = sum(abs(g[0] - t.start_ms) for g, t in zip(got, anchors)) / len(anchors)
+            if error > self.options.max_anchor_error_ms:
+                log.info("alignment rejected: anchors off by %.0f ms on average", error)
+                return None
+        new = found[len(span.before):len(span.before) + len(span.words)]
+        return clamp(new, span.lo_ms, span.hi_ms)
+
+    def _load(self):
+        if self._model is None:
+            from faster_whisper.tokenizer import Tokenizer
+
+            from .asr.faster import _model
+            from .models import ct2_dir
+
+            path = self.options.model_path or str(ct2_dir(self.options.model))
+            self._model = _model(path, "int8", 0)
+            multilingual = self._model.model.is_multilingual
+            self._tokenizer = Tokenizer(self._model.hf_tokenizer, multilingual, task="transcribe",
+                                        language=(self.options.language or "en") if multilingual else None)
+        return self._model, self._tokenizer
+
+    def _align_clip(self, clip, texts: list[str]) -> list[tuple[int, int]] | None:
+        from faster_whisper.audio import pad_or_trim
+
+        model, tokenizer = self._load()
+        features = model.feature_extractor(clip)[..., :-1]
+        num_frames = min(features.shape[-1], 3000)
+        encoded = model.encode(pad_or_trim(features))
+        tokens = tokenizer.encode(" " + " ".join(texts))
+        try:
+            (words,) = model.find_alignment(tokenizer, [tokens], encoded, num_frames)
+        except (RuntimeError, ValueError, IndexError) as exc:
+            log.info("alignment failed: %s", exc)
+            return None
+        pieces = [(w["word"], round(float(w["start"]) * 1000), round(float(w["end"]) * 1000)) for w in words]
+        return regroup(texts, pieces)
+
+
+def regroup(texts: list[str], pieces: list[tuple[str, int, int]]) -> list[tuple[int, int]] | None:
+    """Whisper's words (it splits off punctuation) mapped back onto ours by character offset."""
+    owner: list[int] = []
+    for k, text in enumerate(texts):
+        owner += [k] * len("".join(text.split()))
+    times: list[list[int] | None] = [None] * len(texts)
+    at = 0
+    for word, start, end in pieces:
+        size = len("".join(word.split()))
+        if size == 0:
+            continue
+        if at >= len(owner):
+            return None
+        k = owner[at]
+        times[k] = [start, end] if times[k] is None else [times[k][0], max(times[k][1], end)]
+        at += size
+    if at != len(owner) or any(t is None for t in times):
+        log.info("alignment dropped: whisper's words do not cover the text")
+        return None
+    return [(a, b) for a, b in times]
+
+
+def _window(span: Span, options: AlignOptions) -> tuple[int, int] | None:
+    start = (span.before[0].start_ms if span.before else span.lo_ms) - options.margin_ms
+    end = (span.after[-1].end_ms if span.after else span.hi_ms) + options.margin_ms
+    start, end = max(0, start), end
+    if end - start > MAX_WINDOW_MS or span.hi_ms <= span.lo_ms:
+        return None
+    if (end - start) * SAMPLE_RATE // 1000 < SAMPLE_RATE // 10:
+        return None
+    return start, end
+
+
+def clamp(times: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Keep aligned times inside the gap and in order.
+
+    Words the alignment put outside the gap collapse to nothing at its edge;
+    each run of them shares the room between its timed neighbours instead.
+    """
+    out: list[tuple[int, int]] = []
+    floor = lo
+    for a, b in times:
+        a = min(max(a, floor), hi)
+        b = min(max(b, a), hi)
+        out.append((a, b))
+        floor = a
+    k = 0
+    while k < len(out):
+        if out[k][1] > out[k][0]:
+            k += 1
+            continue
+        end = k
+        while end < len(out) and out[end][1] <= out[end][0]:
+            end += 1
+        left = out[k - 1][1] if k else lo
+        right = out[end][0] if end < len(out) else hi
+        out[k:end] = spread([""] * (end - k), left, max(left, right))
+        k = end
+    return out
+
+
+def spread(words: tuple[str, ...] | list[str], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Even spreading inside ``[lo, hi]``, by character count: the last resort."""
+    if not words:
+        return []
+    weights = [max(1, len(w)) for w in words]
+    total = sum(weights)
+    out, at = [], 0
+    for w in weights:
+        a = lo + (hi - lo) * at // total
+        at += w
+        out.append((a, lo + (hi - lo) * at // total))
+    return out

@@ -1,0 +1,205 @@
+"""apply-edits on the text layout: each kind of edit, errors, history and revert."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from edit_helpers import make_episode, sample_transcript, snapshot
+
+from transcribe_kit.cli import cli
+from transcribe_kit.document import Transcript
+from transcribe_kit.edits import EditOptions
+from transcribe_kit.history import apply_edits, load, revert, versions
+from transcribe_kit.readback import EditError
+from transcribe_kit.realign import AlignOptions
+
+NO_AUDIO = EditOptions(AlignOptions(use_audio=False))
+
+
+@pytest.fixture
+def episode(tmp_path: Path) -> Path:
+    return make_episode(tmp_path / "rivers")
+
+
+def edit(episode: Path, change, options: EditOptions = NO_AUDIO):
+    """Export transcript.txt, change its text, apply it back."""
+    text = (episode / "transcript.txt").read_text()
+    edited = episode.parent / "edited.txt"
+    edited.write_text(change(text))
+    return apply_edits(episode, edited, options)
+
+
+def kept_times(before: Transcript, after: Transcript, skip: set[str] = frozenset()) -> bool:
+    old = {(w.text.strip(",.?"), w.start_ms, w.end_ms) for w in before.words}
+    return all((w.text.strip(",.?"), w.start_ms, w.end_ms) in old for w in after.words
+               if w.text.strip(",.?") not in skip)
+
+
+def test_unchanged_file_changes_nothing(episode):
+    before = snapshot(episode)
+    result = edit(episode, lambda t: t)
+    assert not result.changed
+    assert snapshot(episode) == before
+
+
+def test_substitution_keeps_other_times_and_times_new_word_in_its_gap(episode):
+    before = load(episode)
+    result = edit(episode, lambda t: t.replace("Cotswolds", "Chilterns"))
+    after = load(episode)
+    assert kept_times(before, after, {"Chilterns"})
+    new = next(w for w in after.words if w.text == "Chilterns")
+    old_index = [w.text for w in before.words].index("Cotswolds")
+    assert before.words[old_index - 1].end_ms <= new.start_ms <= new.end_ms <= before.words[old_index + 1].start_ms
+    assert new.estimated and result.estimated == 1
+    assert "Chilterns" in (episode / "transcript.txt").read_text()
+    assert "Chilterns" in (episode / "captions.vtt").read_text()
+    record = after.history[-1]
+    assert record.kind == "edit" and record.version == before.version + 1
+    assert [(c.kind, c.before, c.after) for c in record.changes] == [("words", "Cotswolds", "Chilterns")]
+
+
+def test_insertion_and_deletion(episode):
+    before = load(episode)
+    edit(episode, lambda t: t.replace("flows east to", "flows gently east into").replace("Thanks for having me. ", ""))
+    after = load(episode)
+    texts = [w.text for w in after.words]
+    assert "gently" in texts and "into" in texts and "having" not in texts
+    assert kept_times(before, after, {"gently", "into", "Thanks", "for", "having", "me"})
+    starts = [w.start_ms for w in after.words]
+    assert starts == sorted(starts)
+
+
+def test_punctuation_and_case_keep_times(episode):
+    before = load(episode)
+    result = edit(episode, lambda t: t.replace("Where does it begin?", "where does it begin!"))
+    after = load(episode)
+    assert result.aligned == result.estimated == 0
+    assert [(w.start_ms, w.end_ms) for w in after.words] == [(w.start_ms, w.end_ms) for w in before.words]
+    assert "begin!" in [w.text for w in after.words]
+
+
+def test_rename_speaker_everywhere(episode):
+    result = edit(episode, lambda t: t.replace("\nBob:", "\nRobert:"))
+    after = load(episode)
+    assert after.speaker("S2").label == "Robert"
+    assert [c.kind for c in result.changes] == ["rename"]
+    assert "Robert: Thanks" in (episode / "transcript.txt").read_text()
+
+
+def test_speaker_of_one_turn(episode):
+    result = edit(episode, lambda t: t.replace("Ann: And what about", "Bob: And what about"))
+    after = load(episode)
+    floods = next(w for w in after.words if w.text == "floods")
+    assert floods.speaker == "S2"
+    assert ("speaker", "Ann", "Bob") in [(c.kind, c.before, c.after) for c in result.changes]
+    assert len(after.turns) == 4  # the last three turns are now one
+
+
+def test_participant_becomes_new_speaker(episode):
+    edit(episode, lambda t: t.replace("Ann: And what about", "Cy: And what about"))
+    after = load(episode)
+    cy = next(s for s in after.speakers if s.label == "Cy")
+    assert cy.name == "Cy Dunn" and cy.role == "Farmer"
+
+
+def test_unknown_speaker_names_the_line(episode):
+    before = snapshot(episode)
+    with pytest.raises(EditError, match=r"line 15: unknown speaker 'Zed'"):
+        edit(episode, lambda t: t.replace("Ann: Let us", "Zed: Let us"))
+    assert snapshot(episode) == before
+
+
+def test_heading_change_add_remove_move(episode):
+    result = edit(episode, lambda t: t.replace("[The Thames]", "[The River Thames]")
+                  .replace("[Welcome]\n\n", "")
+                  .replace("Ann: And what about", "[Floods]\n\nAnn: And what about"))
+    after = load(episode)
+    headings = [c.heading for c in after.chapters]
+    assert headings == ["The River Thames", "Floods"]
+    kinds = sorted(c.kind for c in result.changes)
+    assert kinds == ["chapter-add", "chapter-remove", "heading"]
+    floods = next(w for w in after.words if w.text == "And")
+    assert after.chapters[1].start_ms == floods.start_ms
+    moved = edit(episode, lambda t: t.replace("[Floods]\n\n", "").replace("Bob: Floods", "[Floods]\n\nBob: Floods"))
+    assert [c.kind for c in moved.changes] == ["chapter-move"]
+
+
+def test_split_and_merge_paragraphs(episode):
+    result = edit(episode, lambda t: t.replace("show. Today", "show.\n\nToday")
+                  .replace("subject.\n\n[The Thames]\n\nAnn: Let us", "subject.\n\n[The Thames]\n\nAnn: Let us"))
+    after = load(episode)
+    assert after.turns[0].paragraphs == (6,)
+    assert "Ann: Today we talk" in (episode / "transcript.txt").read_text()
+    assert [c.kind for c in result.changes] == ["paragraph-split"]
+    merged = edit(episode, lambda t: t.replace("show.\n\nAnn: Today", "show. Today"))
+    assert [c.kind for c in merged.changes] == ["paragraph-merge"]
+    assert load(episode).turns[0].paragraphs == ()
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda t: t.replace("[The Thames]", "[The Thames"), r"line 13: broken heading brackets"),
+    (lambda t: t.replace("Rivers of England", "Mountains of Wales"), r"line 1: .* another episode"),
+    (lambda t: t.split("[Welcome]")[0] + "[Welcome]\n\nAnn: " + "completely different words " * 30,
+     r"line \d+: only \d+% of the words match"),
+    (lambda t: t.replace("[The Thames]\n\n", "[The Thames]\n\n[Another]\n\n"), r"line 13: heading \[The Thames\] has no paragraph"),
+    (lambda t: t.replace("Bob: It rises in the Cotswolds and flows east to London.", "Bob:"),
+     r"line 17: paragraph of Bob has no words"),
+])
+def test_malformed_input_names_the_line_and_changes_nothing(episode, change, message):
+    before = snapshot(episode)
+    with pytest.raises(EditError, match=message):
+        edit(episode, change)
+    assert snapshot(episode) == before
+
+
+def test_timestamp_marks_round_trip(episode):
+    from transcribe_kit.writers import WriterOptions, get
+
+    doc = load(episode)
+    marked = get("txt").render(doc, WriterOptions(timestamps=True))
+    edited = episode.parent / "marked.txt"
+    edited.write_text(marked.replace("Today we talk about rivers.", "Today we talk about streams."))
+    apply_edits(episode, edited, NO_AUDIO)
+    text = (episode / "transcript.txt").read_text()
+    assert "[00:00] Ann: Hello" in text and "streams." in text
+
+
+def test_markdown_file(episode):
+    md = (episode / "transcript.txt").read_text()
+    md = md.replace("Rivers of England", "# Rivers of England").replace("[The Thames]", "## The Thames")
+    md = md.replace("[Welcome]", "## Welcome").replace("Bob: It rises", "**Bob:** It *really* rises")
+    edited = episode.parent / "edited.md"
+    edited.write_text(md)
+    result = apply_edits(episode, edited, NO_AUDIO)
+    assert [(c.kind, c.before, c.after) for c in result.changes] == [("words", None, "really")]
+
+
+def test_history_and_revert(episode):
+    edit(episode, lambda t: t.replace("Cotswolds", "Chilterns"))
+    edit(episode, lambda t: t.replace("\nBob:", "\nRobert:"))
+    assert [v.revision.version for v in versions(episode)] == [1, 2, 3]
+    assert (episode / ".history" / "transcript.v1.json").exists()
+    doc = revert(episode, 1)
+    assert doc.version == 4 and doc.history[-1].kind == "revert"
+    assert "Cotswolds" in (episode / "transcript.txt").read_text()
+    assert doc.words == sample_transcript().words
+
+
+def test_cli_apply_history_revert(episode):
+    edited = episode.parent / "edited.txt"
+    edited.write_text((episode / "transcript.txt").read_text().replace("Cotswolds", "Chilterns"))
+    runner = CliRunner()
+    out = runner.invoke(cli, ["apply-edits", str(episode), str(edited), "--no-audio", "--author", "Jo"])
+    assert out.exit_code == 0, out.output
+    assert "version 2" in out.output and "1 estimated" in out.output
+    out = runner.invoke(cli, ["history", str(episode)])
+    assert "* v2" in out.output and "by Jo" in out.output and "process" in out.output
+    out = runner.invoke(cli, ["revert", str(episode), "1"])
+    assert out.exit_code == 0 and "version 3 is version 1 again" in out.output
+    out = runner.invoke(cli, ["revert", str(episode), "9"])
+    assert out.exit_code == 1 and out.output.startswith("Error: no saved copy of version 9")
+    edited.write_text("[Broken\n\nAnn: hi\n")
+    out = runner.invoke(cli, ["apply-edits", str(episode), str(edited), "--no-audio"])
+    assert out.exit_code == 1 and "Error: line 1: broken heading brackets" in out.output
+    assert "Traceback" not in out.output
