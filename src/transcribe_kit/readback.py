@@ -108,9 +108,16 @@ def plain_markdown(text: str) -> str:
 
 
 def _plain_inline(text: str) -> str:
+    escaped: list[str] = []
+
+    def hide(match: re.Match) -> str:
+        escaped.append(match.group(1))
+        return f"\uE000{len(escaped) - 1}\uE001"
+
+    text = _MD_ESCAPE.sub(hide, text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])[*_](\S.*?)[*_](?![\w*])", r"\1", text)
-    return _MD_ESCAPE.sub(r"\1", text).strip()
+    return re.sub("\uE000(\\d+)\uE001", lambda m: escaped[int(m.group(1))], text).strip()
 
 
 def _norm(text: str) -> str:

@@ -143,7 +143,7 @@ def _window(span: Span, options: AlignOptions) -> tuple[int, int] | None:
 
 
 def clamp(times: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
-    """Keep aligned times inside the gap and in order.
+    """Keep aligned times inside the gap, in order and without overlap.
 
     Words the alignment put outside the gap collapse to nothing at its edge;
     each run of them shares the room between its timed neighbours instead.
@@ -154,7 +154,7 @@ def clamp(times: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int
         a = min(max(a, floor), hi)
         b = min(max(b, a), hi)
         out.append((a, b))
-        floor = a
+        floor = b
     k = 0
     while k < len(out):
         if out[k][1] > out[k][0]:

@@ -1,0 +1,90 @@
+"""The editor in a real Chromium (Debian's, driven by playwright; never `playwright install`)."""
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from edit_helpers import make_episode
+
+from transcribe_kit.editor import serve
+from transcribe_kit.edits import EditOptions
+from transcribe_kit.history import load
+from transcribe_kit.realign import AlignOptions
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run",
+         "--autoplay-policy=no-user-gesture-required"]
+
+pytestmark = pytest.mark.browser
+
+
+def write_wav(path: Path, seconds: float) -> None:
+    rng = np.random.default_rng(0)
+    samples = (rng.normal(0, 0.01, int(16000 * seconds)) * 32767).astype(np.int16)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(samples.tobytes())
+
+
+@pytest.fixture
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def test_edit_word_rename_speaker_and_save(tmp_path, browser):
+    folder = make_episode(tmp_path / "rivers")
+    write_wav(folder / "rivers.wav", load(folder).duration_ms / 1000)
+    server, url = serve(folder, EditOptions(AlignOptions(use_audio=False)))
+    try:
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector(".para .w")
+        assert page.locator(".para").count() == 6
+        # click a word: the player seeks to it
+        word = page.locator(".w", has_text="Cotswolds")
+        start = int(word.get_attribute("data-start"))
+        word.click()
+        page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime * 1000 - {start}) < 50")
+        # F1 jumps back 5 s
+        page.evaluate("document.getElementById('player').currentTime = 12")
+        page.keyboard.press("F1")
+        assert abs(page.evaluate("document.getElementById('player').currentTime") - 7) < 0.1
+        # Esc plays: the word being spoken is highlighted; Esc again pauses
+        page.locator("h1").click()
+        page.keyboard.press("Escape")
+        page.wait_for_function("!document.getElementById('player').paused")
+        page.wait_for_selector(".w.now")
+        page.keyboard.press("Escape")
+        page.wait_for_function("document.getElementById('player').paused")
+        # edit the word in place
+        word.dblclick()
+        page.keyboard.type("Chilterns")
+        # rename a speaker everywhere
+        page.locator("#speakers-box summary").click()
+        page.get_by_label("Rename Bob everywhere").fill("Robert")
+        page.get_by_label("Rename Bob everywhere").press("Tab")
+        page.locator("#save").click()
+        page.wait_for_function("document.getElementById('status').textContent.startsWith('saved')", timeout=20000)
+        status = page.locator("#status").text_content()
+        assert "version 2" in status, status
+    finally:
+        server.shutdown()
+        server.server_close()
+    text = (folder / "transcript.txt").read_text()
+    assert "Robert: It rises in the Chilterns and flows" in text
+    assert "Chilterns" in (folder / "captions.vtt").read_text()
+    doc = load(folder)
+    assert doc.speaker("S2").label == "Robert"
+    assert sorted(c.kind for c in doc.history[-1].changes) == ["rename", "words"]
+    assert (folder / ".history" / "transcript.v1.json").exists()
