@@ -68,10 +68,11 @@ def commit(episode_dir: Path, old: Transcript, new: Transcript, options: WriterO
     episode_dir = Path(episode_dir)
     keep = version_path(episode_dir, old.version)
     if not keep.exists():
-        atomic_write(keep, old.to_json())
+        current = episode_dir / DOCUMENT
+        atomic_write(keep, current.read_bytes() if current.is_file() else old.to_json())
     files = render_all(new, episode_dir, outputs(episode_dir), options)
     atomic_write_many(files)
-    atomic_write(version_path(episode_dir, new.version), new.to_json())
+    atomic_write(version_path(episode_dir, new.version), files[episode_dir / DOCUMENT])
     return sorted(files)
 
 
