@@ -8,13 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import CORPUS
+
 from transcribe_kit.document import Speaker, Transcript
 from transcribe_kit.edits import EditOptions, apply_page
 from transcribe_kit.readback import parse_body, text_blocks
 from transcribe_kit.realign import AlignOptions, clamp, regroup, spread
 from transcribe_kit.turns import build_turns
 
-CLIP = Path("/work/shared/corpus/podcast_004_short/podcast_004_short.mp3")
+CLIP = CORPUS / "podcast_004_short" / "podcast_004_short.mp3"
 
 
 @given(st.lists(st.tuples(st.integers(-500, 5000), st.integers(0, 800)), max_size=8),
