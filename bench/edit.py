@@ -26,6 +26,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from _common import CORPUS  # noqa: I001 - puts src/ on the path first
 from transcribe_kit import metadata
 from transcribe_kit.document import Transcript, Word
 from transcribe_kit.edits import EditOptions, match_words
@@ -35,7 +36,6 @@ from transcribe_kit.realign import AlignOptions
 from transcribe_kit.turns import build_turns
 from transcribe_kit.writers import get, render_all, WriterOptions
 
-CORPUS = Path("/work/shared/corpus")
 CACHE = Path("/work/cache/asr")
 
 

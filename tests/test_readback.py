@@ -56,6 +56,11 @@ def test_blank_line_splits_a_paragraph_of_the_same_speaker():
         (1, "Ann", ("one", "two.")), (3, None, ("three", "four")), (5, "Bob", ("five",))]
 
 
+def test_a_colon_in_a_continued_paragraph_is_not_a_speaker():
+    page = parse_body(text_blocks("Ann: one.\n\nSo the answer: yes\n\nDr Cy de Vries: hi"), {"Ann"})
+    assert [p.speaker for p in page.items] == ["Ann", None, "Dr Cy de Vries"]
+
+
 def test_wrapped_lines_join_and_heading_lines_stand_alone():
     blocks = text_blocks("Ann: one\ntwo\n[Next]\nBob: three")
     assert [(b.line, b.text) for b in blocks] == [(1, "Ann: one two"), (3, "[Next]"), (4, "Bob: three")]

@@ -9,6 +9,7 @@ A save runs the same re-alignment and re-rendering as ``apply-edits``.
 """
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import secrets
@@ -57,12 +58,22 @@ def save(config: EditorConfig, text: str) -> dict:
     doc = load(config.episode_dir)
     names = {n for s in doc.speakers for n in (s.id, s.name, s.label, s.display) if n}
     page = parse_body(text_blocks(text), names)
-    result = apply_page(doc, page, audio_loader(config.audio), config.options)
+    result = apply_page(doc, page, lambda: _decoded(config.audio), config.options)
     if result.changed:
         commit(config.episode_dir, doc, result.transcript, WriterOptions())
     return {"version": result.transcript.version, "changes": len(result.changes),
             "summary": result.transcript.history[-1].summary if result.changed else "no changes",
             "aligned": result.aligned, "estimated": result.estimated}
+
+
+@functools.lru_cache(maxsize=1)
+def _decoded_at(path: Path, mtime_ns: int):
+    return audio_loader(path)()
+
+
+def _decoded(path: Path | None):
+    """The recording, decoded once per editor session (saves re-time against it)."""
+    return _decoded_at(path, path.stat().st_mtime_ns) if path is not None and path.is_file() else None
 
 
 def make_app(config: EditorConfig, port_of: callable):

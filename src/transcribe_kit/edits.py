@@ -80,6 +80,8 @@ def apply_page(doc: Transcript, page: EditedPage, load_audio: AudioLoader,
     anchors = [next((old_of_new[j] for j in range(p.first, p.end) if j in old_of_new), None) for p in paragraphs]
     chapters, more = build_chapters(doc, items, [words[p.first].start_ms for p in paragraphs], anchors)
     changes += more
+    silent = {s.id for s in doc.speakers} - {w.speaker for w in doc.words}
+    speakers = tuple(s for s in speakers if s.id in set(ids) or s.id in silent)
     new = replace(doc, words=tuple(words), speakers=speakers, turns=build_turns(paragraphs, ids),
                   chapters=chapters)
     if changes:

@@ -186,10 +186,14 @@ def _parse_block(block: Block, known: set[str], seen_paragraph: bool) -> Heading
     return Paragraph(block.line, None, tuple(text.split()), mark_ms)
 
 
+_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "la", "le", "du", "bin", "al", "el", "of"}
+
+
 def _name_like(name: str) -> bool:
     """A speaker name: a few capitalised words, not a sentence that happens to hold a colon."""
     words = name.split()
-    return 0 < len(words) <= 5 and words[0][:1].isupper()
+    return 0 < len(words) <= 5 and words[0][:1].isupper() and all(
+        w[:1].isupper() or w[:1].isdigit() or w.casefold() in _PARTICLES for w in words)
 
 
 def _check_brackets(text: str, line: int) -> None:
