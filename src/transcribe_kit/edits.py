@@ -19,7 +19,7 @@ from .audio import Audio
 from .document import Change, Transcript, Word
 from .edit_structure import NewParagraph, build_chapters, build_turns, majority, resolve_speakers
 from .readback import EditedPage, EditError, Heading, Paragraph
-from .realign import AlignOptions, Aligner, Span, Timed, spread
+from .realign import AlignOptions, Aligner, Timed, clamp, plan_windows, spread
 
 
 @dataclass(frozen=True)
@@ -128,24 +128,26 @@ def _timed_words(doc: Transcript, texts: list[str], old_of_new: dict[int, int], 
                  load_audio: AudioLoader, options: EditOptions) -> tuple[list[Word], int, int]:
     words: list[Word | None] = [None] * len(texts)
     for j, i in old_of_new.items():
-        old = doc.words[i]
-        words[j] = replace(old, text=texts[j], speaker=speaker_of[j])
-    aligner: Aligner | None = None
+        words[j] = replace(doc.words[i], text=texts[j], speaker=speaker_of[j])
+    gaps = _gaps(words)
+    known = [Timed(w.text, w.start_ms, w.end_ms) if w is not None else None for w in words]
+    found: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    source = load_audio() if gaps and options.align.use_audio else None
+    if source is not None:
+        aligner = Aligner(source, options.align)
+        for window in plan_windows(known, gaps, doc.duration_ms, options.align):
+            times = aligner.align(window, texts, known)
+            if times is not None:
+                found.update({(a, b): times[a - window.first:b - window.first] for a, b in window.gaps})
     aligned = estimated = 0
-    for a, b in _gaps(words):
-        span = _span(words, texts, a, b, doc.duration_ms, options.align.context_words)
-        times = None
-        if options.align.use_audio:
-            if aligner is None:
-                source = load_audio()
-                aligner = Aligner(source, options.align) if source is not None else False
-            times = aligner.align(span) if aligner else None
-        fallback = times is None
-        times = times or spread(span.words, span.lo_ms, span.hi_ms)
+    for a, b in gaps:
+        lo = words[a - 1].end_ms if a else 0
+        hi = max(lo, words[b].start_ms if b < len(words) else doc.duration_ms)
+        times = clamp(found[(a, b)], lo, hi) if (a, b) in found else spread(texts[a:b], lo, hi)
         for j, (start, end) in zip(range(a, b), times):
-            words[j] = Word(texts[j], start, end, None, speaker_of[j], estimated=fallback)
-        aligned += 0 if fallback else b - a
-        estimated += b - a if fallback else 0
+            words[j] = Word(texts[j], start, end, None, speaker_of[j], estimated=(a, b) not in found)
+        aligned += b - a if (a, b) in found else 0
+        estimated += 0 if (a, b) in found else b - a
     return words, aligned, estimated
 
 
@@ -158,15 +160,6 @@ def _gaps(words: list[Word | None]) -> list[tuple[int, int]]:
             gaps.append((start, j))
             start = None
     return gaps
-
-
-def _span(words: list[Word | None], texts: list[str], a: int, b: int, duration: int, context: int) -> Span:
-    before = [w for w in words[max(0, a - context):a] if w is not None]
-    after = [w for w in words[b:b + context] if w is not None]
-    lo = before[-1].end_ms if before else 0
-    hi = after[0].start_ms if after else max(duration, lo)
-    return Span(tuple(Timed(w.text, w.start_ms, w.end_ms) for w in before), tuple(texts[a:b]),
-                tuple(Timed(w.text, w.start_ms, w.end_ms) for w in after), lo, max(lo, hi))
 
 
 def _word_changes(doc: Transcript, texts: list[str], opcodes, lines: list[int], words: list[Word]) -> list[Change]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from .audio import SAMPLE_RATE, Audio
+from .audio import Audio
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +39,38 @@ class Timed:
 
 
 @dataclass(frozen=True)
-class Span:
-    """New words to time, between two timed neighbours."""
+class Window:
+    """A stretch of words aligned in one pass: the gaps' new words and the timed words around them."""
 
-    before: tuple[Timed, ...]  # anchors, in order, ending just before the gap
-    words: tuple[str, ...]
-    after: tuple[Timed, ...]
-    lo_ms: int  # the gap: the new words must lie in [lo_ms, hi_ms]
-    hi_ms: int
+    first: int  # word index range [first, end) in the edited word list
+    end: int
+    gaps: tuple[tuple[int, int], ...]  # the runs of new words it times
+    start_ms: int  # the audio it covers, before the margin
+    end_ms: int
+
+
+def plan_windows(known: list[Timed | None], gaps: list[tuple[int, int]], duration_ms: int,
+                 options: AlignOptions) -> list[Window]:
+    """Group the gaps into windows of at most ``MAX_WINDOW_MS``, each with its anchor words."""
+    windows: list[Window] = []
+    for a, b in gaps:
+        first, end = a, b
+        while first > 0 and known[first - 1] is not None and a - first < options.context_words:
+            first -= 1
+        while end < len(known) and known[end] is not None and end - b < options.context_words:
+            end += 1
+        start_ms = known[first].start_ms if first < a else (known[a - 1].end_ms if a else 0)
+        end_ms = known[end - 1].end_ms if end > b else (known[b].start_ms if b < len(known) else duration_ms)
+        last = windows[-1] if windows else None
+        if last is not None and end_ms - last.start_ms + 2 * options.margin_ms <= MAX_WINDOW_MS:
+            windows[-1] = Window(last.first, end, last.gaps + ((a, b),), last.start_ms, end_ms)
+        else:
+            windows.append(Window(first, end, ((a, b),), start_ms, end_ms))
+    return windows
 
 
 class Aligner:
-    """Loads the model once, then aligns spans; ``None`` means "could not, spread instead"."""
+    """Loads the model once, then aligns windows; ``None`` means "could not, spread instead"."""
 
     def __init__(self, audio: Audio, options: AlignOptions = AlignOptions()):
         self.audio = audio
@@ -58,25 +78,24 @@ class Aligner:
         self._model = None
         self._tokenizer = None
 
-    def align(self, span: Span) -> list[tuple[int, int]] | None:
-        window = _window(span, self.options)
-        if window is None or not span.words:
+    def align(self, window: Window, texts: list[str], known: list[Timed | None]) -> list[tuple[int, int]] | None:
+        """Times for every word of ``texts[window.first:window.end]``, or None when untrustworthy."""
+        start = max(0, window.start_ms - self.options.margin_ms)
+        end = min(self.audio.duration_ms, window.end_ms + self.options.margin_ms)
+        if end - start > MAX_WINDOW_MS or (end - start) < 100:
             return None
-        start, end = window
-        texts = [t.text for t in span.before] + list(span.words) + [t.text for t in span.after]
-        found = self._align_clip(self.audio.slice_ms(start, end), texts)
-        if found is None or len(found) != len(texts):
+        words = texts[window.first:window.end]
+        found = self._align_clip(self.audio.slice_ms(start, end), words)
+        if found is None:
             return None
         found = [(a + start, b + start) for a, b in found]
-        anchors = list(span.before) + list(span.after)
-        got = found[:len(span.before)] + found[len(found) - len(span.after):]
+        anchors = [(f, t) for f, t in zip(found, known[window.first:window.end]) if t is not None]
         if anchors:
-            error = sum(abs(g[0] - t.start_ms) for g, t in zip(got, anchors)) / len(anchors)
+            error = sum(abs(f[0] - t.start_ms) for f, t in anchors) / len(anchors)
             if error > self.options.max_anchor_error_ms:
                 log.info("alignment rejected: anchors off by %.0f ms on average", error)
                 return None
-        new = found[len(span.before):len(span.before) + len(span.words)]
-        return clamp(new, span.lo_ms, span.hi_ms)
+        return found
 
     def _load(self):
         if self._model is None:
@@ -129,17 +148,6 @@ def regroup(texts: list[str], pieces: list[tuple[str, int, int]]) -> list[tuple[
         log.info("alignment dropped: whisper's words do not cover the text")
         return None
     return [(a, b) for a, b in times]
-
-
-def _window(span: Span, options: AlignOptions) -> tuple[int, int] | None:
-    start = (span.before[0].start_ms if span.before else span.lo_ms) - options.margin_ms
-    end = (span.after[-1].end_ms if span.after else span.hi_ms) + options.margin_ms
-    start, end = max(0, start), end
-    if end - start > MAX_WINDOW_MS or span.hi_ms <= span.lo_ms:
-        return None
-    if (end - start) * SAMPLE_RATE // 1000 < SAMPLE_RATE // 10:
-        return None
-    return start, end
 
 
 def clamp(times: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
