@@ -77,6 +77,7 @@ def test_markdown_marks_are_removed():
     assert plain_markdown("## The Thames") == "[The Thames]"
     assert plain_markdown("# Rivers of England") == "Rivers of England"
     assert plain_markdown("**Ann:** it *is* \\*true\\*") == "Ann: it is *true*"
+    assert plain_markdown("\\1990. was \\[a\\] year \\& \\<b\\>") == "1990. was [a] year & <b>"
 
 
 def test_docx_round_trip(tmp_path: Path):

@@ -104,7 +104,7 @@ def plain_markdown(text: str) -> str:
     if heading:
         inner = _plain_inline(heading.group(2))
         return inner if len(heading.group(1)) == 1 else f"[{inner.strip('[]')}]"
-    return _plain_inline(text)
+    return _plain_inline(re.sub(r"^\\(\d+[.)])", r"\1", text))
 
 
 def _plain_inline(text: str) -> str:
