@@ -85,11 +85,19 @@ def captions_ok(folder: Path) -> str:
     import srt
     import webvtt
 
+    try:  # the caption rules checker (`transcribe-kit check`), once it is on this branch
+        from transcribe_kit.checker import check_file
+    except ImportError:
+        check_file = None
+    verdicts = [f"check {name}: {check_file(folder / name).summary()}" for name in ("captions.vtt", "captions.srt")
+                ] if check_file else ["check: not on this branch; parsed with srt and webvtt-py instead"]
+
     cues = list(srt.parse((folder / "captions.srt").read_text()))
     vtt = webvtt.read(str(folder / "captions.vtt"))
     ordered = all(a.end <= b.start or a.start <= b.start for a, b in zip(cues, cues[1:]))
     positive = all(c.end > c.start for c in cues)
-    return f"{len(cues)} srt / {len(vtt.captions)} vtt cues, ordered={ordered}, positive={positive}"
+    parsed = f"{len(cues)} srt / {len(vtt.captions)} vtt cues, ordered={ordered}, positive={positive}"
+    return "; ".join([parsed, *verdicts])
 
 
 def run_short(args) -> None:
@@ -101,6 +109,7 @@ def run_short(args) -> None:
     start, fixed, kinds = simulate(doc, truth, args.share, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         folder = episode(start, Path(tmp) / name)
+        print("captions before:", captions_ok(folder))
         edited = Path(tmp) / "edited.txt"
         edited.write_text(fixed_page(start, fixed))
         began = time.perf_counter()
@@ -110,7 +119,7 @@ def run_short(args) -> None:
         asr = [abs(doc.words[i].start_ms - round(truth[known_t]["start"] * 1000))
                for i, known_t in truth_index(doc, truth).items() if i in kinds and kinds[i] != "del"]
         print(f"for reference, the recogniser's own start error on those words: median {statistics.median(asr):.0f} ms")
-        print("captions:", captions_ok(folder))
+        print("captions after: ", captions_ok(folder))
 
 
 def report(start, new, fixed, truth, kinds, took, result) -> None:

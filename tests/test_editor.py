@@ -103,3 +103,29 @@ def test_transcript_and_save(editor):
                            json.dumps({"text": "[Broken\n\nAnn: hi"}).encode())
     assert status == 400 and "line 1: broken heading brackets" in json.loads(data)["error"]
     assert load(folder).version == 2
+
+
+def test_edit_command_prints_the_link_and_opens_the_browser(tmp_path, monkeypatch):
+    import time
+    import webbrowser
+
+    from click.testing import CliRunner
+
+    from transcribe_kit.cli import cli
+
+    folder = make_episode(tmp_path / "rivers")
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+
+    def stop(seconds):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", stop)
+    out = CliRunner().invoke(cli, ["edit", str(folder), "--no-audio"])
+    assert out.exit_code == 0, out.output
+    assert "http://127.0.0.1:" in out.output and "token=" in out.output
+    assert opened and opened[0] in out.output
+    out = CliRunner().invoke(cli, ["edit", str(folder), "--no-browser"])
+    assert len(opened) == 1
+    out = CliRunner().invoke(cli, ["edit", str(tmp_path)])
+    assert out.exit_code == 1 and "no transcript.json here" in out.output

@@ -155,5 +155,5 @@ def serve(episode_dir: Path, options: EditOptions, audio: Path | None = None):
     app = make_app(config, lambda: box["port"])
     server = make_server("127.0.0.1", 0, app, server_class=_Server, handler_class=_Quiet)
     box["port"] = server.server_port
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}/?token={config.token}"
