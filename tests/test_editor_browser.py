@@ -67,6 +67,13 @@ def test_edit_word_rename_speaker_and_save(tmp_path, browser):
         page.wait_for_selector(".w.now")
         page.keyboard.press("Escape")
         page.wait_for_function("document.getElementById('player').paused")
+        # an unknown speaker is refused and the paragraph is pointed at
+        who = page.locator(".para .who").nth(2)
+        who.fill("Zed")
+        page.locator("#save").click()
+        page.wait_for_selector(".para.bad")
+        assert "unknown speaker 'Zed'" in page.locator("#status").text_content()
+        who.fill("Ann")
         # edit the word in place
         word.dblclick()
         page.keyboard.type("Chilterns")
@@ -74,6 +81,8 @@ def test_edit_word_rename_speaker_and_save(tmp_path, browser):
         page.locator("#speakers-box summary").click()
         page.get_by_label("Rename Bob everywhere").fill("Robert")
         page.get_by_label("Rename Bob everywhere").press("Tab")
+        # drag the second chapter's heading onto the paragraph after
+        page.locator(".heading").nth(1).drag_to(page.locator(".para").nth(3))
         page.locator("#save").click()
         page.wait_for_function("document.getElementById('status').textContent.startsWith('saved')", timeout=20000)
         status = page.locator("#status").text_content()
@@ -86,5 +95,6 @@ def test_edit_word_rename_speaker_and_save(tmp_path, browser):
     assert "Chilterns" in (folder / "captions.vtt").read_text()
     doc = load(folder)
     assert doc.speaker("S2").label == "Robert"
-    assert sorted(c.kind for c in doc.history[-1].changes) == ["rename", "words"]
+    assert sorted(c.kind for c in doc.history[-1].changes) == ["chapter-move", "rename", "words"]
+    assert doc.chapters[1].start_ms == doc.words[doc.turns[3].start].start_ms
     assert (folder / ".history" / "transcript.v1.json").exists()

@@ -116,9 +116,21 @@ async function save() {
     body: JSON.stringify({text: pageText()}),
   });
   const result = await response.json();
-  if (!response.ok) { say(result.error || "save failed", true); return; }
+  if (!response.ok) { showError(result.error || "save failed"); return; }
   await load();
   say(`saved: version ${result.version} (${result.summary}); ${result.aligned} word(s) timed, ${result.estimated} estimated`);
+}
+
+function showError(message) {
+  // the page text puts block k on line 2k + 1: point at the block the error names
+  const match = /^line (\d+): (.*)$/s.exec(message);
+  const node = match ? page.children[Math.floor((Number(match[1]) - 1) / 2)] : null;
+  say(match ? match[2] : message, true);
+  if (node) {
+    node.classList.add("bad");
+    node.scrollIntoView({block: "center"});
+    setTimeout(() => node.classList.remove("bad"), 4000);
+  }
 }
 
 function highlight() {
