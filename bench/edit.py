@@ -29,7 +29,7 @@ from pathlib import Path
 from _common import CORPUS  # noqa: I001 - puts src/ on the path first
 from transcribe_kit import metadata
 from transcribe_kit.document import Transcript, Word
-from transcribe_kit.edits import EditOptions, match_words
+from transcribe_kit.edits import EditOptions, match_words, word_key
 from transcribe_kit.fileio import atomic_write_many
 from transcribe_kit.history import apply_edits
 from transcribe_kit.realign import AlignOptions
@@ -49,7 +49,10 @@ def simulate(doc: Transcript, truth: list[dict], share: float, seed: int):
     """(start doc with errors, fixed words, truth index per fixed word or None)."""
     rng = random.Random(seed)
     known = truth_index(doc, truth)
-    picks = rng.sample(sorted(i for i in known if 0 < i < len(doc.words) - 1), int(len(doc.words) * share))
+    # a word repeated beside itself ("very very") is skipped: which copy is the new one is undefined
+    key = [word_key(w.text) for w in doc.words]
+    places = sorted(i for i in known if 0 < i < len(doc.words) - 1 and key[i] not in (key[i - 1], key[i + 1]))
+    picks = rng.sample(places, int(len(doc.words) * share))
     kinds = {i: ("sub", "ins", "del")[n % 3] for n, i in enumerate(picks)}
     start: list[Word] = []
     fixed: list[tuple[str, int | None]] = []  # (text, truth index) of the fixed transcript
@@ -113,24 +116,32 @@ def run_short(args) -> None:
         edited = Path(tmp) / "edited.txt"
         edited.write_text(fixed_page(start, fixed))
         began = time.perf_counter()
-        result = apply_edits(folder, edited, EditOptions(AlignOptions(model=args.model)))
+        result = apply_edits(folder, edited, EditOptions(AlignOptions(model=args.model, use_audio=not args.no_audio)))
         took = time.perf_counter() - began
-        report(start, result.transcript, fixed, truth, kinds, took, result)
+        report(start, result.transcript, fixed, truth, kinds, truth_index(doc, truth), took, result)
         asr = [abs(doc.words[i].start_ms - round(truth[known_t]["start"] * 1000))
                for i, known_t in truth_index(doc, truth).items() if i in kinds and kinds[i] != "del"]
         print(f"for reference, the recogniser's own start error on those words: median {statistics.median(asr):.0f} ms")
         print("captions after: ", captions_ok(folder))
 
 
-def report(start, new, fixed, truth, kinds, took, result) -> None:
+def report(start, new, fixed, truth, kinds, known, took, result) -> None:
     errors = [abs(w.start_ms - round(truth[t]["start"] * 1000)) for w, (_, t) in zip(new.words, fixed) if t is not None]
     old_times = {(w.text, w.start_ms, w.end_ms) for w in start.words}
     kept = [w for w, (_, t) in zip(new.words, fixed) if t is None]
-    moved = sum((w.text, w.start_ms, w.end_ms) not in old_times for w in kept)
+    moved = [w for w in kept if (w.text, w.start_ms, w.end_ms) not in old_times]
+    for w in moved:
+        print(f"  moved: {w}")
+    moved = len(moved)
     counts = {k: sum(1 for v in kinds.values() if v == k) for k in ("sub", "ins", "del")}
     print(f"edits: {counts} of {len(start.words)} words; timed by audio {result.aligned}, estimated {result.estimated}")
     print(f"edited-word start error: median {statistics.median(errors):.0f} ms, "
           f"p90 {statistics.quantiles(errors, n=10)[-1]:.0f} ms, mean {statistics.mean(errors):.0f} ms (n={len(errors)})")
+    kind_of = {t: kind for i, kind in kinds.items() if kind != "del" for t in [known[i]]}
+    for kind in ("sub", "ins"):
+        errs = [abs(w.start_ms - round(truth[t]["start"] * 1000))
+                for w, (_, t) in zip(new.words, fixed) if t is not None and kind_of[t] == kind]
+        print(f"  {kind}: median {statistics.median(errs):.0f} ms (n={len(errs)})")
     print(f"unchanged words whose time moved: {moved} of {len(kept)}")
     print(f"apply + re-render (with audio decode and model load): {took:.2f} s")
 
@@ -175,6 +186,7 @@ def main(argv=None) -> int:
     parser.add_argument("--share", type=float, default=0.05, help="share of words edited")
     parser.add_argument("--model", default="base", choices=["base", "tiny.en"])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-audio", action="store_true", help="even spreading only (the fallback), for comparison")
     parser.add_argument("--full-only", action="store_true", help="only the hour-long, no-audio timing")
     args = parser.parse_args(argv)
     if not args.full_only:

@@ -53,12 +53,23 @@ def word_key(text: str) -> str:
 
 
 def match_words(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """Levenshtein opcodes on word keys: (tag, i1, i2, j1, j2) as difflib gives them."""
-    from rapidfuzz.distance import Levenshtein
+    """The edit script on word keys that keeps the most words: (tag, i1, i2, j1, j2) as difflib gives them.
 
-    old_keys = [word_key(w) for w in old]
-    new_keys = [word_key(w) for w in new]
-    return [tuple(op) for op in Levenshtein.opcodes(old_keys, new_keys)]
+    An LCS (insertions and deletions only), so no surviving word is ever traded
+    for a substitution of equal cost; neighbouring deletions and insertions are
+    then joined into one ``replace``.
+    """
+    from rapidfuzz.distance import Indel
+
+    ops: list[tuple[str, int, int, int, int]] = []
+    for tag, i1, i2, j1, j2 in Indel.opcodes([word_key(w) for w in old], [word_key(w) for w in new]):
+        if tag != "equal" and ops and ops[-1][0] != "equal":
+            _, a1, _, b1, _ = ops.pop()
+            i1, j1 = a1, b1
+        if tag != "equal":
+            tag = "replace" if i2 > i1 and j2 > j1 else ("delete" if i2 > i1 else "insert")
+        ops.append((tag, i1, i2, j1, j2))
+    return ops
 
 
 def apply_page(doc: Transcript, page: EditedPage, load_audio: AudioLoader,
