@@ -129,3 +129,16 @@ def test_edit_command_prints_the_link_and_opens_the_browser(tmp_path, monkeypatc
     assert len(opened) == 1
     out = CliRunner().invoke(cli, ["edit", str(tmp_path)])
     assert out.exit_code == 1 and "no transcript.json here" in out.output
+
+
+def test_a_save_against_an_older_version_is_refused(editor):
+    folder, url = editor
+    headers = {"X-Token": token_of(url), "Content-Type": "application/json"}
+    text = (folder / "transcript.txt").read_text().split("rivers.\n\n", 2)[2].split("\n\nThanks for")[0]
+    status, data = request(url, "/api/save", "POST", headers,
+                           json.dumps({"text": text.replace("Cotswolds", "Chilterns"), "version": 1}).encode())
+    assert status == 200 and json.loads(data)["version"] == 2
+    status, data = request(url, "/api/save", "POST", headers,
+                           json.dumps({"text": text.replace("London", "Oxford"), "version": 1}).encode())
+    assert status == 409 and "reload the page" in json.loads(data)["error"]
+    assert "Chilterns" in (folder / "transcript.txt").read_text() and "Oxford" not in (folder / "transcript.txt").read_text()

@@ -53,9 +53,24 @@ def page_json(doc) -> dict:
             "speakers": [s.display for s in doc.speakers], "sections": sections}
 
 
-def save(config: EditorConfig, text: str) -> dict:
-    """Apply the page the browser sent (house text layout, body only)."""
+_SAVING = threading.Lock()
+
+
+class Conflict(EditError):
+    """The transcript changed on disk since the browser loaded it."""
+
+
+def save(config: EditorConfig, text: str, version: int | None = None) -> dict:
+    """Apply the page the browser sent (house text layout, body only), one save at a time."""
+    with _SAVING:
+        return _save(config, text, version)
+
+
+def _save(config: EditorConfig, text: str, version: int | None) -> dict:
     doc = load(config.episode_dir)
+    if version is not None and version != doc.version:
+        raise Conflict(f"the transcript is now at version {doc.version}, not the version {version} "
+                       "this page was loaded from; reload the page (your changes are not saved)")
     names = {n for s in doc.speakers for n in (s.id, s.name, s.label, s.display) if n}
     page = parse_body(text_blocks(text), names)
     result = apply_page(doc, page, lambda: _decoded(config.audio), config.options)
@@ -124,9 +139,10 @@ def make_app(config: EditorConfig, port_of: callable):
         bottle.response.content_type = "application/json"
         try:
             body = json.loads(bottle.request.body.read().decode("utf-8"))
-            return json.dumps(save(config, str(body["text"])))
-        except (EditError, ValueError, KeyError, TypeError) as exc:
-            bottle.response.status = 400
+            version = body.get("version")
+            return json.dumps(save(config, str(body["text"]), int(version) if version is not None else None))
+        except (EditError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            bottle.response.status = 409 if isinstance(exc, Conflict) else 400
             return json.dumps({"error": str(exc)})
 
     return app

@@ -6,6 +6,7 @@ const page = document.getElementById("page");
 const statusEl = document.getElementById("status");
 let timed = [];  // [{el, start, end}] in time order, for highlighting
 let current = null;
+let version = null;  // the version this page shows; a save against another one is refused
 
 function el(tag, attrs = {}, text) {
   const node = document.createElement(tag);
@@ -23,6 +24,7 @@ async function load() {
   const response = await fetch("/api/transcript", {headers: {"X-Token": token}});
   const data = await response.json();
   document.getElementById("title").textContent = data.title || data.episode;
+  version = data.version;
   draw(data);
   drawSpeakers(data.speakers);
   say(`version ${data.version}`);
@@ -113,7 +115,7 @@ async function save() {
   say("saving…");
   const response = await fetch("/api/save", {
     method: "POST", headers: {"Content-Type": "application/json", "X-Token": token},
-    body: JSON.stringify({text: pageText()}),
+    body: JSON.stringify({text: pageText(), version}),
   });
   const result = await response.json();
   if (!response.ok) { showError(result.error || "save failed"); return; }
