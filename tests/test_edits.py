@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from edit_helpers import make_episode, sample_transcript, snapshot
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transcribe_kit.cli import cli
 from transcribe_kit.document import Transcript
-from transcribe_kit.edits import EditOptions
+from transcribe_kit.edits import EditOptions, apply_page, word_key
 from transcribe_kit.history import apply_edits, load, revert, versions
-from transcribe_kit.readback import EditError
+from transcribe_kit.readback import EditError, parse_body, text_blocks
 from transcribe_kit.realign import AlignOptions
 
 NO_AUDIO = EditOptions(AlignOptions(use_audio=False))
@@ -211,3 +213,35 @@ def test_cli_apply_history_revert(episode):
     out = runner.invoke(cli, ["apply-edits", str(episode), str(edited), "--no-audio"])
     assert out.exit_code == 1 and "Error: line 1: broken heading brackets" in out.output
     assert "Traceback" not in out.output
+
+
+WORDS = st.sampled_from(["river", "Thames", "flood,", "the", "Oxford.", "and", "we", "it's"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["sub", "ins", "del", "punct"]), st.integers(0, 10_000), WORDS),
+                max_size=12))
+def test_any_word_edits_keep_the_document_valid(tmp_path_factory, edits):
+    """Random word edits: the words become the edited ones, survivors keep their times, times stay in order."""
+    doc = sample_transcript()
+    texts = [w.text for w in doc.words]
+    for kind, at, word in edits:
+        k = at % len(texts)
+        if kind == "sub":
+            texts[k] = word
+        elif kind == "ins":
+            texts.insert(k, word)
+        elif kind == "del" and len(texts) > 40:
+            del texts[k]
+        elif kind == "punct":
+            texts[k] = texts[k].rstrip(",.") + ","
+    page = parse_body(text_blocks("Ann: " + " ".join(texts)), {"Ann", "Bob"})
+    result = apply_page(doc, page, lambda: None, NO_AUDIO)
+    new = result.transcript
+    assert [w.text for w in new.words] == texts
+    assert Transcript.from_json(new.to_json()) == new
+    starts = [w.start_ms for w in new.words]
+    assert starts == sorted(starts)
+    old = {(word_key(w.text), w.start_ms, w.end_ms) for w in doc.words}
+    assert all((word_key(w.text), w.start_ms, w.end_ms) in old for w in new.words if not w.estimated)
+    assert sum(w.estimated for w in new.words) == result.estimated
