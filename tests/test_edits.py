@@ -209,6 +209,9 @@ def test_cli_apply_history_revert(episode):
     assert out.exit_code == 0 and "version 3 is version 1 again" in out.output
     out = runner.invoke(cli, ["revert", str(episode), "9"])
     assert out.exit_code == 1 and out.output.startswith("Error: no saved copy of version 9")
+    edited.write_text((episode / "transcript.txt").read_text().replace("London", "Oxford"))
+    out = runner.invoke(cli, ["apply-edits", str(episode), str(edited)])
+    assert out.exit_code == 0 and "Warning: the recording was not found" in out.output
     edited.write_text("[Broken\n\nAnn: hi\n")
     out = runner.invoke(cli, ["apply-edits", str(episode), str(edited), "--no-audio"])
     assert out.exit_code == 1 and "Error: line 1: broken heading brackets" in out.output

@@ -203,7 +203,7 @@ def apply_edits(episode_dir, edited_file, audio, model, no_audio, author):
     their gap.  Every output is re-rendered and the previous version is kept
     (see `history` and `revert`).
     """
-    from .history import apply_edits as apply, load
+    from .history import apply_edits as apply, find_audio, load
 
     doc = load(episode_dir)
     options = build_edit_options(model, no_audio, author, doc.language)
@@ -211,6 +211,9 @@ def apply_edits(episode_dir, edited_file, audio, model, no_audio, author):
     if not result.changed:
         click.echo(f"{edited_file}: no changes")
         return
+    if result.estimated and not no_audio and find_audio(episode_dir, doc, audio) is None:
+        click.echo("Warning: the recording was not found, so new words were spread evenly; "
+                   "pass --audio FILE to time them against it", err=True)
     kinds = result.transcript.history[-1].summary
     click.echo(f"{episode_dir}: version {result.transcript.version} ({kinds}); "
                f"{result.aligned} new word(s) timed against the audio, {result.estimated} estimated")
