@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from .audio import Audio
 from .document import Change, Transcript, Word
 from .edit_structure import NewParagraph, build_chapters, build_turns, majority, resolve_speakers
-from .readback import EditedPage, EditError, Heading, Paragraph
+from .readback import EditedPage, EditError, Heading
 from .realign import AlignOptions, Aligner, Timed, clamp, plan_windows, spread
 
 
@@ -87,7 +87,8 @@ def apply_page(doc: Transcript, page: EditedPage, load_audio: AudioLoader,
     words, aligned, estimated = _timed_words(doc, texts, old_of_new, speaker_of, load_audio, options)
     changes = _word_changes(doc, texts, opcodes, lines, words) + changes
     changes += _paragraph_changes(doc, paragraphs, old_of_new)
-    items = [_as_new(item, paragraphs) for item in page.items]
+    by_line = {p.line: p for p in paragraphs}
+    items = [item if isinstance(item, Heading) else by_line[item.line] for item in page.items]
     anchors = [next((old_of_new[j] for j in range(p.first, p.end) if j in old_of_new), None) for p in paragraphs]
     chapters, more = build_chapters(doc, items, [words[p.first].start_ms for p in paragraphs], anchors)
     changes += more
@@ -115,12 +116,6 @@ def _flatten(page: EditedPage) -> tuple[list[NewParagraph], list[str], list[int]
         texts += item.words
         lines += [item.line] * len(item.words)
     return paragraphs, texts, lines
-
-
-def _as_new(item: Heading | Paragraph, paragraphs: list[NewParagraph]) -> Heading | NewParagraph:
-    if isinstance(item, Heading):
-        return item
-    return next(p for p in paragraphs if p.line == item.line)
 
 
 def _check_shared(doc: Transcript, paragraphs: list[NewParagraph], texts: list[str],
