@@ -151,6 +151,7 @@ function highlight() {
 }
 
 player.addEventListener("play", () => requestAnimationFrame(highlight));
+player.addEventListener("error", () => say("the recording was not found: start the editor with --audio FILE to hear it", true));
 player.addEventListener("seeked", highlight);
 document.getElementById("save").addEventListener("click", save);
 document.addEventListener("keydown", (e) => {
