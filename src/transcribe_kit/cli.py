@@ -217,6 +217,20 @@ def apply_edits(episode_dir, edited_file, audio, model, no_audio, author):
     kinds = result.transcript.history[-1].summary
     click.echo(f"{episode_dir}: version {result.transcript.version} ({kinds}); "
                f"{result.aligned} new word(s) timed against the audio, {result.estimated} estimated")
+    _check_captions(episode_dir)
+
+
+def _check_captions(episode_dir: Path) -> None:
+    """Run the caption rules checker on the re-rendered captions, where this install has it."""
+    try:
+        from .checker import check_file
+    except ImportError:
+        return
+    for name in ("captions.vtt", "captions.srt"):
+        if (episode_dir / name).exists():
+            report = check_file(episode_dir / name)
+            if not report.ok:
+                click.echo(f"Warning: {name}: {report.summary()}", err=True)
 
 
 @cli.command()
