@@ -113,6 +113,24 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """One automatic change to the recognised words, kept so an editor can see and undo it.
+
+    The change produced ``words[index:index + count]`` (``count`` is 0 when words
+    were removed, e.g. a dropped "um") from ``before``, the words exactly as they
+    were, with their own times.  ``rule`` names the pass ("glossary",
+    "spelling", "filler", "style"); ``term`` is the glossary term it matched.
+    """
+
+    index: int
+    count: int
+    before: tuple[Word, ...]
+    after: str
+    rule: str
+    term: str | None = None
+
+
+@dataclass(frozen=True)
 class Transcript:
     episode: str
     duration_ms: int = 0
@@ -125,6 +143,7 @@ class Transcript:
     history: tuple[Revision, ...] = ()
     engine: dict[str, str] = field(default_factory=dict)  # model/engine provenance
     source: str | None = None  # path of the audio or video the words were recognised from
+    corrections: tuple[Correction, ...] = ()  # automatic changes, in word order
     schema_version: int = SCHEMA_VERSION
 
     # ---- convenience -------------------------------------------------
@@ -297,3 +316,6 @@ def _check_consistency(doc: Transcript) -> None:
             raise DocumentError(f"turns[{i}]: word range {t.start}..{t.end} outside 0..{n}")
         if any(not t.start < p < t.end for p in t.paragraphs):
             raise DocumentError(f"turns[{i}].paragraphs: breaks must lie inside the turn")
+    for i, c in enumerate(doc.corrections):
+        if c.index < 0 or c.count < 0 or c.index + c.count > n:
+            raise DocumentError(f"corrections[{i}]: word range {c.index}..{c.index + c.count} outside 0..{n}")

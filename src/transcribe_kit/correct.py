@@ -1,0 +1,233 @@
+"""After recognition: put the vocabulary's own spelling on near-misses ("Kayla" -> "Kyla").
+
+What may change, and nothing else:
+
+- a listed variant ("heard as") of a glossary term, in any case;
+- a multi-word term written in the wrong case ("drive partnership" -> "Drive Partnership");
+- a near-miss of a term: a run of one to ``max_span`` recognised words that are
+  capitalised (connectors such as "of" and "in" may sit inside), whose letters and
+  whose sound (Metaphone codes) are both close to the term's;
+- an acronym one letter off where the letters rhyme when spoken ("DBA" -> "DVA").
+
+Ordinary words are protected three ways: lower-case words are never near-misses;
+a single word that appears in lower case elsewhere in the same transcript is an
+ordinary word; a single word at the start of a sentence is only changed when it is
+not a common English word (pyspellchecker's frequency list).  A single capitalised
+word next to other capitalised words that are not in the vocabulary belongs to
+some other name ("Liz Kelly") and is left alone.
+
+Each change keeps the words' timings and is recorded as a Correction with rule
+``"glossary"`` (see :mod:`transcribe_kit.corrections`).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .corrections import Edit, apply_edits
+from .document import Transcript, Word
+from .vocabulary import CONNECTORS, Term, Vocabulary, is_acronym
+
+RULE = "glossary"
+_SPAN_CONNECTORS = CONNECTORS | {"and"}
+_CORE = re.compile(r"^([\"'“‘(\[]*)(.*?)((?:['’]s|s['’])?[\"'”’)\].,;:!?…-]*)$", re.DOTALL)
+# spoken letter names that rhyme, so "DBA" may be heard for "DVA"
+_LETTER_RHYMES = ("BCDEGPTVZ", "AHJK", "FLMNSX", "IY", "QUW", "O", "R")
+
+
+@dataclass(frozen=True)
+class CorrectOptions:
+    threshold: float = 0.75  # combined letter+sound similarity for a single short word
+    long_threshold: float = 0.65  # for candidates of 10 letters or more (full names)
+    max_span: int = 4  # most recognised words one term may cover
+    common_frequency: int = 10_000  # pyspellchecker count at which a word counts as common
+
+
+@dataclass(frozen=True)
+class _Token:
+    prefix: str
+    core: str
+    suffix: str
+    capital: bool
+    sentence_start: bool
+
+
+def tokens(words: tuple[Word, ...]) -> list[_Token]:
+    out = []
+    ends_sentence = True
+    for w in words:
+        prefix, core, suffix = _CORE.match(w.text).groups()
+        out.append(_Token(prefix, core, suffix, core[:1].isupper(), ends_sentence))
+        ends_sentence = bool(re.search(r"[.!?…][\"'”’)]*$", w.text))
+    return out
+
+
+def correct(doc: Transcript, vocab: Vocabulary, options: CorrectOptions = CorrectOptions()) -> Transcript:
+    """A new Transcript with the vocabulary's near-misses replaced and recorded."""
+    targets = [t for t in vocab.terms if t.kind != "role"]
+    if not doc.words or not targets:
+        return doc
+    toks = tokens(doc.words)
+    edits = _variant_edits(toks, targets) + _case_edits(toks, targets)
+    edits += _near_miss_edits(toks, targets, vocab, options)
+    return apply_edits(doc, edits)
+
+
+def _replacement(toks: list[_Token], start: int, end: int, term: str) -> tuple[str, ...]:
+    parts = term.split()
+    parts[0] = toks[start].prefix + parts[0]
+    parts[-1] = parts[-1] + toks[end - 1].suffix
+    return tuple(parts)
+
+
+def _find(toks: list[_Token], phrase: list[str]):
+    """Start indices where ``phrase`` (case-folded words) occurs."""
+    n = len(phrase)
+    for i in range(len(toks) - n + 1):
+        if toks[i].core.casefold() == phrase[0] and all(
+                toks[i + k].core.casefold() == phrase[k] for k in range(1, n)):
+            if all(not toks[i + k].suffix.strip("'’s") for k in range(n - 1)):
+                yield i
+
+
+def _variant_edits(toks: list[_Token], targets: list[Term]) -> list[Edit]:
+    edits = []
+    for t in targets:
+        for variant in t.variants:
+            phrase = variant.replace(".", " ").split() if is_acronym(variant) else variant.split()
+            for i in _find(toks, [w.casefold() for w in phrase]):
+                end = i + len(phrase)
+                if " ".join(x.core for x in toks[i:end]) != t.text:
+                    edits.append(Edit(i, end, _replacement(toks, i, end, t.text), RULE, t.text))
+    return edits
+
+
+def _case_edits(toks: list[_Token], targets: list[Term]) -> list[Edit]:
+    edits = []
+    for t in targets:
+        words = t.text.split()
+        if len(words) < 2:
+            continue
+        for i in _find(toks, [w.casefold() for w in words]):
+            end = i + len(words)
+            if [x.core for x in toks[i:end]] != words:
+                edits.append(Edit(i, end, _replacement(toks, i, end, t.text), RULE, t.text))
+    return edits
+
+
+@functools.lru_cache(maxsize=4096)
+def _sound(text: str) -> str:
+    import jellyfish
+
+    code = jellyfish.metaphone(text)
+    return ("A" + code[1:]) if code[:1] in "AEIOU" and code else code  # any first vowel sounds alike
+
+
+def similarity(heard: str, term: str) -> float:
+    """Half spelling, half sound: 1.0 for the same word."""
+    from rapidfuzz.distance import Levenshtein
+
+    a, b = _key(heard), _key(term)
+    return 0.5 * Levenshtein.normalized_similarity(a, b) + 0.5 * Levenshtein.normalized_similarity(
+        _sound(a), _sound(b))
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+def acronym_close(heard: str, term: str) -> bool:
+    a, b = heard.replace(".", ""), term.replace(".", "")
+    if len(a) != len(b) or not a.isupper() or a == b:
+        return False
+    diffs = [(x, y) for x, y in zip(a, b) if x != y]
+    return len(diffs) == 1 and any(diffs[0][0] in g and diffs[0][1] in g for g in _LETTER_RHYMES)
+
+
+@functools.lru_cache(maxsize=1)
+def _frequencies():
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:  # without the list, sentence-initial single words are never changed
+        return None
+    return SpellChecker(language="en").word_frequency
+
+
+def is_common(word: str, options: CorrectOptions) -> bool:
+    freq = _frequencies()
+    return freq is None or freq[word.casefold()] >= options.common_frequency
+
+
+def _span_ok(span: list[_Token]) -> bool:
+    if not (span[0].capital and span[-1].capital) or span[0].core == "I" or span[0].core.startswith(("I'", "I’")):
+        return False
+    for k, t in enumerate(span):
+        if k and t.sentence_start:
+            return False
+        if k < len(span) - 1 and t.suffix:
+            return False
+        if 0 < k < len(span) - 1 and not (t.capital or t.core.casefold() in _SPAN_CONNECTORS):
+            return False
+    return True
+
+
+def _best(heard: str, size: int, targets: list[Term], options: CorrectOptions) -> Term | None:
+    best, best_score = None, 0.0
+    single_acronym = size == 1 and is_acronym(heard)
+    for t in targets:
+        if single_acronym or is_acronym(t.text):
+            if single_acronym and acronym_close(heard, t.text):
+                return t
+            continue
+        if abs(len(t.text.split()) - size) > 1:
+            continue
+        long = min(len(_key(heard)), len(_key(t.text))) >= 10
+        score = similarity(heard, t.text)
+        if score >= (options.long_threshold if long else options.threshold) and score > best_score:
+            best, best_score = t, score
+    return best
+
+
+def _single_allowed(toks: list[_Token], i: int, lower_seen: set[str], known: set[str],
+                    options: CorrectOptions) -> bool:
+    tok = toks[i]
+    if tok.core.casefold() in lower_seen:
+        return False
+    if tok.sentence_start and is_common(tok.core, options):
+        return False
+
+    def other_name(j: int) -> bool:
+        t = toks[j]
+        return t.capital and not t.sentence_start and t.core not in known and t.core != "I"
+
+    if i > 0 and not toks[i - 1].suffix and other_name(i - 1) and not tok.sentence_start:
+        return False
+    return not (i + 1 < len(toks) and not tok.suffix and other_name(i + 1))
+
+
+def _near_miss_edits(toks: list[_Token], targets: list[Term], vocab: Vocabulary,
+                     options: CorrectOptions) -> list[Edit]:
+    lower_seen = {t.core.casefold() for t in toks if t.core[:1].islower()}
+    known = set(vocab.words())
+    exact = {t.text for t in targets}
+    edits: list[Edit] = []
+    i = 0
+    while i < len(toks):
+        step = 1
+        if toks[i].capital:
+            for size in range(min(options.max_span, len(toks) - i), 0, -1):
+                span = toks[i:i + size]
+                if not _span_ok(span):
+                    continue
+                heard = " ".join(t.core for t in span)
+                if heard in exact:
+                    step = size
+                    break
+                term = _best(heard, size, targets, options)
+                if term and (size > 1 or _single_allowed(toks, i, lower_seen, known, options)):
+                    edits.append(Edit(i, i + size, _replacement(toks, i, i + size, term.text), RULE, term.text))
+                    step = size
+                    break
+        i += step
+    return edits
