@@ -16,12 +16,14 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from .audio import AudioError
     from .checker import CaptionParseError
     from .document import DocumentError
+    from .glossary import GlossaryError
     from .metadata import MetadataError
     from .models import ModelError
     from .readback import EditError
     from .timecode import TimecodeError
 
-    return (AudioError, CaptionParseError, DocumentError, EditError, MetadataError, ModelError, TimecodeError)
+    return (AudioError, CaptionParseError, DocumentError, EditError, GlossaryError, MetadataError, ModelError,
+            TimecodeError)
 
 
 def user_errors(fn):
@@ -68,6 +70,35 @@ def build_asr_options(engine, model, fast, model_path, language, beam_size):
                       language="en" if name == "tiny.en" else lang, beam_size=beam_size)
 
 
+def vocabulary_options(fn):
+    """Options for the episode's vocabulary and the house style."""
+    decorators = [
+        click.option("--outline", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                     help="Event outline: one title a line; its names and terms steer recognition."),
+        click.option("--glossary", "glossary_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     default=None, help="A glossary file, added to glossary.txt / series.toml beside the audio."),
+        click.option("--no-vocabulary", is_flag=True,
+                     help="Do not prompt the recogniser with the episode's names and terms, nor correct near-misses."),
+        click.option("--spelling", type=click.Choice(["uk", "us", "off"]), default="uk", show_default=True,
+                     help="Respell words the British (uk) or American (us) way; names are never touched."),
+        click.option("--fillers", type=click.Choice(["drop", "keep"]), default="drop", show_default=True,
+                     help="drop: remove um/uh/erm (\"you know\", \"sort of\" stay); keep: every word."),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn
+
+
+def build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers):
+    from .pipeline import VocabOptions
+    from .style import StyleOptions
+
+    vocab = VocabOptions(prompt=not no_vocabulary, correct=not no_vocabulary, outline=outline,
+                         glossary=glossary_file)
+    style = StyleOptions(spelling=spelling, drop_fillers=StyleOptions().drop_fillers if fillers == "drop" else ())
+    return vocab, style
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="transcribe-kit")
 def cli():
@@ -84,12 +115,13 @@ def cli():
 @click.option("--meta", type=click.Path(path_type=Path), default=None,
               help="Episode metadata TOML (default: <audio stem>.toml beside the audio).")
 @asr_options
+@vocabulary_options
 @click.option("--timestamps", is_flag=True, help="Put [mm:ss] before each paragraph of the text layouts.")
 @click.option("--tag-audio", is_flag=True,
               help="Also write <name>.chapters.mp3: a copy of an MP3 input with ID3 chapters (the input is not changed).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-def process(audio_files, output, meta, engine, model, fast, model_path, language, beam_size, timestamps,
-            tag_audio, quiet):
+def process(audio_files, output, meta, engine, model, fast, model_path, language, beam_size,
+            outline, glossary_file, no_vocabulary, spelling, fillers, timestamps, tag_audio, quiet):
     """Transcribe AUDIO_FILES (any audio or video) into OUTPUT/<name>/.
 
     Writes transcript.json (the editable document), transcript.txt (the
@@ -101,8 +133,10 @@ def process(audio_files, output, meta, engine, model, fast, model_path, language
     from .progress import rich_hook
     from .writers import WriterOptions
 
+    vocab, style = build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers)
     options = ProcessOptions(asr=build_asr_options(engine, model, fast, model_path, language, beam_size),
-                             writer=WriterOptions(timestamps=timestamps), tag_audio=tag_audio)
+                             vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps),
+                             tag_audio=tag_audio)
     failures = 0
     for path in audio_files:
         try:
@@ -289,6 +323,35 @@ def edit(episode_dir, audio, model, no_audio, author, no_browser):
             time.sleep(3600)
     except KeyboardInterrupt:
         server.shutdown()
+
+
+@cli.group()
+def glossary():
+    """The series glossary: names and terms spelt the house's way (see glossary.txt)."""
+
+
+@glossary.command()
+@click.argument("episodes", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--glossary", "glossary_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="The current glossary; pairs it already lists are not suggested again.")
+@click.option("--min-episodes", type=click.IntRange(2), default=2, show_default=True,
+              help="Suggest a change made the same way in at least this many episodes.")
+@user_errors
+def suggest(episodes, glossary_file, min_episodes):
+    """Suggest glossary lines from corrections editors made in EPISODES.
+
+    EPISODES are episode output folders (or their transcript.json).  Reads each
+    transcript's corrections whose rule is "edit" (an editor's word change) and
+    prints, in glossary syntax, every change made the same way in several episodes.
+    """
+    from . import glossary as g
+
+    known = g.parse(glossary_file.read_text(encoding="utf-8"), str(glossary_file)) if glossary_file else ()
+    found = g.suggest(list(episodes), known, min_episodes)
+    for s in found:
+        click.echo(f"{g.format_entry(s.entry)}    # {', '.join(s.episodes)}")
+    if not found:
+        click.echo(f"No change was made the same way in {min_episodes} episodes.", err=True)
 
 
 def main():

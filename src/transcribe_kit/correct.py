@@ -12,7 +12,8 @@ What may change, and nothing else:
 Ordinary words are protected three ways: lower-case words are never near-misses;
 a single word that appears in lower case elsewhere in the same transcript is an
 ordinary word; a single word at the start of a sentence is only changed when it is
-not a common English word (pyspellchecker's frequency list).  A single capitalised
+unknown to pyspellchecker's English frequency list, or is an uncommon word followed
+by a comma, the way a name is said to someone ("Joe, what do you think?").  A single capitalised
 word next to other capitalised words that are not in the vocabulary belongs to
 some other name ("Liz Kelly") and is left alone.
 
@@ -42,10 +43,11 @@ class CorrectOptions:
     long_threshold: float = 0.65  # for candidates of 10 letters or more (full names)
     max_span: int = 4  # most recognised words one term may cover
     common_frequency: int = 10_000  # pyspellchecker count at which a word counts as common
+    rare_frequency: int = 100  # below this a word counts as unknown (likely a misheard name)
 
 
 @dataclass(frozen=True)
-class _Token:
+class Token:
     prefix: str
     core: str
     suffix: str
@@ -53,12 +55,12 @@ class _Token:
     sentence_start: bool
 
 
-def tokens(words: tuple[Word, ...]) -> list[_Token]:
+def tokens(words: tuple[Word, ...]) -> list[Token]:
     out = []
     ends_sentence = True
     for w in words:
         prefix, core, suffix = _CORE.match(w.text).groups()
-        out.append(_Token(prefix, core, suffix, core[:1].isupper(), ends_sentence))
+        out.append(Token(prefix, core, suffix, core[:1].isupper(), ends_sentence))
         ends_sentence = bool(re.search(r"[.!?…][\"'”’)]*$", w.text))
     return out
 
@@ -74,42 +76,49 @@ def correct(doc: Transcript, vocab: Vocabulary, options: CorrectOptions = Correc
     return apply_edits(doc, edits)
 
 
-def _replacement(toks: list[_Token], start: int, end: int, term: str) -> tuple[str, ...]:
+def _replacement(toks: list[Token], start: int, end: int, term: str) -> tuple[str, ...]:
     parts = term.split()
+    suffix = toks[end - 1].suffix
+    if "." in toks[end - 1].core and suffix.startswith(".") and end < len(toks) and toks[end].core[:1].islower():
+        suffix = suffix[1:]  # "D.V.A. work": the last full stop was the abbreviation's, not a sentence end
     parts[0] = toks[start].prefix + parts[0]
-    parts[-1] = parts[-1] + toks[end - 1].suffix
+    parts[-1] = parts[-1] + suffix
     return tuple(parts)
 
 
-def _find(toks: list[_Token], phrase: list[str]):
-    """Start indices where ``phrase`` (case-folded words) occurs."""
+def _fold(word: str) -> str:
+    return word.casefold().replace(".", "")
+
+
+def _find(toks: list[Token], phrase: list[str]):
+    """Start indices where ``phrase`` occurs, ignoring case and full stops ("D.V.A." = "dva")."""
+    phrase = [_fold(w) for w in phrase]
     n = len(phrase)
     for i in range(len(toks) - n + 1):
-        if toks[i].core.casefold() == phrase[0] and all(
-                toks[i + k].core.casefold() == phrase[k] for k in range(1, n)):
+        if _fold(toks[i].core) == phrase[0] and all(_fold(toks[i + k].core) == phrase[k] for k in range(1, n)):
             if all(not toks[i + k].suffix.strip("'’s") for k in range(n - 1)):
                 yield i
 
 
-def _variant_edits(toks: list[_Token], targets: list[Term]) -> list[Edit]:
+def _variant_edits(toks: list[Token], targets: list[Term]) -> list[Edit]:
     edits = []
     for t in targets:
         for variant in t.variants:
-            phrase = variant.replace(".", " ").split() if is_acronym(variant) else variant.split()
-            for i in _find(toks, [w.casefold() for w in phrase]):
+            phrase = variant.split()
+            for i in _find(toks, phrase):
                 end = i + len(phrase)
                 if " ".join(x.core for x in toks[i:end]) != t.text:
                     edits.append(Edit(i, end, _replacement(toks, i, end, t.text), RULE, t.text))
     return edits
 
 
-def _case_edits(toks: list[_Token], targets: list[Term]) -> list[Edit]:
+def _case_edits(toks: list[Token], targets: list[Term]) -> list[Edit]:
     edits = []
     for t in targets:
         words = t.text.split()
         if len(words) < 2:
             continue
-        for i in _find(toks, [w.casefold() for w in words]):
+        for i in _find(toks, words):
             end = i + len(words)
             if [x.core for x in toks[i:end]] != words:
                 edits.append(Edit(i, end, _replacement(toks, i, end, t.text), RULE, t.text))
@@ -154,12 +163,12 @@ def _frequencies():
     return SpellChecker(language="en").word_frequency
 
 
-def is_common(word: str, options: CorrectOptions) -> bool:
+def is_common(word: str, at: int) -> bool:
     freq = _frequencies()
-    return freq is None or freq[word.casefold()] >= options.common_frequency
+    return freq is None or freq[word.casefold()] >= at
 
 
-def _span_ok(span: list[_Token]) -> bool:
+def _span_ok(span: list[Token]) -> bool:
     if not (span[0].capital and span[-1].capital) or span[0].core == "I" or span[0].core.startswith(("I'", "I’")):
         return False
     for k, t in enumerate(span):
@@ -189,13 +198,14 @@ def _best(heard: str, size: int, targets: list[Term], options: CorrectOptions) -
     return best
 
 
-def _single_allowed(toks: list[_Token], i: int, lower_seen: set[str], known: set[str],
+def _single_allowed(toks: list[Token], i: int, lower_seen: set[str], known: set[str],
                     options: CorrectOptions) -> bool:
     tok = toks[i]
     if tok.core.casefold() in lower_seen:
         return False
-    if tok.sentence_start and is_common(tok.core, options):
-        return False
+    if tok.sentence_start and (is_common(tok.core, options.common_frequency) or (
+            is_common(tok.core, options.rare_frequency) and not tok.suffix.startswith(","))):
+        return False  # at a sentence start: an unknown word, or a known one said to someone ("Joe, ...")
 
     def other_name(j: int) -> bool:
         t = toks[j]
@@ -206,7 +216,7 @@ def _single_allowed(toks: list[_Token], i: int, lower_seen: set[str], known: set
     return not (i + 1 < len(toks) and not tok.suffix and other_name(i + 1))
 
 
-def _near_miss_edits(toks: list[_Token], targets: list[Term], vocab: Vocabulary,
+def _near_miss_edits(toks: list[Token], targets: list[Term], vocab: Vocabulary,
                      options: CorrectOptions) -> list[Edit]:
     lower_seen = {t.core.casefold() for t in toks if t.core[:1].islower()}
     known = set(vocab.words())

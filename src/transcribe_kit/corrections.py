@@ -53,9 +53,11 @@ def apply_edits(doc: Transcript, edits: list[Edit] | tuple[Edit, ...]) -> Transc
 def undo(doc: Transcript, which: int) -> Transcript:
     """Undo ``doc.corrections[which]``: the recognised words come back with their times."""
     c = doc.corrections[which]
-    rest = doc.corrections[:which] + doc.corrections[which + 1:]
-    new_doc, _ = _splice(replace(doc, corrections=rest), [(c.index, c.index + c.count, c.before)])
-    return new_doc
+    new_doc, position = _splice(replace(doc, corrections=()), [(c.index, c.index + c.count, c.before)])
+    # a removal listed before this one at the same place stays before the words put back
+    moved = tuple(replace(o, index=o.index if (j < which and o.index == c.index) else position(o.index))
+                  for j, o in enumerate(doc.corrections) if j != which)
+    return replace(new_doc, corrections=moved)
 
 
 def _corrected_positions(doc: Transcript) -> set[int]:

@@ -8,6 +8,7 @@ STAGE_NAMES = {
     "decode": "Decoding audio",
     "recognise": "Recognising speech",
     "diarise": "Finding speakers",
+    "style": "Names and house style",
     "turns": "Building turns",
     "write": "Writing outputs",
 }

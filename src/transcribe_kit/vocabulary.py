@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .document import EpisodeMeta
-from .glossary import Entry
+from .glossary import Entry, GlossaryError
 
 KINDS = ("name", "organisation", "glossary", "acronym", "phrase", "role")
 HONORIFICS = frozenset("dr prof professor mr mrs ms miss mx sir dame lord lady rev cllr".split())
@@ -83,8 +83,12 @@ def build(meta: EpisodeMeta, glossary: tuple[Entry, ...] = (), outline: tuple[st
 
 def read_outline(path: Path) -> tuple[str, ...]:
     """An outline file as plain title lines (blank lines and leading bullets or numbers dropped)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GlossaryError(f"{path}: cannot read the outline ({exc})") from None
     lines = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         text = re.sub(r"^\s*(?:[-*•]|\d+[.)]|\d{1,2}:\d{2}(?::\d{2})?)\s*", "", line).strip()
         if text:
             lines.append(text)

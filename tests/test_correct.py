@@ -1,0 +1,78 @@
+"""The glossary pass: near-misses of names and terms fixed, ordinary words never touched."""
+from transcribe_kit.correct import acronym_close, correct, similarity
+from transcribe_kit.document import EpisodeMeta, Participant, Transcript, Word
+from transcribe_kit.glossary import Entry
+from transcribe_kit.vocabulary import build
+
+
+def doc_of(text: str) -> Transcript:
+    words = tuple(Word(w, i * 500, i * 500 + 400, 0.9) for i, w in enumerate(text.split()))
+    return Transcript(episode="t", duration_ms=len(words) * 500, words=words)
+
+
+META = EpisodeMeta(participants=(
+    Participant("Dez Holmes", "Director of Research in Practice", True),
+    Participant("Kyla Kirkpatrick", "Director of the Drive Partnership"),
+    Participant("Dr Olumide Adisa", "Senior Research Fellow, Centre for Abuse Research at the University of Suffolk"),
+))
+
+
+def texts(doc: Transcript) -> str:
+    return " ".join(w.text for w in doc.words)
+
+
+def test_misheard_names_and_organisations_are_fixed_with_times_kept():
+    doc = doc_of("Hello, I'm Des Holmes of Research and Practice. I'm joined by Kala Kirkpatrick and "
+                 "Alamine Addissa from the Center for Abuse Research. Kala's work with the drive partnership.")
+    new = correct(doc, build(META))
+    assert texts(new) == ("Hello, I'm Dez Holmes of Research in Practice. I'm joined by Kyla Kirkpatrick and "
+                          "Olumide Adisa from the Centre for Abuse Research. Kyla's work with the Drive Partnership.")
+    assert [(w.start_ms, w.end_ms) for w in new.words] == [(w.start_ms, w.end_ms) for w in doc.words]
+    assert {c.rule for c in new.corrections} == {"glossary"}
+    assert all(c.before == doc.words[c.index:c.index + len(c.before)] for c in new.corrections)
+
+
+def test_names_that_sound_like_common_words_never_change_ordinary_words():
+    glossary = tuple(Entry(t) for t in ("Reid", "Wright", "Knight", "Bryce", "Cole", "Mae", "Rose", "Hope",
+                                         "Dez", "Joy", "Hall", "Marsh"))
+    text = ("Right, so I read the right report at night. Does the price of coal rise? May I say, "
+            "we hope for joy in the hall. Rose was there. Marsh land. Knight moves are hard. "
+            "Reed beds and rows of houses. They're all here and hope is high.")
+    doc = doc_of(text)
+    new = correct(doc, build(EpisodeMeta(), glossary))
+    assert texts(new) == text
+    assert new.corrections == ()
+
+
+def test_capitalised_neighbour_means_another_persons_name():
+    meta = EpisodeMeta(participants=(Participant("Kyla Kirkpatrick"),))
+    doc = doc_of("as Professor Liz Kelly said, and Kyle agreed.")
+    new = correct(doc, build(meta))
+    assert texts(new) == "as Professor Liz Kelly said, and Kyla agreed."
+
+
+def test_heard_as_variants_apply_in_any_case_and_multi_word():
+    glossary = (Entry("SafeLives", ("Safe Lives",)), Entry("DVA", ("D.V.A.",)), Entry("Mirabal", ("mirror ball",)))
+    doc = doc_of("working with safe lives on DVA and D.V.A. work, the mirror ball project.")
+    new = correct(doc, build(EpisodeMeta(), glossary))
+    assert texts(new) == "working with SafeLives on DVA and DVA work, the Mirabal project."
+    merged = new.words[2]
+    assert (merged.start_ms, merged.end_ms) == (1000, 1900)
+
+
+def test_acronym_one_rhyming_letter_off():
+    new = correct(doc_of("the DBA team and the UK and US"), build(EpisodeMeta(), (Entry("DVA"), Entry("UK"))))
+    assert texts(new) == "the DVA team and the UK and US"
+    assert acronym_close("DBA", "DVA") and not acronym_close("US", "UK") and not acronym_close("CBT", "RCT")
+
+
+def test_similarity_orders_near_misses():
+    assert similarity("Kayla", "Kyla") > similarity("Kelly", "Kyla")
+    assert similarity("Kyla", "Kyla") == 1.0
+
+
+def test_empty_vocabulary_or_transcript_is_a_no_op():
+    doc = doc_of("Kayla spoke")
+    assert correct(doc, build(EpisodeMeta())) is doc
+    empty = Transcript(episode="e")
+    assert correct(empty, build(META)) is empty
