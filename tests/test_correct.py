@@ -76,3 +76,9 @@ def test_empty_vocabulary_or_transcript_is_a_no_op():
     assert correct(doc, build(EpisodeMeta())) is doc
     empty = Transcript(episode="e")
     assert correct(empty, build(META)) is empty
+
+
+def test_another_organisation_with_shared_words_is_not_a_near_miss():
+    doc = doc_of("a study at the University of Bristol, and Joe I think agreed")
+    meta = EpisodeMeta(participants=(Participant("Jo Todd"), Participant("Ann Bee", "Fellow, University of Suffolk")))
+    assert texts(correct(doc, build(meta))) == "a study at the University of Bristol, and Jo I think agreed"

@@ -169,7 +169,9 @@ def is_common(word: str, at: int) -> bool:
 
 
 def _span_ok(span: list[Token]) -> bool:
-    if not (span[0].capital and span[-1].capital) or span[0].core == "I" or span[0].core.startswith(("I'", "I’")):
+    if not (span[0].capital and span[-1].capital):
+        return False
+    if any(t.core == "I" or t.core.startswith(("I'", "I’")) for t in span):
         return False
     for k, t in enumerate(span):
         if k and t.sentence_start:
@@ -193,9 +195,18 @@ def _best(heard: str, size: int, targets: list[Term], options: CorrectOptions) -
             continue
         long = min(len(_key(heard)), len(_key(t.text))) >= 10
         score = similarity(heard, t.text)
-        if score >= (options.long_threshold if long else options.threshold) and score > best_score:
+        if score >= (options.long_threshold if long else options.threshold) and score > best_score \
+                and _words_close(heard.split(), t.text.split(), options):
             best, best_score = t, score
     return best
+
+
+def _words_close(heard: list[str], term: list[str], options: CorrectOptions) -> bool:
+    """Word for word, every word near its own: "University of Bristol" is not "University of Suffolk"."""
+    if len(heard) != len(term) or len(term) == 1:
+        return True
+    return all(a.casefold() == b.casefold() or (a.casefold() in _SPAN_CONNECTORS and b.casefold() in _SPAN_CONNECTORS)
+               or similarity(a, b) >= options.long_threshold for a, b in zip(heard, term))
 
 
 def _single_allowed(toks: list[Token], i: int, lower_seen: set[str], known: set[str],

@@ -63,11 +63,11 @@ def build(meta: EpisodeMeta, glossary: tuple[Entry, ...] = (), outline: tuple[st
     found: list[Term] = []
     for p in meta.participants:
         found += _name_terms(p.name)
+    titles = []
     for p in meta.participants:
         title, orgs = split_role(p.role or "")
         found += [Term(o, "organisation", source="role") for o in orgs]
-        if title:
-            found.append(Term(title, "role", source="role"))
+        titles += [Term(title, "role", source="role")] if title else []
     found += [Term(e.term, "acronym" if is_acronym(e.term) else "glossary", e.variants, "glossary")
               for e in glossary]
     prose = [t for t in (meta.title, meta.summary, meta.participants_text) if t] + list(outline)
@@ -77,6 +77,7 @@ def build(meta: EpisodeMeta, glossary: tuple[Entry, ...] = (), outline: tuple[st
         known = {w.casefold() for t in found for w in t.text.split()} | HONORIFICS
         found += [Term(p, "phrase", source="text") for p in capitalised_phrases(text)
                   if any(w.casefold() not in known | CONNECTORS for w in p.split())]
+    found += titles
     context = " ".join(_sentence(t) for t in [meta.summary or "", *outline] if t.strip())
     return Vocabulary(_dedupe(found), context)
 

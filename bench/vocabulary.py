@@ -1,0 +1,192 @@
+"""Benchmark: the episode's vocabulary and the house style, with and without.
+
+    python bench/vocabulary.py --episode podcast_004_full \\
+        [--transcript FILE]            # recognition without the vocabulary prompt
+        [--prompted-transcript FILE]   # recognition with it (made and saved when missing)
+        [--glossary FILE] [--corpus DIR]
+
+Rows: recognition without / with the vocabulary prompt, each raw and after the
+correction + house-style passes.  Columns:
+- WER from the corpus's score.py (its normaliser ignores case, punctuation and
+  British/American spelling, so it measures words, not style);
+- recall of participants' names, of organisations (read from the participants'
+  roles) and of acronyms (every all-capital word of the reference): each
+  occurrence in the reference counts as found when the aligned output word is
+  spelt the same, case included;
+- American spellings where the page has the British one (aligned word pairs that
+  breame lists as an American/British pair);
+- how long the correction and style passes take on the whole episode.
+
+Without --transcript the unprompted recognition is run; without
+--prompted-transcript the prompted one is run and saved to
+/work/cache/vocab/EPISODE/transcript.json for the next time.  Both take minutes:
+wrap the command in `flock /tmp/heavy.lock`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from transcribe_kit import audio, glossary, metadata, pipeline, vocabulary  # noqa: E402
+from transcribe_kit.corrections import undo  # noqa: E402
+from transcribe_kit.document import Transcript  # noqa: E402
+from transcribe_kit.style import StyleOptions  # noqa: E402
+
+CORPUS = Path("/work/shared/corpus")
+CACHE = Path("/work/cache")
+RAW_STYLE = StyleOptions(spelling="off", drop_fillers=(), spell_numbers_to=0, glossary_case=False)
+
+
+def bare(token: str) -> str:
+    return re.sub(r"(['’]s)$", "", token.strip(" .,;:!?\"'“”‘’()[]…-"))
+
+
+def raw(doc: Transcript) -> Transcript:
+    """The words as recognised: every automatic correction undone."""
+    while doc.corrections:
+        doc = undo(doc, len(doc.corrections) - 1)
+    return doc
+
+
+def recognise(src: Path, meta, vocab, prompt: bool) -> Transcript:
+    options = pipeline.ProcessOptions(vocab=pipeline.VocabOptions(prompt=prompt, correct=False), style=RAW_STYLE)
+    doc, _ = pipeline.transcribe(audio.load(src), src.stem, meta, options, vocab=vocab)
+    return doc
+
+
+def passes(doc: Transcript, vocab) -> tuple[Transcript, float]:
+    options = pipeline.ProcessOptions()
+    best, out = float("inf"), doc
+    for _ in range(3):
+        start = time.perf_counter()
+        out = pipeline.house_style(doc, vocab, options)
+        best = min(best, time.perf_counter() - start)
+    return out, best
+
+
+def wer(doc: Transcript, ref: Path) -> float:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
+        fh.write(doc.text())
+    out = subprocess.run([sys.executable, str(CORPUS / "score.py"), "--ref", str(ref), "--hyp-text", fh.name,
+                          "--json-only"], capture_output=True, text=True, check=True).stdout
+    Path(fh.name).unlink()
+    return json.loads(out.strip().splitlines()[-1])["asr"]["wer"]
+
+
+def alignment(ref: list[str], hyp: list[str]) -> dict[int, int]:
+    """Reference index -> output index, from a word-level edit alignment (case-folded)."""
+    from rapidfuzz.distance import Levenshtein
+
+    pairs = {}
+    for op in Levenshtein.opcodes([w.casefold() for w in ref], [w.casefold() for w in hyp]):
+        if op.tag in ("equal", "replace") and op.src_end - op.src_start == op.dest_end - op.dest_start:
+            for k in range(op.src_end - op.src_start):
+                pairs[op.src_start + k] = op.dest_start + k
+    return pairs
+
+
+def occurrences(ref: list[str], phrase: list[str]) -> list[int]:
+    n = len(phrase)
+    return [i for i in range(len(ref) - n + 1)
+            if [w.casefold() for w in ref[i:i + n]] == [w.casefold() for w in phrase] and ref[i][:1].isupper()]
+
+
+def recall(ref: list[str], hyp: list[str], pairs: dict[int, int], terms: list[str]) -> tuple[int, int]:
+    found = total = 0
+    for term in terms:
+        phrase = term.split()
+        for i in occurrences(ref, phrase):
+            if len(phrase) == 1 and ref[i] != term:
+                continue  # names and acronyms: the reference's own case
+            total += 1
+            got = [hyp[pairs[i + k]] if i + k in pairs else None for k in range(len(phrase))]
+            found += got == ref[i:i + len(phrase)] or (None not in got and got[0] == ref[i] and
+                                                       [g.casefold() for g in got] == [r.casefold() for r in ref[i:i + len(phrase)]])
+    return found, total
+
+
+def american(ref: list[str], hyp: list[str], pairs: dict[int, int]) -> int:
+    from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS as us_to_uk
+
+    return sum(1 for i, j in pairs.items() if us_to_uk.get(hyp[j].casefold()) == ref[i].casefold())
+
+
+def measure(doc: Transcript, ref_dir: Path, ref: list[str], sets: dict[str, list[str]]) -> dict:
+    hyp = [bare(w.text) for w in doc.words]
+    pairs = alignment(ref, hyp)
+    row = {"wer": wer(doc, ref_dir)}
+    for name, terms in sets.items():
+        row[name] = recall(ref, hyp, pairs, terms)
+    row["american"] = american(ref, hyp, pairs)
+    return row
+
+
+def term_sets(meta, ref: list[str]) -> dict[str, list[str]]:
+    names = sorted({p for t in vocabulary.build(meta).of_kind("name") for p in t.text.split()})
+    orgs = sorted({o for p in meta.participants for o in vocabulary.split_role(p.role or "")[1]})
+    acronyms = sorted({w for w in ref if vocabulary.is_acronym(w) and not w.endswith("s")})
+    return {"names": names, "organisations": orgs, "acronyms": acronyms}
+
+
+def load_or_run(path: Path | None, default: Path, src: Path, meta, vocab, prompt: bool) -> Transcript:
+    for candidate in (path, default):
+        if candidate and candidate.is_file():
+            return raw(Transcript.load(candidate))
+    if path:
+        sys.exit(f"{path}: no such transcript")
+    print(f"running recognition ({'with' if prompt else 'without'} the prompt) on {src.name} ...", file=sys.stderr)
+    doc = recognise(src, meta, vocab, prompt)
+    default.parent.mkdir(parents=True, exist_ok=True)
+    default.write_text(doc.to_json(), encoding="utf-8")
+    return doc
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--episode", default="podcast_004_full")
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--transcript", type=Path, help="recognition without the vocabulary prompt")
+    ap.add_argument("--prompted-transcript", type=Path, help="recognition with the vocabulary prompt")
+    ap.add_argument("--glossary", type=Path, help="a series glossary to add to the vocabulary")
+    args = ap.parse_args()
+    ref_dir = args.corpus / args.episode
+    src = ref_dir / f"{args.episode}.mp3"
+    meta, _ = metadata.load_for(src)
+    vocab = vocabulary.build(meta, glossary.load_for(src, None, args.glossary))
+    ref = [bare(w["word"]) for w in json.loads((ref_dir / f"{args.episode}.words.json").read_text())]
+    sets = term_sets(meta, ref)
+    plain = load_or_run(args.transcript, CACHE / "asr" / args.episode / "transcript.json", src, meta, vocab, False)
+    prompted = load_or_run(args.prompted_transcript, CACHE / "vocab" / args.episode / "transcript.json",
+                           src, meta, vocab, True)
+    rows = []
+    for label, doc in (("without vocabulary", plain), ("prompt only", prompted)):
+        rows.append((label + ", raw", measure(doc, ref_dir, ref, sets), None))
+        fixed, seconds = passes(doc, vocab)
+        rows.append((label + " + passes", measure(fixed, ref_dir, ref, sets), (seconds, len(fixed.corrections))))
+    report(args.episode, sets, rows, len(plain.words))
+
+
+def report(episode: str, sets: dict, rows: list, words: int) -> None:
+    print(f"episode {episode} ({words} words); terms: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in sets.items()))
+    head = f"{'run':34} {'WER':>7} {'names':>13} {'orgs':>13} {'acronyms':>13} {'US sp.':>6} {'passes':>14}"
+    print(head)
+    for label, row, extra in rows:
+        cells = [f"{row[k][0]}/{row[k][1]} {100 * row[k][0] / max(1, row[k][1]):3.0f}%"
+                 for k in ("names", "organisations", "acronyms")]
+        timing = f"{extra[0] * 1000:.0f} ms, {extra[1]} fixes" if extra else "-"
+        print(f"{label:34} {100 * row['wer']:6.2f}% {cells[0]:>13} {cells[1]:>13} {cells[2]:>13} "
+              f"{row['american']:>6} {timing:>14}")
+
+
+if __name__ == "__main__":
+    main()
