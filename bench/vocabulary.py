@@ -101,6 +101,9 @@ def occurrences(ref: list[str], phrase: list[str]) -> list[int]:
             if [w.casefold() for w in ref[i:i + n]] == [w.casefold() for w in phrase] and ref[i][:1].isupper()]
 
 
+MISSES: list[str] = []
+
+
 def recall(ref: list[str], hyp: list[str], pairs: dict[int, int], terms: list[str]) -> tuple[int, int]:
     found = total = 0
     for term in terms:
@@ -110,8 +113,13 @@ def recall(ref: list[str], hyp: list[str], pairs: dict[int, int], terms: list[st
                 continue  # names and acronyms: the reference's own case
             total += 1
             got = [hyp[pairs[i + k]] if i + k in pairs else None for k in range(len(phrase))]
-            found += got == ref[i:i + len(phrase)] or (None not in got and got[0] == ref[i] and
-                                                       [g.casefold() for g in got] == [r.casefold() for r in ref[i:i + len(phrase)]])
+            ok = got == ref[i:i + len(phrase)] or (None not in got and got[0] == ref[i] and
+                                                   [g.casefold() for g in got] == [r.casefold() for r in ref[i:i + len(phrase)]])
+            found += ok
+            if not ok:
+                j = pairs.get(i, pairs.get(i - 1, 0))
+                MISSES.append(f"{term!r}: ref ...{' '.join(ref[i - 3:i + len(phrase) + 2])}... "
+                              f"out ...{' '.join(hyp[max(0, j - 3):j + len(phrase) + 3])}...")
     return found, total
 
 
@@ -158,6 +166,7 @@ def main() -> None:
     ap.add_argument("--transcript", type=Path, help="recognition without the vocabulary prompt")
     ap.add_argument("--prompted-transcript", type=Path, help="recognition with the vocabulary prompt")
     ap.add_argument("--glossary", type=Path, help="a series glossary to add to the vocabulary")
+    ap.add_argument("--show-misses", action="store_true", help="print each missed occurrence of the last run")
     args = ap.parse_args()
     ref_dir = args.corpus / args.episode
     src = ref_dir / f"{args.episode}.mp3"
@@ -172,8 +181,11 @@ def main() -> None:
     for label, doc in (("without vocabulary", plain), ("prompt only", prompted)):
         rows.append((label + ", raw", measure(doc, ref_dir, ref, sets), None))
         fixed, seconds = passes(doc, vocab)
+        MISSES.clear()
         rows.append((label + " + passes", measure(fixed, ref_dir, ref, sets), (seconds, len(fixed.corrections))))
     report(args.episode, sets, rows, len(plain.words))
+    if args.show_misses:
+        print("\n".join(MISSES))
 
 
 def report(episode: str, sets: dict, rows: list, words: int) -> None:

@@ -75,3 +75,8 @@ def test_apply_style_runs_every_pass():
     doc = doc_of("um the behavior of 3 organizations in the Uk")
     new = apply_style(doc, build(EpisodeMeta(), (Entry("UK"),)), StyleOptions())
     assert texts(new) == "The behaviour of three organisations in the UK"
+
+
+def test_unknown_lower_case_acronym_takes_the_glossary_case():
+    vocab = build(EpisodeMeta(), (Entry("RCT"), Entry("US")))
+    assert texts(glossary_case(doc_of("an ethical rct for us, more rcts"), vocab)) == "an ethical RCT for us, more RCTs"

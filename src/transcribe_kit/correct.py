@@ -171,7 +171,7 @@ def is_common(word: str, at: int) -> bool:
 def _span_ok(span: list[Token]) -> bool:
     if not (span[0].capital and span[-1].capital):
         return False
-    if any(t.core == "I" or t.core.startswith(("I'", "I’")) for t in span):
+    if any(_is_i(t.core) for t in span):
         return False
     for k, t in enumerate(span):
         if k and t.sentence_start:
@@ -181,6 +181,10 @@ def _span_ok(span: list[Token]) -> bool:
         if 0 < k < len(span) - 1 and not (t.capital or t.core.casefold() in _SPAN_CONNECTORS):
             return False
     return True
+
+
+def _is_i(word: str) -> bool:
+    return word == "I" or word.startswith(("I'", "I’"))
 
 
 def _best(heard: str, size: int, targets: list[Term], options: CorrectOptions) -> Term | None:
@@ -220,7 +224,7 @@ def _single_allowed(toks: list[Token], i: int, lower_seen: set[str], known: set[
 
     def other_name(j: int) -> bool:
         t = toks[j]
-        return t.capital and not t.sentence_start and t.core not in known and t.core != "I"
+        return t.capital and not t.sentence_start and t.core not in known and not _is_i(t.core)
 
     if i > 0 and not toks[i - 1].suffix and other_name(i - 1) and not tok.sentence_start:
         return False

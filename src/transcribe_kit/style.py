@@ -25,9 +25,9 @@ import re
 from dataclasses import dataclass
 
 from .corrections import Edit, apply_edits
-from .correct import Token, tokens
+from .correct import CorrectOptions, Token, is_common, tokens
 from .document import Transcript
-from .vocabulary import Vocabulary
+from .vocabulary import Vocabulary, is_acronym
 
 SPELLINGS = ("uk", "us", "off")
 # pairs in the list whose first spelling is also standard British (or American) with another sense
@@ -142,27 +142,35 @@ def drop_fillers(doc: Transcript, fillers: tuple[str, ...] = HESITATIONS) -> Tra
 
 # ---- case and numbers ---------------------------------------------------------------
 
-def glossary_case(doc: Transcript, vocab: Vocabulary) -> Transcript:
+def glossary_case(doc: Transcript, vocab: Vocabulary, options: CorrectOptions = CorrectOptions()) -> Transcript:
     """Write glossary terms and acronyms in their own case.
 
-    One-word terms change only words that are already capitalised ("Uk", "Rct"),
-    so the pronoun "us" never becomes "US"; terms of several words change any
-    exact match ("chief exec" -> "Chief Exec").
+    One-word terms change words that are capitalised ("Uk", "Rct") or not in the
+    English frequency list ("rct"), so the pronoun "us" never becomes "US"; terms
+    of several words change any exact match ("chief exec" -> "Chief Exec").
     """
     toks = tokens(doc.words)
     edits = []
     for term in vocab.of_kind("glossary", "acronym"):
-        words = term.text.split()
-        folded = [w.casefold() for w in words]
-        for i in range(len(toks) - len(words) + 1):
-            span = toks[i:i + len(words)]
-            if [t.core.casefold() for t in span] != folded or [t.core for t in span] == words:
-                continue
-            if len(words) == 1 and not span[0].capital:
-                continue
-            texts = tuple(t.prefix + w + t.suffix for t, w in zip(span, words))
-            edits.append(Edit(i, i + len(words), texts, "style", term.text))
+        size = len(term.text.split())
+        for i in range(len(toks) - size + 1):
+            words = _cased(toks[i:i + size], term.text, options)
+            if words:
+                texts = tuple(t.prefix + w + t.suffix for t, w in zip(toks[i:i + size], words))
+                edits.append(Edit(i, i + size, texts, "style", term.text))
     return apply_edits(doc, edits)
+
+
+def _cased(span: list[Token], term: str, options: CorrectOptions) -> list[str] | None:
+    """The term's words in its own case when ``span`` is the term in another case, else None."""
+    words = term.split()
+    if len(words) == 1 and is_acronym(term) and span[0].core.casefold() == term.casefold() + "s":
+        words = [term + "s"]  # "rcts" -> "RCTs"
+    if [t.core.casefold() for t in span] != [w.casefold() for w in words] or [t.core for t in span] == words:
+        return None
+    if len(words) == 1 and not span[0].capital and is_common(span[0].core, options.rare_frequency):
+        return None
+    return words
 
 
 def spell_numbers(doc: Transcript, up_to: int) -> Transcript:
