@@ -153,7 +153,10 @@ def load_or_run(path: Path | None, default: Path, src: Path, meta, vocab, prompt
     if path:
         sys.exit(f"{path}: no such transcript")
     print(f"running recognition ({'with' if prompt else 'without'} the prompt) on {src.name} ...", file=sys.stderr)
+    start = time.perf_counter()
     doc = recognise(src, meta, vocab, prompt)
+    seconds = time.perf_counter() - start
+    print(f"recognition took {seconds:.0f} s (RTF {seconds * 1000 / max(1, doc.duration_ms):.3f})", file=sys.stderr)
     default.parent.mkdir(parents=True, exist_ok=True)
     default.write_text(doc.to_json(), encoding="utf-8")
     return doc
