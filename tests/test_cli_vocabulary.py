@@ -1,17 +1,15 @@
 """The vocabulary and house-style options of `process`, and `glossary suggest`, through the CLI."""
 import json
-import wave
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from conftest import CORPUS, need, write_wav
 from transcribe_kit.audio import load
 from transcribe_kit.cli import cli
 from transcribe_kit.document import Correction, Transcript, Word
 
-CORPUS = Path("/work/shared/corpus/podcast_004_short/podcast_004_short.mp3")
 TOML = '''
 [[participants]]
 name = "Dez Holmes"
@@ -31,16 +29,9 @@ role = "Director of the Drive Partnership"
 @pytest.fixture(scope="module")
 def intro(tmp_path_factory) -> Path:
     """The first 12 s of the short corpus episode (the host names the guests), with its metadata."""
-    if not CORPUS.is_file():
-        pytest.skip("corpus episode not available")
+    episode = need(CORPUS / "podcast_004_short" / "podcast_004_short.mp3")
     folder = tmp_path_factory.mktemp("ep")
-    samples = load(CORPUS).slice_ms(0, 12_000)
-    path = folder / "intro.wav"
-    with wave.open(str(path), "wb") as fh:
-        fh.setnchannels(1)
-        fh.setsampwidth(2)
-        fh.setframerate(16000)
-        fh.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    path = write_wav(folder / "intro.wav", load(episode).slice_ms(0, 12_000))
     (folder / "intro.toml").write_text(TOML, encoding="utf-8")
     return path
 

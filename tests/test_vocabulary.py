@@ -49,7 +49,7 @@ def test_prompt_fits_the_budget_names_first():
     prompt, hot = engine_prompt(vocab)
     assert prompt.startswith("Dez Holmes, Olumide Adisa, Research in Practice")
     assert "Senior Research Fellow" not in prompt  # job titles are not terms to listen for
-    assert "Home Office" in prompt and META.summary in prompt
+    assert "Home Office" in prompt and "podcast" not in prompt  # terms only, no prose
     short, hot_short = engine_prompt(vocab, max_tokens=12, hotword_tokens=6)
     assert estimate_tokens(" " + short) <= 12 and estimate_tokens(" " + hot_short) <= 6
     assert short.startswith("Dez Holmes")

@@ -48,7 +48,6 @@ class Term:
 @dataclass(frozen=True)
 class Vocabulary:
     terms: tuple[Term, ...] = ()
-    context: str = ""  # title / summary / outline prose for the prompt, in house style
 
     def of_kind(self, *kinds: str) -> tuple[Term, ...]:
         return tuple(t for t in self.terms if t.kind in kinds)
@@ -78,8 +77,7 @@ def build(meta: EpisodeMeta, glossary: tuple[Entry, ...] = (), outline: tuple[st
         found += [Term(p, "phrase", source="text") for p in capitalised_phrases(text)
                   if any(w.casefold() not in known | CONNECTORS for w in p.split())]
     found += titles
-    context = " ".join(_sentence(t) for t in [meta.summary or "", *outline] if t.strip())
-    return Vocabulary(_dedupe(found), context)
+    return Vocabulary(_dedupe(found))
 
 
 def read_outline(path: Path) -> tuple[str, ...]:
@@ -190,16 +188,15 @@ def engine_prompt(vocab: Vocabulary, count: Callable[[str], int] = estimate_toke
     """(initial_prompt, hotwords) for the recogniser, each within its token budget.
 
     The initial prompt lists the terms (full names rather than their parts) in
-    priority order, then the episode's summary as a sentence, so the first window
-    also sees the house's spelling.  Hotwords, which faster-whisper repeats in
-    every window, hold only names, organisations and glossary terms.
+    priority order, and nothing else: with a prose sentence (the summary) in the
+    prompt, Whisper was seen to invent a closing "Thank you very much." after
+    the speech.  Hotwords, which faster-whisper repeats in every window, hold only
+    names, organisations, glossary terms and acronyms.
     """
     parts = {t.text for t in vocab.of_kind("name") if " " in t.text}
     covered = {w for p in parts for w in p.split()}
     listed = [t.text for t in vocab.terms if t.kind != "role" and not (t.kind == "name" and t.text in covered)]
     prompt = _fit(listed, count, max_tokens, ", ", ".")
-    if prompt and vocab.context and count(f"{prompt} {vocab.context}") <= max_tokens:
-        prompt = f"{prompt} {vocab.context}"
     hot = [t.text for t in vocab.of_kind("name", "organisation", "glossary", "acronym")
            if not (t.kind == "name" and t.text in covered)]
     return prompt or None, _fit(hot, count, hotword_tokens, ", ", "") or None
@@ -226,7 +223,3 @@ def whisper_token_counter(model_dir: Path | None) -> Callable[[str], int]:
     tokenizer = Tokenizer.from_file(str(path))
     return lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids)
 
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text[-1:] in ".!?" else text + "."
