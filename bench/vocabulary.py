@@ -3,7 +3,7 @@
     python bench/vocabulary.py --episode podcast_004_full \\
         [--transcript FILE]            # recognition without the vocabulary prompt
         [--prompted-transcript FILE]   # recognition with it (made and saved when missing)
-        [--glossary FILE] [--corpus DIR]
+        [--glossary FILE] [--show-misses]
 
 Rows: recognition without / with the vocabulary prompt, each raw and after the
 correction + house-style passes.  Columns:
@@ -27,22 +27,18 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from _common import CORPUS, score
 
 from transcribe_kit import audio, glossary, metadata, pipeline, vocabulary  # noqa: E402
 from transcribe_kit.corrections import undo  # noqa: E402
 from transcribe_kit.document import Transcript  # noqa: E402
 from transcribe_kit.style import StyleOptions  # noqa: E402
 
-CORPUS = Path("/work/shared/corpus")
 CACHE = Path("/work/cache")
 RAW_STYLE = StyleOptions(spelling="off", drop_fillers=(), spell_numbers_to=0, glossary_case=False)
 
@@ -74,13 +70,13 @@ def passes(doc: Transcript, vocab) -> tuple[Transcript, float]:
     return out, best
 
 
-def wer(doc: Transcript, ref: Path) -> float:
+def wer(doc: Transcript, episode: str) -> float:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
         fh.write(doc.text())
-    out = subprocess.run([sys.executable, str(CORPUS / "score.py"), "--ref", str(ref), "--hyp-text", fh.name,
-                          "--json-only"], capture_output=True, text=True, check=True).stdout
-    Path(fh.name).unlink()
-    return json.loads(out.strip().splitlines()[-1])["asr"]["wer"]
+    try:
+        return score(episode, "--hyp-text", fh.name)["asr"]["wer"]
+    finally:
+        Path(fh.name).unlink()
 
 
 def alignment(ref: list[str], hyp: list[str]) -> dict[int, int]:
@@ -129,10 +125,10 @@ def american(ref: list[str], hyp: list[str], pairs: dict[int, int]) -> int:
     return sum(1 for i, j in pairs.items() if us_to_uk.get(hyp[j].casefold()) == ref[i].casefold())
 
 
-def measure(doc: Transcript, ref_dir: Path, ref: list[str], sets: dict[str, list[str]]) -> dict:
+def measure(doc: Transcript, episode: str, ref: list[str], sets: dict[str, list[str]]) -> dict:
     hyp = [bare(w.text) for w in doc.words]
     pairs = alignment(ref, hyp)
-    row = {"wer": wer(doc, ref_dir)}
+    row = {"wer": wer(doc, episode)}
     for name, terms in sets.items():
         row[name] = recall(ref, hyp, pairs, terms)
     row["american"] = american(ref, hyp, pairs)
@@ -165,13 +161,12 @@ def load_or_run(path: Path | None, default: Path, src: Path, meta, vocab, prompt
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--episode", default="podcast_004_full")
-    ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--transcript", type=Path, help="recognition without the vocabulary prompt")
     ap.add_argument("--prompted-transcript", type=Path, help="recognition with the vocabulary prompt")
     ap.add_argument("--glossary", type=Path, help="a series glossary to add to the vocabulary")
     ap.add_argument("--show-misses", action="store_true", help="print each missed occurrence of the last run")
     args = ap.parse_args()
-    ref_dir = args.corpus / args.episode
+    ref_dir = CORPUS / args.episode
     src = ref_dir / f"{args.episode}.mp3"
     meta, _ = metadata.load_for(src)
     vocab = vocabulary.build(meta, glossary.load_for(src, None, args.glossary))
@@ -182,10 +177,10 @@ def main() -> None:
                            src, meta, vocab, True)
     rows = []
     for label, doc in (("without vocabulary", plain), ("prompt only", prompted)):
-        rows.append((label + ", raw", measure(doc, ref_dir, ref, sets), None))
+        rows.append((label + ", raw", measure(doc, args.episode, ref, sets), None))
         fixed, seconds = passes(doc, vocab)
         MISSES.clear()
-        rows.append((label + " + passes", measure(fixed, ref_dir, ref, sets), (seconds, len(fixed.corrections))))
+        rows.append((label + " + passes", measure(fixed, args.episode, ref, sets), (seconds, len(fixed.corrections))))
     report(args.episode, sets, rows, len(plain.words))
     if args.show_misses:
         print("\n".join(MISSES))
