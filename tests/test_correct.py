@@ -1,4 +1,6 @@
 """The glossary pass: near-misses of names and terms fixed, ordinary words never touched."""
+from hypothesis import given, strategies as st
+
 from transcribe_kit.correct import acronym_close, correct, similarity
 from transcribe_kit.document import EpisodeMeta, Participant, Transcript, Word
 from transcribe_kit.glossary import Entry
@@ -82,3 +84,18 @@ def test_another_organisation_with_shared_words_is_not_a_near_miss():
     doc = doc_of("a study at the University of Bristol, and Joe I think agreed")
     meta = EpisodeMeta(participants=(Participant("Jo Todd"), Participant("Ann Bee", "Fellow, University of Suffolk")))
     assert texts(correct(doc, build(meta))) == "a study at the University of Bristol, and Jo I think agreed"
+
+
+COMMON = ("right read night price coal rose may hope joy hall marsh reed rows does des kyle joe so well "
+          "the a and of to is was drive respect research practice centre center").split()
+
+
+@given(st.lists(st.tuples(st.sampled_from(COMMON), st.booleans(), st.sampled_from(["", ",", "."])),
+                min_size=1, max_size=40))
+def test_lower_case_words_are_never_changed_without_a_listed_variant(spec):
+    glossary = tuple(Entry(t) for t in ("Reid", "Wright", "Knight", "Bryce", "Cole", "Mae", "Rose", "Dez", "Kyla",
+                                         "Jo", "Drive Partnership"))
+    doc = doc_of(" ".join((w.capitalize() if cap else w) + p for w, cap, p in spec))
+    new = correct(doc, build(META, glossary))
+    for c in new.corrections:
+        assert all(w.text[:1].isupper() for w in c.before) or len(c.before) > 1
