@@ -99,3 +99,9 @@ def test_lower_case_words_are_never_changed_without_a_listed_variant(spec):
     new = correct(doc, build(META, glossary))
     for c in new.corrections:
         assert all(w.text[:1].isupper() for w in c.before) or len(c.before) > 1
+
+
+def test_a_span_holding_another_participants_name_is_left_alone():
+    doc = doc_of("the discussion from Olumide and Jo has been")
+    meta = EpisodeMeta(participants=(Participant("Jo Todd"), Participant("Olumide Adisa")))
+    assert correct(doc, build(meta)).corrections == ()

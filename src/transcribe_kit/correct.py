@@ -187,7 +187,16 @@ def _is_i(word: str) -> bool:
     return word == "I" or word.startswith(("I'", "I’"))
 
 
-def _best(heard: str, size: int, targets: list[Term], options: CorrectOptions) -> Term | None:
+def _fits(heard: list[str], term: list[str], known: frozenset[str]) -> bool:
+    """A span may cover a term of another length only if it is all capitalised words ("Kirk Patrick"),
+    and never if it holds another vocabulary word ("Olumide and Jo" is not "Olumide Adisa")."""
+    if any(w in known and w not in term for w in heard):
+        return False
+    return len(heard) == len(term) or all(w[:1].isupper() for w in heard)
+
+
+def _best(heard: str, size: int, targets: list[Term], options: CorrectOptions,
+          known: frozenset[str] = frozenset()) -> Term | None:
     best, best_score = None, 0.0
     single_acronym = size == 1 and is_acronym(heard)
     for t in targets:
@@ -195,7 +204,7 @@ def _best(heard: str, size: int, targets: list[Term], options: CorrectOptions) -
             if single_acronym and acronym_close(heard, t.text):
                 return t
             continue
-        if abs(len(t.text.split()) - size) > 1:
+        if abs(len(t.text.split()) - size) > 1 or not _fits(heard.split(), t.text.split(), known):
             continue
         long = min(len(_key(heard)), len(_key(t.text))) >= 10
         score = similarity(heard, t.text)
@@ -234,7 +243,7 @@ def _single_allowed(toks: list[Token], i: int, lower_seen: set[str], known: set[
 def _near_miss_edits(toks: list[Token], targets: list[Term], vocab: Vocabulary,
                      options: CorrectOptions) -> list[Edit]:
     lower_seen = {t.core.casefold() for t in toks if t.core[:1].islower()}
-    known = set(vocab.words())
+    known = vocab.words()
     exact = {t.text for t in targets}
     edits: list[Edit] = []
     i = 0
@@ -249,7 +258,7 @@ def _near_miss_edits(toks: list[Token], targets: list[Term], vocab: Vocabulary,
                 if heard in exact:
                     step = size
                     break
-                term = _best(heard, size, targets, options)
+                term = _best(heard, size, targets, options, known)
                 if term and (size > 1 or _single_allowed(toks, i, lower_seen, known, options)):
                     edits.append(Edit(i, i + size, _replacement(toks, i, i + size, term.text), RULE, term.text))
                     step = size

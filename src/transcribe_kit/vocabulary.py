@@ -73,7 +73,7 @@ def build(meta: EpisodeMeta, glossary: tuple[Entry, ...] = (), outline: tuple[st
     for text in prose:
         found += [Term(a, "acronym", source="text") for a in acronyms(text)]
     for text in prose:
-        known = {w.casefold() for t in found for w in t.text.split()} | HONORIFICS
+        known = {w.casefold() for t in found + titles for w in t.text.split()} | HONORIFICS
         found += [Term(p, "phrase", source="text") for p in capitalised_phrases(text)
                   if any(w.casefold() not in known | CONNECTORS for w in p.split())]
     found += titles
