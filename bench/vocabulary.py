@@ -19,13 +19,14 @@ correction + house-style passes.  Columns:
 
 Without --transcript the unprompted recognition is run; without
 --prompted-transcript the prompted one is run and saved to
-/work/cache/vocab/EPISODE/transcript.json for the next time.  Both take minutes:
+$TRANSCRIBE_KIT_BENCH_CACHE/vocab/EPISODE/transcript.json (default /work/cache) for the next time.  Both take minutes:
 wrap the command in `flock /tmp/heavy.lock`.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import tempfile
@@ -39,7 +40,7 @@ from transcribe_kit.corrections import undo  # noqa: E402
 from transcribe_kit.document import Transcript  # noqa: E402
 from transcribe_kit.style import StyleOptions  # noqa: E402
 
-CACHE = Path("/work/cache")
+CACHE = Path(os.environ.get("TRANSCRIBE_KIT_BENCH_CACHE", "/work/cache"))
 RAW_STYLE = StyleOptions(spelling="off", drop_fillers=(), spell_numbers_to=0, glossary_case=False)
 
 
