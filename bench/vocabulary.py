@@ -177,7 +177,7 @@ def main() -> None:
     prompted = load_or_run(args.prompted_transcript, CACHE / "vocab" / args.episode / "transcript.json",
                            src, meta, vocab, True)
     rows = []
-    for label, doc in (("without vocabulary", plain), ("prompt only", prompted)):
+    for label, doc in (("without vocabulary", plain), ("with vocabulary prompt", prompted)):
         rows.append((label + ", raw", measure(doc, args.episode, ref, sets), None))
         fixed, seconds = passes(doc, vocab)
         MISSES.clear()
@@ -189,13 +189,13 @@ def main() -> None:
 
 def report(episode: str, sets: dict, rows: list, words: int) -> None:
     print(f"episode {episode} ({words} words); terms: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in sets.items()))
-    head = f"{'run':34} {'WER':>7} {'names':>13} {'orgs':>13} {'acronyms':>13} {'US sp.':>6} {'passes':>14}"
+    head = f"{'run':38} {'WER':>7} {'names':>13} {'orgs':>13} {'acronyms':>13} {'US sp.':>6} {'passes':>14}"
     print(head)
     for label, row, extra in rows:
         cells = [f"{row[k][0]}/{row[k][1]} {100 * row[k][0] / max(1, row[k][1]):3.0f}%"
                  for k in ("names", "organisations", "acronyms")]
         timing = f"{extra[0] * 1000:.0f} ms, {extra[1]} fixes" if extra else "-"
-        print(f"{label:34} {100 * row['wer']:6.2f}% {cells[0]:>13} {cells[1]:>13} {cells[2]:>13} "
+        print(f"{label:38} {100 * row['wer']:6.2f}% {cells[0]:>13} {cells[1]:>13} {cells[2]:>13} "
               f"{row['american']:>6} {timing:>14}")
 
 
