@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from conftest import CORPUS, need, write_wav
 from transcribe_kit.audio import load
 from transcribe_kit.cli import cli
-from transcribe_kit.document import Correction, Transcript, Word
+from transcribe_kit.document import Change, Revision, Transcript, Word
 
 TOML = '''
 [[participants]]
@@ -67,8 +67,8 @@ def test_bad_glossary_is_one_clear_error(intro, tmp_path):
 
 def _edited(folder: Path, name: str) -> Path:
     words = (Word("Kyla", 0, 500), Word("spoke", 600, 900))
-    doc = Transcript(episode=name, words=words,
-                     corrections=(Correction(0, 1, (Word("Kayla", 0, 500),), "Kyla", "edit"),))
+    edit = Revision(2, "2026-01-02T00:00:00+00:00", "edit", changes=(Change("words", "Kayla", "Kyla", 0),))
+    doc = Transcript(episode=name, words=words, history=(edit,))
     folder.mkdir()
     (folder / "transcript.json").write_text(doc.to_json(), encoding="utf-8")
     return folder

@@ -84,3 +84,14 @@ def test_any_edits_then_undo_all_gives_back_the_words(texts, data):
         new = undo(new, data.draw(st.integers(0, len(new.corrections) - 1)))
     assert new.words == doc.words
     assert replace(new, corrections=()) == replace(doc)
+
+
+def test_carry_keeps_corrections_whose_words_survive_an_edit():
+    from transcribe_kit.corrections import carry
+
+    doc = apply_edits(doc_of("um Kayla said programs work"), [
+        Edit(0, 1, (), "filler"), Edit(1, 2, ("Kyla",), "glossary"), Edit(3, 4, ("programmes",), "spelling")])
+    # now "Kyla said programmes work"; the editor inserts "today" and rewrites "programmes"
+    words = (doc.words[0], doc.words[1], Word("today", 1300, 1400), Word("courses", 1500, 1900), doc.words[3])
+    kept = carry(doc, words, {0: 0, 1: 1, 3: 4})
+    assert [(c.index, c.rule) for c in kept] == [(0, "filler"), (0, "glossary")]

@@ -1,7 +1,7 @@
 """Glossary syntax, where glossaries are found, and suggestions from editors' corrections."""
 import pytest
 
-from transcribe_kit.document import Correction, Transcript, Word
+from transcribe_kit.document import Change, Revision, Transcript, Word
 from transcribe_kit.glossary import (Entry, GlossaryError, format_entry, load_for, merge, parse, parse_line,
                                      suggest)
 
@@ -43,19 +43,21 @@ def test_bad_glossary_in_toml_is_a_user_error(tmp_path):
 
 
 def _episode(folder, name, changes):
-    words, corrections = [], []
-    for i, (heard, written) in enumerate(changes):
-        words.append(Word(written, i * 1000, i * 1000 + 500))
-        corrections.append(Correction(i, 1, (Word(heard, i * 1000, i * 1000 + 500),), written, "edit"))
-    doc = Transcript(episode=name, words=tuple(words), corrections=tuple(corrections))
+    records = tuple(Change("words", before=heard, after=written, start_ms=i * 1000)
+                    for i, (heard, written) in enumerate(changes))
+    history = (Revision(1, "2026-01-01T00:00:00+00:00", "process"),
+               Revision(2, "2026-01-02T00:00:00+00:00", "edit", changes=records + (Change("rename", "S1", "Dez"),)))
+    doc = Transcript(episode=name, words=tuple(Word(w, 0, 10) for _, w in changes), history=history)
     folder.mkdir()
     (folder / "transcript.json").write_text(doc.to_json(), encoding="utf-8")
     return folder
 
 
 def test_suggest_changes_made_the_same_way_in_two_episodes(tmp_path):
-    a = _episode(tmp_path / "a", "ep1", [("Kayla", "Kyla"), ("Mirror", "Mirabal"), ("DBA,", "DVA,")])
-    b = _episode(tmp_path / "b", "ep2", [("kayla", "Kyla"), ("DBA", "DVA"), ("teh", "the")])
+    a = _episode(tmp_path / "a", "ep1", [("Kayla", "Kyla"), ("Mirror", "Mirabal"), ("DBA,", "DVA,"),
+                                         ("and then we went on to say", "and we said")])
+    b = _episode(tmp_path / "b", "ep2", [("kayla", "Kyla"), ("DBA", "DVA"), ("teh", "the"),
+                                         ("and then we went on to say", "and we said")])
     found = suggest([a, b])
     assert [(format_entry(s.entry), s.episodes) for s in found] == [
         ("DVA | heard as: dba", ("ep1", "ep2")), ("Kyla | heard as: kayla", ("ep1", "ep2"))]

@@ -340,8 +340,8 @@ def glossary():
 def suggest(episodes, glossary_file, min_episodes):
     """Suggest glossary lines from corrections editors made in EPISODES.
 
-    EPISODES are episode output folders (or their transcript.json).  Reads each
-    transcript's corrections whose rule is "edit" (an editor's word change) and
+    EPISODES are episode output folders (or their transcript.json).  Reads the
+    word changes in each transcript's edit history (apply-edits / edit) and
     prints, in glossary syntax, every change made the same way in several episodes.
     """
     from . import glossary as g

@@ -115,3 +115,28 @@ def _splice(doc: Transcript, splices: list[tuple[int, int, tuple[Word, ...]]]):
             turns.append(Turn(t.speaker, start, end, paragraphs))
     moved = tuple(replace(c, index=position(c.index)) for c in doc.corrections)
     return replace(doc, words=tuple(words), turns=tuple(turns), corrections=moved), position
+
+
+def carry(doc: Transcript, words: tuple[Word, ...], new_of_old: dict[int, int]) -> tuple[Correction, ...]:
+    """The corrections that still hold after an editor's edit, at their new word positions.
+
+    ``new_of_old`` maps each surviving old word index to its new one.  A correction
+    whose words all survive, in a row and with the same text, moves with them; a
+    removal moves with the word after it; any other was overridden by the editor
+    and is dropped.
+    """
+    kept = []
+    for c in doc.corrections:
+        if c.count == 0:
+            if c.index == len(doc.words):
+                kept.append(replace(c, index=len(words)))
+            elif c.index in new_of_old:
+                kept.append(replace(c, index=new_of_old[c.index]))
+            continue
+        olds = range(c.index, c.index + c.count)
+        news = [new_of_old.get(i) for i in olds]
+        if None in news or news != list(range(news[0], news[0] + c.count)):
+            continue
+        if all(words[j].text == doc.words[i].text for i, j in zip(olds, news)):
+            kept.append(replace(c, index=news[0]))
+    return tuple(kept)

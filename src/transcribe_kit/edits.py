@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from .audio import Audio
+from .corrections import carry
 from .document import Change, Transcript, Word
 from .edit_structure import NewParagraph, build_chapters, build_turns, majority, resolve_speakers
 from .readback import EditedPage, EditError, Heading
@@ -95,7 +96,7 @@ def apply_page(doc: Transcript, page: EditedPage, load_audio: AudioLoader,
     silent = {s.id for s in doc.speakers} - {w.speaker for w in doc.words}
     speakers = tuple(s for s in speakers if s.id in set(ids) or s.id in silent)
     new = replace(doc, words=tuple(words), speakers=speakers, turns=build_turns(paragraphs, ids),
-                  chapters=chapters)
+                  chapters=chapters, corrections=carry(doc, tuple(words), {i: j for j, i in old_of_new.items()}))
     if changes:
         new = new.with_revision("edit", _summary(changes), options.author, tuple(changes))
     return EditResult(new, tuple(changes), aligned, estimated, page.timestamps)

@@ -17,7 +17,8 @@ lower case.  Without variants a term is only matched against near-misses that
 are capitalised (see :mod:`transcribe_kit.correct`).
 
 ``glossary suggest`` (:func:`suggest`) reads episode folders' ``transcript.json``
-and proposes lines for changes an editor made the same way in several episodes.
+and proposes lines for word changes an editor made the same way in several
+episodes (the "words" changes of the "edit" revisions in the history).
 """
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ from .document import DocumentError, Transcript
 
 GLOSSARY_FILE = "glossary.txt"
 SERIES_FILE = "series.toml"
-EDITOR_RULE = "edit"  # the rule name an editor's word change carries in Transcript.corrections
 
 
 class GlossaryError(ValueError):
@@ -130,16 +130,23 @@ def _bare(text: str) -> str:
     return text.strip(" \t.,;:!?\"'“”‘’()[]")
 
 
-def editor_changes(doc: Transcript) -> set[tuple[str, str]]:
-    """(heard, written) pairs of the word changes an editor made in one transcript."""
+def editor_changes(doc: Transcript, max_words: int = 4) -> set[tuple[str, str]]:
+    """(heard, written) pairs of the word changes an editor made in one transcript.
+
+    Read from the history: every Revision of kind "edit" lists its changes, and a
+    change of kind "words" replacing at most ``max_words`` words by at most as many
+    is a candidate ("Kayla" -> "Kyla", "safe lives" -> "SafeLives").
+    """
     pairs = set()
-    for c in doc.corrections:
-        if c.rule != EDITOR_RULE or c.count == 0:
+    for revision in doc.history:
+        if revision.kind != "edit":
             continue
-        heard = _bare(" ".join(w.text for w in c.before))
-        written = _bare(c.after)
-        if heard and written and heard != written:
-            pairs.add((heard, written))
+        for change in revision.changes:
+            if change.kind != "words" or not change.before or not change.after:
+                continue
+            heard, written = _bare(change.before), _bare(change.after)
+            if heard and written and heard != written and max(len(heard.split()), len(written.split())) <= max_words:
+                pairs.add((heard, written))
     return pairs
 
 
@@ -147,8 +154,8 @@ def suggest(folders: list[Path], known: tuple[Entry, ...] = (), min_episodes: in
     """Glossary lines for changes made the same way in at least ``min_episodes`` episodes.
 
     Reads ``transcript.json`` in each folder (or the file itself when given) and
-    the corrections whose rule is ``"edit"``.  Pairs already covered by ``known``
-    (the term with that variant) are left out.
+    the word changes recorded in its edit history.  Pairs already covered by
+    ``known`` (the term with that variant) are left out.
     """
     seen: dict[tuple[str, str], set[str]] = defaultdict(set)
     for folder in folders:
