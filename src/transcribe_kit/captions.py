@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import accumulate
 
 from . import linebreak
 from .cuetiming import clamp_duration, close_small_gaps, extend_for_reading
@@ -87,6 +88,15 @@ class Words:
         self.end_of_media = max([doc.duration_ms, *self.ends]) if self.ends else doc.duration_ms
         self.labels = _labels(doc) if options.speaker_labels else {}
         self._tagger = tagger
+        # everything the operations ask about a range [a, b), precomputed once so each answer is O(1)
+        self.lengths = tuple(len(t) for t in self.texts)
+        self._length_before = tuple(accumulate(self.lengths, initial=0))
+        self._sentence_end = tuple(linebreak.ends_sentence(t) for t in self.texts)
+        self._sentence_ends_before = tuple(accumulate(self._sentence_end, initial=0))
+        self._overlong_before = tuple(accumulate((n > options.max_chars_per_line for n in self.lengths),
+                                                 initial=0))
+        self._labels_at = tuple(self._label_at(a) for a in range(len(self.texts)))
+        self._reserves = tuple(len(label) + 1 if label else 0 for label in self._labels_at)
 
     @cached_property
     def costs(self) -> list[float]:
@@ -95,16 +105,30 @@ class Words:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def label(self, a: int) -> str:
+    def _label_at(self, a: int) -> str:
         new_speaker = a == 0 or self.speakers[a] != self.speakers[a - 1]
         return self.labels.get(self.speakers[a], "") if new_speaker else ""
 
+    def label(self, a: int) -> str:
+        return self._labels_at[a]
+
     def reserve(self, a: int) -> int:
-        label = self.label(a)
-        return len(label) + 1 if label else 0
+        return self._reserves[a]
+
+    def width(self, a: int, b: int) -> int:
+        """Characters of words [a, b) joined by spaces (no label)."""
+        return self._length_before[b] - self._length_before[a] + (b - a - 1)
 
     def chars(self, a: int, b: int) -> int:
-        return sum(len(t) for t in self.texts[a:b]) + (b - a - 1) + self.reserve(a)
+        return self.width(a, b) + self._reserves[a]
+
+    def sentence_ends_within(self, a: int, b: int) -> bool:
+        """Does a sentence end after any of words [a, b)?"""
+        return self._sentence_ends_before[b] > self._sentence_ends_before[a]
+
+    def overlong_within(self, a: int, b: int) -> bool:
+        """Is any of words [a, b) longer than a line on its own?"""
+        return self._overlong_before[b] > self._overlong_before[a]
 
     def pause_after(self, i: int) -> int:
         return self.starts[i + 1] - self.ends[i] if i + 1 < len(self) else self.options.max_linger_ms
@@ -114,9 +138,11 @@ class Words:
         if b - a == 1:
             return True
         o = self.options
-        lengths = [len(t) for t in self.texts[a:b]]
-        return (self.ends[b - 1] - self.starts[a] <= o.max_duration_ms
-                and linebreak.line_count(lengths, o.max_chars_per_line, self.reserve(a)) <= o.max_lines)
+        if self.ends[b - 1] - self.starts[a] > o.max_duration_ms:
+            return False
+        if o.max_lines >= 1 and self.chars(a, b) <= o.max_chars_per_line:
+            return True  # one line (what line_count would say, without the loop)
+        return linebreak.line_count(self.lengths[a:b], o.max_chars_per_line, self._reserves[a]) <= o.max_lines
 
     def screen_time(self, a: int, b: int) -> int:
         """About how long words [a, b) can stay on screen, using the silence after them."""
@@ -131,13 +157,14 @@ class Words:
         width = self.chars(a, b)
         if width <= o.max_chars_per_line or o.max_lines != 2:
             return 0.0
-        best, left = math.inf, self.reserve(a) - 1
+        best, left = math.inf, self._reserves[a] - 1
+        lengths, costs = self.lengths, self.costs
         for k in range(a, b - 1):  # a break after word k
-            left += len(self.texts[k]) + 1
+            left += lengths[k] + 1
             if left > o.max_chars_per_line:
                 break
-            if width - left - 1 <= o.max_chars_per_line:
-                best = min(best, self.costs[k])
+            if width - left - 1 <= o.max_chars_per_line and costs[k] < best:
+                best = costs[k]
         return max(0.0, best) if best < math.inf else 0.0
 
     def badness(self, a: int, b: int) -> float:
@@ -148,8 +175,8 @@ class Words:
         bad = max(0.0, cps - o.target_cps) + 50.0 * max(0.0, min(cps, 1e6) - o.max_cps)
         bad += 0.25 * max(0, o.min_duration_ms - time)  # 200 ms short weighs as 1 cps too fast
         bad += self.layout_cost(a, b)  # a line forced to end on "the", "and", "of"...
-        mixed = any(linebreak.ends_sentence(t) for t in self.texts[a:b - 1])
-        if mixed and not (linebreak.ends_sentence(self.texts[b - 1])
+        mixed = self.sentence_ends_within(a, b - 1)
+        if mixed and not (self._sentence_end[b - 1]
                           or self.pause_after(b - 1) >= o.pause_split_ms):
             bad += 2.0  # the end of one sentence and the start of the next, running on
         return bad
@@ -197,11 +224,18 @@ def split_by_length(words: Words, groups: list[Group]) -> list[Group]:
 
 
 def _best_split(words: Words, a: int, b: int) -> list[Group]:
-    widest = words.options.max_chars_per_line * words.options.max_lines // 2 + 1
+    o = words.options
+    widest = o.max_chars_per_line * o.max_lines // 2 + 1
+    # no cue holds more characters than its lines and the spaces where they break
+    most_chars = max(o.max_lines, 1) * (o.max_chars_per_line + 1) - 1
     best: dict[int, tuple[float, int]] = {a: (0.0, a)}
     for j in range(a + 1, b + 1):
-        choices = []
-        for i in range(max(a, j - widest), j):
+        choices, lowest = [], max(a, j - widest)
+        # without a word longer than a line, every line holds at most max_chars_per_line
+        can_stop = not words.overlong_within(lowest, j)
+        for i in range(j - 1, lowest - 1, -1):  # longer and longer cues ending at j
+            if can_stop and words.width(i, j) > most_chars:
+                break  # the width only grows as i goes down: no earlier start fits either
             if i in best and words.fits(i, j):
                 edge = words.costs[j - 1] if j < b else 0.0
                 choices.append((best[i][0] + 1.0 + words.badness(i, j) + edge, i))

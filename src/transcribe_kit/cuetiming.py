@@ -11,6 +11,8 @@ import math
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from .captions import CaptionOptions, Cue, Words
 
@@ -28,27 +30,52 @@ def extend_for_reading(words: Words, cues: list[Cue]) -> list[Cue]:
     """
     if not cues:
         return []
-    grids = _start_grid(words, cues)
-    layer: dict[int | None, tuple[float, int | None]] = {s: (0.0, None) for s in grids[0]}
+    grids = [np.array(g, dtype=np.int64) for g in _start_grid(words, cues)]
+    cost = np.zeros(len(grids[0]))  # best cost so far of each start of the current cue
     steps = []
     for k, cue in enumerate(cues):
-        new = {}
-        for nxt in (grids[k + 1] if k + 1 < len(cues) else [None]):
-            choices = [(cost + _timing_cost(words, cue, s, _end(words, cue, s, nxt)), s)
-                       for s, (cost, _) in layer.items() if nxt is None or nxt > s]
-            if choices:
-                new[nxt] = min(choices)
-        steps.append(new)
-        layer = new
+        nxt = grids[k + 1] if k + 1 < len(cues) else None
+        total = cost[:, None] + _timing_costs(words, cue, grids[k], nxt)
+        best = np.argmin(total, axis=0)  # the first minimum: ties go to the earliest start
+        steps.append(best)
+        cost = total[best, np.arange(total.shape[1])]
     starts: list[int] = []
-    nxt = None
+    column = 0
     for k in range(len(cues) - 1, -1, -1):
-        starts.append(steps[k][nxt][1])
-        nxt = starts[-1]
+        row = int(steps[k][column])
+        starts.append(int(grids[k][row]))
+        column = row
     starts.reverse()
     ends = [_end(words, c, s, starts[k + 1] if k + 1 < len(cues) else None)
             for k, (c, s) in enumerate(zip(cues, starts))]
     return [replace(c, start_ms=s, end_ms=e) for c, s, e in zip(cues, starts, ends)]
+
+
+def _timing_costs(words: Words, cue: Cue, starts: np.ndarray, next_starts: np.ndarray | None) -> np.ndarray:
+    """:func:`_timing_cost` of each start (rows) before each start of the next cue (columns).
+
+    The same arithmetic as ``_end`` and ``_timing_cost``, in the same order, so the
+    sums are the same floats; a pair where the next cue would not start later is ``inf``.
+    """
+    o = words.options
+    s = starts[:, None]
+    if next_starts is None:
+        end = np.minimum(np.minimum(words.ends[cue.last_word] + o.max_linger_ms, s + o.max_duration_ms),
+                         words.end_of_media)
+    else:
+        nxt = next_starts[None, :]
+        end = np.minimum(np.minimum(words.ends[cue.last_word] + o.max_linger_ms, s + o.max_duration_ms), nxt)
+        gap = nxt - end
+        end = np.where((gap > 0) & (gap < o.min_gap_ms), nxt, end)  # chain
+    length = np.maximum(end, s + 1) - s
+    short = _time_needed(cue, o.max_cps, o) - length
+    hard = (short > 0) | (length > o.max_duration_ms)
+    warn = length < _time_needed(cue, o.target_cps, o)
+    cost = (1000.0 * hard + np.maximum(0, short) / 50 + 1.0 * warn
+            + (words.starts[cue.first_word] - s) / 1e5)
+    if next_starts is not None:
+        cost = np.where(next_starts[None, :] > s, cost, np.inf)
+    return cost
 
 
 LEAD_STEP_MS = 50
