@@ -1,3 +1,6 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
 from transcribe_kit import linebreak
 from transcribe_kit.linebreak import break_costs, line_count, split_lines
 
@@ -82,3 +85,13 @@ def test_a_broken_tagger_falls_back_to_word_lists():
         raise RuntimeError("no model")
 
     assert break_costs("the cat sat".split(), broken) == break_costs("the cat sat".split())
+
+
+@given(st.lists(st.integers(1, 50), min_size=1, max_size=40), st.integers(5, 45), st.integers(0, 3),
+       st.lists(st.sampled_from([0, 0, 0, 4, 9]), min_size=40, max_size=40))
+def test_line_reach_agrees_with_line_count(lengths, max_chars, max_lines, reserves):
+    reach = linebreak.line_reach(lengths, max_chars, max_lines, reserves)
+    for i in range(len(lengths)):
+        for j in range(i + 1, len(lengths) + 1):
+            fits = linebreak.line_count(lengths[i:j], max_chars, reserves[i]) <= max_lines
+            assert fits == (j <= reach[i])

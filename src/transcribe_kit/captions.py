@@ -97,6 +97,8 @@ class Words:
                                                  initial=0))
         self._labels_at = tuple(self._label_at(a) for a in range(len(self.texts)))
         self._reserves = tuple(len(label) + 1 if label else 0 for label in self._labels_at)
+        self._reach = linebreak.line_reach(self.lengths, options.max_chars_per_line, options.max_lines,
+                                           self._reserves)
 
     @cached_property
     def costs(self) -> list[float]:
@@ -137,12 +139,7 @@ class Words:
         """Can words [a, b) be one cue without breaking a layout or duration rule?"""
         if b - a == 1:
             return True
-        o = self.options
-        if self.ends[b - 1] - self.starts[a] > o.max_duration_ms:
-            return False
-        if o.max_lines >= 1 and self.chars(a, b) <= o.max_chars_per_line:
-            return True  # one line (what line_count would say, without the loop)
-        return linebreak.line_count(self.lengths[a:b], o.max_chars_per_line, self._reserves[a]) <= o.max_lines
+        return self.ends[b - 1] - self.starts[a] <= self.options.max_duration_ms and b <= self._reach[a]
 
     def screen_time(self, a: int, b: int) -> int:
         """About how long words [a, b) can stay on screen, using the silence after them."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +170,41 @@ def line_count(lengths: Sequence[int], max_chars: int, reserve: int = 0) -> int:
         else:
             lines, used = lines + 1, length
     return lines
+
+
+def line_reach(lengths: Sequence[int], max_chars: int, max_lines: int,
+               reserves: Sequence[int]) -> list[int]:
+    """For each word ``i``: the first word that ``max_lines`` greedy lines from ``i`` cannot hold.
+
+    The greedy fill of :func:`line_count` ends its line at the same word however
+    far the text goes on, so words ``[i, j)`` fit on ``max_lines`` lines exactly
+    when ``j <= reach[i]``.  ``reserves[i]`` is kept on the first line when the
+    text starts at ``i``.
+    """
+    n = len(lengths)
+    before = [0, *accumulate(lengths)]
+
+    def line_end(i: int, reserve: int, k: int) -> int:  # k: a word known to fit after i
+        k = max(k, i + 1)
+        while k < n and reserve + before[k + 1] - before[i] + k - i <= max_chars:
+            k += 1
+        return k
+
+    plain, k = [], 0  # reserve 0: the line end never moves back as i moves on
+    for i in range(n):
+        k = line_end(i, 0, k)
+        plain.append(k)
+    plain.append(n)
+    reach = []
+    for i in range(n):
+        if max_lines < 1:
+            reach.append(i)
+            continue
+        end = line_end(i, reserves[i], i + 1) if reserves[i] else plain[i]
+        for _ in range(max_lines - 1):
+            end = plain[end]
+        reach.append(end)
+    return reach
 
 
 def split_lines(words: Sequence[str], costs: Sequence[float], max_chars: int, max_lines: int,
