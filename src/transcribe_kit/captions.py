@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import accumulate
 
-from . import linebreak
+from . import cuesplit, linebreak
 from .cuetiming import clamp_duration, close_small_gaps, extend_for_reading
 from .document import Transcript
 
@@ -90,19 +90,21 @@ class Words:
         self._tagger = tagger
         # everything the operations ask about a range [a, b), precomputed once so each answer is O(1)
         self.lengths = tuple(len(t) for t in self.texts)
-        self._length_before = tuple(accumulate(self.lengths, initial=0))
-        self._sentence_end = tuple(linebreak.ends_sentence(t) for t in self.texts)
-        self._sentence_ends_before = tuple(accumulate(self._sentence_end, initial=0))
-        self._overlong_before = tuple(accumulate((n > options.max_chars_per_line for n in self.lengths),
-                                                 initial=0))
+        self.length_before = tuple(accumulate(self.lengths, initial=0))
+        self.sentence_end = tuple(linebreak.ends_sentence(t) for t in self.texts)
+        self.sentence_ends_before = tuple(accumulate(self.sentence_end, initial=0))
         self._labels_at = tuple(self._label_at(a) for a in range(len(self.texts)))
         self._reserves = tuple(len(label) + 1 if label else 0 for label in self._labels_at)
-        self._reach = linebreak.line_reach(self.lengths, options.max_chars_per_line, options.max_lines,
+        self.reach = linebreak.line_reach(self.lengths, options.max_chars_per_line, options.max_lines,
                                            self._reserves)
 
     @cached_property
     def costs(self) -> list[float]:
         return linebreak.break_costs(self.texts, self._tagger)
+
+    @cached_property
+    def arrays(self) -> cuesplit.Arrays:
+        return cuesplit.Arrays(self)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -119,18 +121,14 @@ class Words:
 
     def width(self, a: int, b: int) -> int:
         """Characters of words [a, b) joined by spaces (no label)."""
-        return self._length_before[b] - self._length_before[a] + (b - a - 1)
+        return self.length_before[b] - self.length_before[a] + (b - a - 1)
 
     def chars(self, a: int, b: int) -> int:
         return self.width(a, b) + self._reserves[a]
 
     def sentence_ends_within(self, a: int, b: int) -> bool:
         """Does a sentence end after any of words [a, b)?"""
-        return self._sentence_ends_before[b] > self._sentence_ends_before[a]
-
-    def overlong_within(self, a: int, b: int) -> bool:
-        """Is any of words [a, b) longer than a line on its own?"""
-        return self._overlong_before[b] > self._overlong_before[a]
+        return self.sentence_ends_before[b] > self.sentence_ends_before[a]
 
     def pause_after(self, i: int) -> int:
         return self.starts[i + 1] - self.ends[i] if i + 1 < len(self) else self.options.max_linger_ms
@@ -139,7 +137,7 @@ class Words:
         """Can words [a, b) be one cue without breaking a layout or duration rule?"""
         if b - a == 1:
             return True
-        return self.ends[b - 1] - self.starts[a] <= self.options.max_duration_ms and b <= self._reach[a]
+        return self.ends[b - 1] - self.starts[a] <= self.options.max_duration_ms and b <= self.reach[a]
 
     def screen_time(self, a: int, b: int) -> int:
         """About how long words [a, b) can stay on screen, using the silence after them."""
@@ -173,7 +171,7 @@ class Words:
         bad += 0.25 * max(0, o.min_duration_ms - time)  # 200 ms short weighs as 1 cps too fast
         bad += self.layout_cost(a, b)  # a line forced to end on "the", "and", "of"...
         mixed = self.sentence_ends_within(a, b - 1)
-        if mixed and not (self._sentence_end[b - 1]
+        if mixed and not (self.sentence_end[b - 1]
                           or self.pause_after(b - 1) >= o.pause_split_ms):
             bad += 2.0  # the end of one sentence and the start of the next, running on
         return bad
@@ -216,34 +214,8 @@ def split_by_length(words: Words, groups: list[Group]) -> list[Group]:
     """Split groups too long for one cue where the cues read best (dynamic programming)."""
     out: list[Group] = []
     for a, b in groups:
-        out += [(a, b)] if words.fits(a, b) else _best_split(words, a, b)
+        out += [(a, b)] if words.fits(a, b) else cuesplit.best_split(words, a, b)
     return out
-
-
-def _best_split(words: Words, a: int, b: int) -> list[Group]:
-    o = words.options
-    widest = o.max_chars_per_line * o.max_lines // 2 + 1
-    # no cue holds more characters than its lines and the spaces where they break
-    most_chars = max(o.max_lines, 1) * (o.max_chars_per_line + 1) - 1
-    best: dict[int, tuple[float, int]] = {a: (0.0, a)}
-    for j in range(a + 1, b + 1):
-        choices, lowest = [], max(a, j - widest)
-        # without a word longer than a line, every line holds at most max_chars_per_line
-        can_stop = not words.overlong_within(lowest, j)
-        for i in range(j - 1, lowest - 1, -1):  # longer and longer cues ending at j
-            if can_stop and words.width(i, j) > most_chars:
-                break  # the width only grows as i goes down: no earlier start fits either
-            if i in best and words.fits(i, j):
-                edge = words.costs[j - 1] if j < b else 0.0
-                choices.append((best[i][0] + 1.0 + words.badness(i, j) + edge, i))
-        if choices:
-            best[j] = min(choices)
-    cuts, j = [], b
-    while j > a:
-        i = best[j][1]
-        cuts.append((i, j))
-        j = i
-    return cuts[::-1]
 
 
 def merge_short_neighbours(words: Words, groups: list[Group]) -> list[Group]:

@@ -108,6 +108,7 @@ def _end(words: Words, cue: Cue, start: int, next_start: int | None) -> int:
 
 
 def _timing_cost(words: Words, cue: Cue, start: int, end: int) -> float:
+    """The cost of one start and end (``_timing_costs`` computes it for all pairs at once)."""
     o = words.options
     length = end - start
     short = _time_needed(cue, o.max_cps, o) - length

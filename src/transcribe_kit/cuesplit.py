@@ -1,0 +1,115 @@
+"""``split_by_length``'s dynamic programme, with every candidate cue scored at once.
+
+The programme asks, for every word ``j`` of a group too long for one cue and
+every start ``i`` up to ``widest`` words back, whether words ``[i, j)`` fit in
+one cue (``Words.fits``) and how badly they read (``Words.badness``).  Here
+those same formulas are evaluated as numpy arrays (rows: cue ends ``j``;
+columns: cue lengths ``j - i``), with the same float operations in the same
+order, so every number is the one the scalar methods give; only the choice
+between candidates stays in Python.  ``tests/test_captions.py`` checks the
+arrays against the scalar methods.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .captions import Group, Words
+
+
+def best_split(words: Words, a: int, b: int) -> list[Group]:
+    """Words ``[a, b)`` cut into cues that each fit, with the least total badness plus edge costs."""
+    o = words.options
+    widest = o.max_chars_per_line * o.max_lines // 2 + 1
+    ok, bad = pair_costs(words, a, b, widest)
+    ok_rows, bad_rows = ok.tolist(), bad.tolist()
+    best: dict[int, tuple[float, int]] = {a: (0.0, a)}
+    for row, j in enumerate(range(a + 1, b + 1)):
+        edge = words.costs[j - 1] if j < b else 0.0
+        fit, badness = ok_rows[row], bad_rows[row]
+        # a one-word cue always fits, so every earlier word already has its best
+        best[j] = min((best[j - d][0] + 1.0 + badness[d - 1] + edge, j - d)
+                      for d in range(1, widest + 1) if fit[d - 1])
+    cuts, j = [], b
+    while j > a:
+        i = best[j][1]
+        cuts.append((i, j))
+        j = i
+    return cuts[::-1]
+
+
+def pair_costs(words: Words, a: int, b: int, widest: int) -> tuple[np.ndarray, np.ndarray]:
+    """``fits(i, j)`` and ``badness(i, j)`` for ``j`` in ``(a, b]`` (rows), ``i = j - d``, ``d`` in ``[1, widest]``."""
+    o, arr = words.options, words.arrays
+    j = np.arange(a + 1, b + 1)[:, None]
+    d = np.arange(1, widest + 1)[None, :]
+    inside = j - d >= a
+    i = np.where(inside, j - d, a)  # any valid index where there is no candidate
+    last = j - 1
+    fits = (d == 1) | ((arr.ends[last] - arr.starts[i] <= o.max_duration_ms) & (j <= arr.reach[i]))
+    time = np.minimum(arr.screen_end[last] - arr.starts[i], o.max_duration_ms)
+    chars = arr.before[j] - arr.before[i] + (j - i - 1) + arr.reserves[i]
+    with np.errstate(divide="ignore"):
+        cps = np.where(time > 0, chars * 1000 / np.where(time > 0, time, 1), np.inf)
+    bad = np.maximum(0.0, cps - o.target_cps) + 50.0 * np.maximum(0.0, np.minimum(cps, 1e6) - o.max_cps)
+    bad = bad + 0.25 * np.maximum(0, o.min_duration_ms - time)
+    bad = bad + _layout_costs(words, i, j, chars)
+    mixed = arr.sentence_ends_before[last] > arr.sentence_ends_before[i]
+    bad = np.where(mixed & ~arr.cue_may_end[last], bad + 2.0, bad)
+    return inside & fits, bad
+
+
+def _layout_costs(words: Words, i: np.ndarray, j: np.ndarray, width: np.ndarray) -> np.ndarray:
+    """``Words.layout_cost``: the least break cost after word ``k`` that leaves both lines short enough.
+
+    The first line of words ``[i, j)`` broken after ``k`` is ``reserve + before[k + 1] - before[i] + k - i``
+    wide, which grows with ``k``, so the allowed ``k`` form one interval; its least cost is
+    a range minimum.
+    """
+    o, arr = words.options, words.arrays
+    if o.max_lines != 2:
+        return np.zeros(width.shape)
+    offset = arr.reserves[i] - arr.before[i] - i  # first line width = offset + first_width[k]
+    hi = np.minimum(np.searchsorted(arr.first_width, o.max_chars_per_line - offset, "right") - 1, j - 2)
+    lo = np.maximum(np.searchsorted(arr.first_width, width - 1 - o.max_chars_per_line - offset, "left"), i)
+    some = (width > o.max_chars_per_line) & (lo <= hi)
+    least = arr.range_min(np.where(some, lo, 0), np.where(some, hi, 0))
+    return np.where(some, np.maximum(0.0, least), 0.0)
+
+
+class Arrays:
+    """What ``pair_costs`` reads about each word, as numpy arrays (built once per ``Words``)."""
+
+    def __init__(self, words: Words):
+        o, n = words.options, len(words)
+        self.starts = np.array(words.starts, dtype=np.int64)
+        self.ends = np.array(words.ends, dtype=np.int64)
+        self.before = np.array(words.length_before, dtype=np.int64)
+        self.reserves = np.array([words.reserve(k) for k in range(n)], dtype=np.int64)
+        self.reach = np.array(words.reach, dtype=np.int64)
+        self.sentence_ends_before = np.array(words.sentence_ends_before, dtype=np.int64)
+        # Words.screen_time's end of a cue whose last word is k
+        limit = np.append(self.starts[1:] - o.min_gap_ms, words.end_of_media)
+        self.screen_end = np.maximum(self.ends, np.minimum(self.ends + o.max_linger_ms, limit))
+        pause = np.append(self.starts[1:] - self.ends[:-1], o.max_linger_ms)  # Words.pause_after
+        self.cue_may_end = np.array(words.sentence_end, dtype=bool) | (pause >= o.pause_split_ms)
+        self.first_width = self.before[1:] + np.arange(n)  # before[k + 1] + k: grows with k
+        self._mins = _sparse_table(np.array(words.costs, dtype=np.float64))
+        self._level = np.array([max(x.bit_length() - 1, 0) for x in range(n + 2)], dtype=np.int64)
+
+    def range_min(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """The least cost in each inclusive interval ``[lo, hi]`` (non-empty)."""
+        level = self._level[hi - lo + 1]
+        span = np.left_shift(1, level)
+        return np.minimum(self._mins[level, lo], self._mins[level, hi - span + 1])
+
+
+def _sparse_table(values: np.ndarray) -> np.ndarray:
+    """``table[l, x]`` is the least of ``values[x : x + 2**l]`` (inf past the end)."""
+    rows = [values]
+    while (1 << len(rows)) <= len(values):
+        prev, step = rows[-1], 1 << (len(rows) - 1)
+        rows.append(np.minimum(prev, np.append(prev[step:], np.full(step, np.inf))))
+    return np.array(rows)
