@@ -95,3 +95,22 @@ def test_line_reach_agrees_with_line_count(lengths, max_chars, max_lines, reserv
         for j in range(i + 1, len(lengths) + 1):
             fits = linebreak.line_count(lengths[i:j], max_chars, reserves[i]) <= max_lines
             assert fits == (j <= reach[i])
+
+
+def test_loading_the_tagger_does_not_import_torch_and_torch_still_imports_after():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = ("import sys\n"
+              "from transcribe_kit import nlp\n"
+              "tagger = nlp.load()\n"
+              "assert 'torch' not in sys.modules, 'spaCy pulled in torch'\n"
+              "assert tagger.pipe_names == ['tok2vec', 'tagger', 'attribute_ruler'], tagger.pipe_names\n"
+              "assert nlp.pos_tags(['The', 'cat', 'sat.'])[1] == ('NOUN', 'NOUN')\n"
+              "import torch\n"
+              "assert torch.zeros(2).sum().item() == 0\n")
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={"PYTHONPATH": src, "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr

