@@ -15,7 +15,11 @@ wrap in ``flock /tmp/heavy.lock``).  Variants:
   the transcript, when there is one).
 
 Prints a table (cues, hard violations by rule, share of cues over 17 cps and
-between 17 and 20 cps, word coverage) and score.py's caption figures for ours.
+between 17 and 20 cps, word coverage), score.py's caption figures for ours, and
+how long the captions take: loading spaCy (import included, first thing in the
+process), tagging the episode, laying out the cues once the tags are known, and
+rendering captions.vtt + captions.srt from the document (tags included), each
+the best and the worst of three runs.
 """
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ from _common import CORPUS, episode_audio
 from _common import score as run_score
 
 from transcribe_kit import checker, linebreak
-from transcribe_kit.captions import build_cues
+from transcribe_kit.captions import CaptionOptions, build_cues
 from transcribe_kit.document import Speaker, Transcript
 from transcribe_kit.turns import ends_sentence
 from transcribe_kit.writers import WriterOptions, get
@@ -117,11 +121,46 @@ def score(path: Path, episode: str) -> dict:
     return run_score(episode, "--captions", str(path))["captions"]
 
 
+def timings(doc: Transcript, runs: int = 3) -> dict[str, tuple[float, float]]:
+    """Seconds (best, worst of ``runs``) of each step of the captions, spaCy already loaded."""
+    from transcribe_kit import nlp
+    from transcribe_kit.captions import Words
+
+    texts = list(Words(doc, CaptionOptions(pos_tags=False)).texts)  # what build_cues tags
+    tags = nlp.pos_tags(texts)
+    steps = {"tag the words (spaCy)": lambda: nlp.pos_tags(texts),
+             "lay out the cues (tags known)": lambda: build_cues(doc, tagger=lambda _: tags),
+             "render vtt + srt (tags included)": lambda: render_captions(dataclasses.replace(doc))}
+    out = {}
+    for name, step in steps.items():
+        seconds = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            step()
+            seconds.append(time.perf_counter() - began)
+        out[name] = (min(seconds), max(seconds))
+    return out
+
+
+def render_captions(doc: Transcript) -> list[str]:
+    """Both caption files of a document not rendered before (so nothing is remembered)."""
+    return [get(name).render(doc, WriterOptions()) for name in ("vtt", "srt")]
+
+
+def load_spacy() -> float:
+    from transcribe_kit import nlp
+
+    began = time.perf_counter()
+    nlp.load()
+    return time.perf_counter() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episode", default="podcast_004_full")
     parser.add_argument("--transcript", help="start from this transcript.json instead of running the pipeline")
     args = parser.parse_args()
+    spacy_s = load_spacy()  # first, so the import is counted as a fresh process pays it
     doc = load_transcript(args.episode, args.transcript)
     tmp = Path(tempfile.mkdtemp(prefix="bench-captions-"))
     variants = {"ours": doc, "ours+ref speakers": with_reference_speakers(doc, args.episode)}
@@ -155,6 +194,9 @@ def main() -> None:
             "too_long", "overlaps", "spans_speaker_change", "voice_spans_present")
     for name, s in scores.items():
         print(f"score.py {name}: " + ", ".join(f"{k} {s.get(k)}" for k in keys))
+    print(f"timing ({len(doc.words)} words): load spaCy (import included) {spacy_s:.2f} s")
+    for name, (best, worst) in timings(doc).items():
+        print(f"timing: {name} {best:.2f}-{worst:.2f} s")
 
 
 if __name__ == "__main__":
