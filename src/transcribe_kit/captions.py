@@ -211,7 +211,7 @@ def split_at_pause(words: Words, groups: list[Group]) -> list[Group]:
 
 
 def split_by_length(words: Words, groups: list[Group]) -> list[Group]:
-    """Split groups too long for one cue where the cues read best (dynamic programming)."""
+    """Split groups too long for one cue where the cues read best (dynamic programming, ``cuesplit``)."""
     out: list[Group] = []
     for a, b in groups:
         out += [(a, b)] if words.fits(a, b) else cuesplit.best_split(words, a, b)

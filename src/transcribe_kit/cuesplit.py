@@ -6,7 +6,7 @@ one cue (``Words.fits``) and how badly they read (``Words.badness``).  Here
 those same formulas are evaluated as numpy arrays (rows: cue ends ``j``;
 columns: cue lengths ``j - i``), with the same float operations in the same
 order, so every number is the one the scalar methods give; only the choice
-between candidates stays in Python.  ``tests/test_captions.py`` checks the
+between candidates stays in Python.  ``tests/test_caption_arrays.py`` checks the
 arrays against the scalar methods.
 """
 from __future__ import annotations
