@@ -183,6 +183,68 @@ def check(caption_file, rules_file, summary_only):
 
 
 @cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="Folder that receives one sub-folder per episode.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Episodes processed at once, each in its own process (which loads the models once).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Run the episodes as tasks on this running Dask scheduler (tcp://host:8786) instead.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Stage cache that lets a rerun resume [default: OUTPUT/.cache].")
+@asr_options
+@click.option("--timestamps", is_flag=True, help="Put [mm:ss] before each paragraph of the text layouts.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+def batch(folder, output, workers, scheduler, cache_dir, engine, model, fast, model_path, language, beam_size,
+          timestamps, quiet):
+    """Process every audio or video file in FOLDER (with its <name>.toml metadata).
+
+    Each episode goes to OUTPUT/<name>/ as with `process`.  Every stage's
+    result is cached, so a rerun after a crash resumes where it stopped and
+    a rerun with changed settings redoes only the stages they affect.  One
+    bad file never stops the others; the exit code is 1 if any failed.
+    """
+    from .batch import find_audio, run_batch
+    from .pipeline import ProcessOptions
+    from .progress import BatchProgress
+    from .writers import WriterOptions
+
+    options = ProcessOptions(asr=build_asr_options(engine, model, fast, model_path, language, beam_size),
+                             writer=WriterOptions(timestamps=timestamps))
+    paths = find_audio(folder)
+    if not paths:
+        raise click.ClickException(f"{folder}: no audio or video files found")
+    with BatchProgress(len(paths), enabled=not quiet) as bar:
+        reports = run_batch(paths, output, options, cache_dir or output / ".cache", workers, scheduler,
+                            on_event=bar.event, on_done=lambda r: bar.done(r.episode, r.error is not None))
+    _print_summary(reports)
+    if any(r.error for r in reports):
+        sys.exit(1)
+
+
+def _print_summary(reports) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .timecode import clock
+
+    table = Table(title="Batch summary")
+    for name in ("episode", "duration", "speakers", "chapters", "caption violations", "time", "stages run/cached"):
+        table.add_column(name, justify="left" if name == "episode" else "right")
+    table.add_column("error", overflow="fold", ratio=1)
+    for r in reports:
+        stages = f"{len(r.computed)}/{len(r.cached)}" if not r.error else "-"
+        table.add_row(r.episode, clock(r.duration_ms) if r.duration_ms else "-", str(r.speakers), str(r.chapters),
+                      str(r.caption_violations), f"{r.seconds:.1f} s", stages, r.error or "")
+    Console(width=max(120, Console().width)).print(table)
+    for r in reports:
+        for warning in r.warnings:
+            click.echo(f"Warning: {r.episode}: {warning}", err=True)
+    failed = sum(1 for r in reports if r.error)
+    click.echo(f"{len(reports) - failed} of {len(reports)} episodes processed" + (f", {failed} failed" if failed else ""))
+
+
+@cli.command()
 def models():
     """List the offline models: where each is, its size, and whether its hash checks out."""
     from . import models as m

@@ -1,4 +1,15 @@
-"""The processing pipeline: stages that each take a Transcript and return a new one.
+"""The processing pipeline: named stages that each take a Transcript and return a new one.
+
+A stage is a name, its options (a frozen dataclass), the model it uses, and a
+function ``(Transcript, options, Context) -> Transcript`` that is handed exactly
+those options, so nothing outside its cache key can change its result.  ``stages()`` lists them in
+order; adding a stage is one line there.
+
+Every stage's result can be cached.  Its key chains the previous stage's key
+with the stage's name, ``repr(options)`` and model id, starting from the
+input audio's sha256 and the episode metadata, so a rerun after a crash
+resumes at the first unfinished stage and a changed setting redoes only the
+stage it belongs to and those after it.
 
 Progress goes through one hook, ``hook(stage, completed, total)``, which a
 rich progress bar, a logger or a test can implement.  Outputs are rendered in
@@ -7,17 +18,21 @@ a half-written episode folder.
 """
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import logging
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from . import asr, audio, glossary, metadata, vocabulary
 from .checker import Rules, check_file
-from .correct import CorrectOptions, correct
-from .document import Speaker, Transcript
-from .style import StyleOptions, apply_style
-from .fileio import atomic_write_many
+from .document import DocumentError, EpisodeMeta, Speaker, Transcript
+from .fileio import atomic_write, atomic_write_many, sha256_file
 from .id3 import tagged_copy
 from .timing import TimingOptions, refine
 from .turns import TurnOptions, build_turns
@@ -63,68 +78,58 @@ class Result:
     files: tuple[Path, ...]
     warnings: tuple[str, ...]
     checks: tuple = ()  # checker.Report for each caption file written
+    computed: tuple[str, ...] = ()  # stages that ran
+    cached: tuple[str, ...] = ()  # stages taken from the cache
 
 
-def transcribe(source: audio.Audio, episode: str, meta, options: ProcessOptions,
-               hook: Hook = _quiet, vocab: vocabulary.Vocabulary | None = None) -> tuple[Transcript, list[str]]:
-    """Audio in, Transcript out: every stage, nothing written."""
-    warnings: list[str] = []
-    vocab = vocab if vocab is not None else vocabulary.build(meta)
-    doc = Transcript(episode=episode, duration_ms=source.duration_ms, meta=meta)
+class Context:
+    """What a stage may need besides the Transcript: the audio (decoded on first use) and the hook."""
+
+    def __init__(self, path: Path | None, hook: Hook = _quiet, source: audio.Audio | None = None):
+        if path is None and source is None:
+            raise ValueError("a Context needs an audio path or decoded audio")
+        self.path = path
+        self.hook = hook
+        if source is not None:
+            self.__dict__["audio"] = source
+
+    @cached_property
+    def audio(self) -> audio.Audio:
+        self.hook("decode", 0, 1)
+        decoded = audio.load(self.path)
+        self.hook("decode", 1, 1)
+        return decoded
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[[Transcript, object, Context], Transcript]  # (doc, options, ctx) -> doc
+    options: object = None  # a frozen dataclass; its repr is part of the cache key
+    model: str = ""  # model id; part of the cache key
+
+
+# ---- the stages -------------------------------------------------------------
+
+def recognise(doc: Transcript, options: asr.AsrOptions, ctx: Context) -> Transcript:
+    source = ctx.audio
     total = source.duration_ms
-    hook("recognise", 0, total)
-    asr_options = prompted(options.asr, vocab) if options.vocab.prompt else options.asr
+    ctx.hook("recognise", 0, total)
     if source.is_silent():
-        result = asr.AsrResult(words=(), language=options.asr.language)
+        result = asr.AsrResult(words=(), language=options.language)
     else:
-        result = asr.transcribe(source, asr_options, lambda done, tot: hook("recognise", done, tot))
-    hook("recognise", total, total)
-    if not result.words:
-        warnings.append("no speech found: the transcript is empty (is the audio silent or music only?)")
-    engine = dict(result.engine) | {k: v for k, v in (("initial_prompt", asr_options.initial_prompt),
-                                                      ("hotwords", asr_options.hotwords)) if v}
-    doc = replace(doc, words=result.words, language=result.language, engine=engine)
-    doc = refine(doc, source, options.timing)
-    doc = house_style(doc, vocab, options, hook)
-    doc = assign_single_speaker(doc)
-    hook("turns", 0, 1)
-    doc = build_turns(doc, options.turns)
-    hook("turns", 1, 1)
-    return doc.with_revision("process", f"{result.engine.get('engine', 'asr')} {result.engine.get('model', '')}".strip()), warnings
+        result = asr.transcribe(source, options, lambda done, tot: ctx.hook("recognise", done, tot))
+    ctx.hook("recognise", total, total)
+    doc = replace(doc, duration_ms=total, words=result.words, language=result.language, engine=result.engine)
+    summary = f"{result.engine.get('engine', 'asr')} {result.engine.get('model', '')}".strip()
+    return doc.with_revision("process", summary)
 
 
-def prompted(options: asr.AsrOptions, vocab: vocabulary.Vocabulary) -> asr.AsrOptions:
-    """The recogniser's options with the vocabulary as prompt (a prompt the user gave wins)."""
-    if not vocab.terms or options.initial_prompt or options.hotwords:
-        return options
-    model_dir = None
-    if options.engine == "faster-whisper":
-        from .models import ct2_dir
-        model_dir = Path(options.model_path) if options.model_path else ct2_dir(options.model)
-    prompt, hotwords = vocabulary.engine_prompt(vocab, vocabulary.whisper_token_counter(model_dir))
-    return replace(options, initial_prompt=prompt, hotwords=hotwords if options.engine == "faster-whisper" else None)
+def snap_timing(doc: Transcript, options: TimingOptions, ctx: Context) -> Transcript:
+    return refine(doc, ctx.audio, options)
 
 
-def house_style(doc: Transcript, vocab: vocabulary.Vocabulary, options: ProcessOptions,
-                hook: Hook = _quiet) -> Transcript:
-    """After recognition: the vocabulary's spelling of names and terms, then the house style."""
-    hook("style", 0, 2)
-    if options.vocab.correct:
-        doc = correct(doc, vocab, options.vocab.matching)
-    hook("style", 1, 2)
-    doc = apply_style(doc, vocab, options.style)
-    hook("style", 2, 2)
-    return doc
-
-
-def vocabulary_for(path: Path, meta, meta_path: Path | None, options: VocabOptions) -> vocabulary.Vocabulary:
-    """The episode's vocabulary: metadata, outline and every glossary that applies."""
-    entries = glossary.load_for(path, meta_path, options.glossary)
-    outline = vocabulary.read_outline(options.outline) if options.outline else ()
-    return vocabulary.build(meta, entries, outline)
-
-
-def assign_single_speaker(doc: Transcript) -> Transcript:
+def assign_single_speaker(doc: Transcript, options: object = None, ctx: Context | None = None) -> Transcript:
     """Before diarisation: everything is one voice, named when only one participant is known."""
     people = doc.meta.participants
     if len(people) == 1:
@@ -136,9 +141,127 @@ def assign_single_speaker(doc: Transcript) -> Transcript:
     return replace(doc, speakers=(speaker,) if words else (), words=words)
 
 
+def turns(doc: Transcript, options: TurnOptions, ctx: Context) -> Transcript:
+    return build_turns(doc, options)
+
+
+def asr_model_id(options: asr.AsrOptions) -> str:
+    return f"{options.engine}:{options.model_path or options.model}"
+
+
+def stages(options: ProcessOptions) -> tuple[Stage, ...]:
+    """The pipeline, in order.  Add a stage with one line here."""
+    return (
+        Stage("recognise", recognise, options.asr, asr_model_id(options.asr)),
+        Stage("timing", snap_timing, options.timing),
+        Stage("speakers", assign_single_speaker),
+        Stage("turns", turns, options.turns),
+    )
+
+
+# ---- the stage cache --------------------------------------------------------
+
+def first_key(audio_sha256: str, episode: str, meta: EpisodeMeta) -> str:
+    """The key everything else chains from: the audio's bytes and what the episode is told."""
+    return _digest("input", audio_sha256, episode, repr(meta))
+
+
+def stage_key(previous: str, stage: Stage) -> str:
+    return _digest(previous, stage.name, repr(stage.options), stage.model)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+class StageCache:
+    """Stage results as gzipped Transcript JSON under ``root``, plus a log of every stage run.
+
+    ``root/log.jsonl`` gets one line per stage (computed or taken from the
+    cache), appended after the stage finished, so it shows what a run did.
+    """
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        return self.root / "stages" / key[:2] / f"{key}.json.gz"
+
+    def get(self, key: str) -> Transcript | None:
+        path = self._path(key)
+        try:
+            return Transcript.from_json(gzip.decompress(path.read_bytes()).decode("utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, EOFError, UnicodeDecodeError, DocumentError) as exc:
+            log.warning("ignoring damaged cache entry %s: %s", path, exc)
+            return None
+
+    def put(self, key: str, doc: Transcript) -> None:
+        atomic_write(self._path(key), gzip.compress(doc.to_json().encode("utf-8"), mtime=0))
+
+    def note(self, episode: str, stage: str, key: str, seconds: float, cached: bool) -> None:
+        line = json.dumps({"episode": episode, "stage": stage, "key": key, "cached": cached,
+                           "seconds": round(seconds, 3), "pid": os.getpid(), "at": time.time()})
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "log.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+
+    def entries(self) -> list[dict]:
+        path = self.root / "log.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@dataclass
+class RunRecord:
+    computed: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+
+
+def run_stages(doc: Transcript, chain: tuple[Stage, ...], ctx: Context,
+               cache: StageCache | None = None, key: str = "") -> tuple[Transcript, RunRecord]:
+    """Run each stage in turn, taking its result from ``cache`` when the key matches."""
+    record = RunRecord()
+    for stage in chain:
+        key = stage_key(key, stage)
+        started = time.perf_counter()
+        hit = cache.get(key) if cache else None
+        if hit is not None:
+            doc = hit
+            ctx.hook(stage.name, 1, 1)
+            record.cached.append(stage.name)
+        else:
+            doc = stage.run(doc, stage.options, ctx)
+            if cache:
+                cache.put(key, doc)
+            record.computed.append(stage.name)
+        if cache:
+            cache.note(doc.episode, stage.name, key, time.perf_counter() - started, hit is not None)
+    return doc, record
+
+
+# ---- whole episodes ---------------------------------------------------------
+
+def transcribe(source: audio.Audio, episode: str, meta, options: ProcessOptions,
+               hook: Hook = _quiet) -> tuple[Transcript, list[str]]:
+    """Audio in, Transcript out: every stage, nothing written, nothing cached."""
+    ctx = Context(source.path, hook, source)
+    doc, _ = run_stages(Transcript(episode=episode, meta=meta), stages(options), ctx)
+    return doc, _content_warnings(doc)
+
+
+def _content_warnings(doc: Transcript) -> list[str]:
+    if not doc.words:
+        return ["no speech found: the transcript is empty (is the audio silent or music only?)"]
+    return []
+
+
 def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions = ProcessOptions(),
-                 meta_path: str | Path | None = None, hook: Hook = _quiet) -> Result:
-    """Process one audio or video file into ``out_root/<stem>/``."""
+                 meta_path: str | Path | None = None, hook: Hook = _quiet,
+                 cache: StageCache | None = None) -> Result:
+    """Process one audio or video file into ``out_root/<stem>/``, resuming from ``cache`` if given."""
     path = audio.check_path(path)
     meta, found = metadata.load_for(path, Path(meta_path) if meta_path else None)
     warnings = []
@@ -146,13 +269,11 @@ def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions
     if missing:
         where = f"in {found}" if found else f"(no {path.with_suffix('.toml').name} beside the audio)"
         warnings.append(f"metadata {where} does not give: {', '.join(missing)}; those parts of the page are left out")
-    vocab = vocabulary_for(path, meta, Path(meta_path) if meta_path else None, options.vocab)
-    hook("decode", 0, 1)
-    source = audio.load(path)
-    hook("decode", 1, 1)
-    doc, more = transcribe(source, path.stem, meta, options, hook, vocab)
+    ctx = Context(path, hook)
+    key = first_key(sha256_file(path), path.stem, meta) if cache else ""
+    doc, record = run_stages(Transcript(episode=path.stem, meta=meta), stages(options), ctx, cache, key)
     doc = replace(doc, source=str(path.resolve()))
-    warnings += more
+    warnings += _content_warnings(doc)
     out_dir = Path(out_root) / path.stem
     hook("write", 0, 1)
     files = render_all(doc, out_dir, list(options.formats), options.writer)
@@ -162,4 +283,4 @@ def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions
     hook("write", 1, 1)
     checks = tuple(check_file(p, Rules.from_options(options.writer.caption_settings))
                    for p in files if p.name in CAPTION_FILES)
-    return Result(doc, out_dir, tuple(files), tuple(warnings), checks)
+    return Result(doc, out_dir, tuple(files), tuple(warnings), checks, tuple(record.computed), tuple(record.cached))
