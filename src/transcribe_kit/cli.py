@@ -19,10 +19,11 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from .glossary import GlossaryError
     from .metadata import MetadataError
     from .models import ModelError
+    from .publish import PublishError
     from .readback import EditError
     from .timecode import TimecodeError
 
-    return (AudioError, CaptionParseError, DocumentError, EditError, GlossaryError, MetadataError, ModelError,
+    return (AudioError, CaptionParseError, DocumentError, EditError, MetadataError, ModelError, PublishError,
             TimecodeError)
 
 
@@ -242,6 +243,33 @@ def _print_summary(reports) -> None:
             click.echo(f"Warning: {r.episode}: {warning}", err=True)
     failed = sum(1 for r in reports if r.error)
     click.echo(f"{len(reports) - failed} of {len(reports)} episodes processed" + (f", {failed} failed" if failed else ""))
+
+
+@cli.command()
+@click.argument("episode_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="Site folder; the page goes to OUTPUT/<episode>/index.html.")
+@click.option("--base-url", default=None, metavar="URL",
+              help="Address the episode's page folder is served at, for the links in rss-item.xml "
+                   "(relative links when not given).")
+@click.option("--audio", "audio_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="The audio to publish (default: the file the transcript was made from).")
+@user_errors
+def publish(episode_dir, output, base_url, audio_file):
+    """Publish EPISODE_DIR (a processed episode) as a static web page.
+
+    Writes index.html (player with captions and chapters, chapter list,
+    searchable transcript; works from a file or any web server, no network),
+    a copy of the audio, captions.vtt, chapters.vtt/.json, a Podcasting 2.0
+    transcript.json and rss-item.xml.
+    """
+    from .publish import PublishOptions
+    from .publish import publish as publish_episode
+
+    page = publish_episode(episode_dir, output, PublishOptions(base_url=base_url, audio=audio_file))
+    click.echo(f"{page}")
+    if not base_url:
+        click.echo("Note: rss-item.xml has relative links; give --base-url for a feed.", err=True)
 
 
 @cli.command()
