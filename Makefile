@@ -8,6 +8,13 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install demo test bench clean
 
+# Browser tests (the editor's and the published page's): Debian's Chromium driven by Playwright
+# (never `playwright install`, which downloads a browser build), and axe-core from npm (pinned
+# in tests/js/package-lock.json).
+CHROMIUM := /usr/bin/chromium
+AXE      := tests/js/node_modules/axe-core/axe.min.js
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 $(STAMP): pyproject.toml constraints.txt Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	# torch first, pinned: the local CPU wheel (an unpinned torch pulls a multi-GB CUDA build)
@@ -16,23 +23,30 @@ $(STAMP): pyproject.toml constraints.txt Makefile
 	# openai-whisper without its dependencies (they would pull triton/CUDA); its needs are in [openai]
 	$(PIP) install -q --no-deps openai-whisper==20250625
 	$(PY) -m transcribe_kit models > /dev/null
-	# the editor's browser test drives Debian's chromium through playwright (never `playwright install`)
-	command -v chromium > /dev/null || { apt-get update -qq && apt-get install -y -qq chromium; } \
-		|| echo "warning: could not install chromium; the browser test will be skipped"
 	touch $(STAMP)
 
-install: $(STAMP)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium $$(command -v npm >/dev/null || echo npm)
+
+$(AXE): tests/js/package.json tests/js/package-lock.json | $(CHROMIUM)
+	npm ci --prefix tests/js --no-audit --no-fund --silent
+	touch $(AXE)
+
+install: $(STAMP) $(CHROMIUM) $(AXE)
 
 demo: $(STAMP)
 	$(VENV)/bin/transcribe-kit process audio/sample.mp3 -o outputs
+	$(VENV)/bin/transcribe-kit publish outputs/sample -o outputs/site
 
-test: $(STAMP)
+test: install
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) bench/asr.py --episode podcast_004_short
 	$(PY) bench/captions.py --episode podcast_004_short
 	flock /tmp/heavy.lock $(PY) bench/edit.py
+	flock /tmp/heavy.lock $(PY) bench/batch.py
 
 clean:
 	rm -rf $(VENV) outputs/*/

@@ -241,6 +241,8 @@ def _print_summary(reports) -> None:
     for r in reports:
         for warning in r.warnings:
             click.echo(f"Warning: {r.episode}: {warning}", err=True)
+        if r.error:
+            click.echo(f"Error: {r.episode}: {r.error}", err=True)
     failed = sum(1 for r in reports if r.error)
     click.echo(f"{len(reports) - failed} of {len(reports)} episodes processed" + (f", {failed} failed" if failed else ""))
 

@@ -1,0 +1,86 @@
+"""The stage cache: keys chain from the audio and metadata through each stage's name, options and model."""
+from __future__ import annotations
+
+import dataclasses
+import gzip
+from dataclasses import dataclass, replace
+
+from transcribe_kit.document import EpisodeMeta, Transcript, Word
+from transcribe_kit.pipeline import Context, Stage, StageCache, first_key, run_stages, stage_key
+
+
+@dataclass(frozen=True)
+class Pad:
+    ms: int = 100
+
+
+def _words(doc, options, ctx):
+    ctx.calls.append("words")
+    return replace(doc, words=(Word("hi", 0, 500), Word("there.", 600, 900)))
+
+
+def _pad(doc, options: Pad, ctx):
+    ctx.calls.append("pad")
+    return replace(doc, words=tuple(replace(w, end_ms=w.end_ms + options.ms) for w in doc.words))
+
+
+def _upper(doc, options, ctx):
+    ctx.calls.append("upper")
+    return replace(doc, words=tuple(replace(w, text=w.text.upper()) for w in doc.words))
+
+
+def _chain(pad: Pad = Pad(), model: str = "m1") -> tuple[Stage, ...]:
+    return (Stage("words", _words, None, model), Stage("pad", _pad, pad), Stage("upper", _upper))
+
+
+def _run(cache, chain, key="k0"):
+    ctx = Context(None, source=object())
+    ctx.calls = []
+    doc, record = run_stages(Transcript(episode="ep"), chain, ctx, cache, key)
+    return doc, ctx.calls, record
+
+
+def test_a_rerun_takes_every_stage_from_the_cache(tmp_path):
+    cache = StageCache(tmp_path)
+    first, calls, _ = _run(cache, _chain())
+    assert calls == ["words", "pad", "upper"]
+    again, calls, record = _run(cache, _chain())
+    assert calls == [] and record.cached == ["words", "pad", "upper"]
+    assert again == first
+    assert [e["cached"] for e in cache.entries()] == [False] * 3 + [True] * 3
+
+
+def test_a_changed_option_redoes_that_stage_and_those_after_it(tmp_path):
+    cache = StageCache(tmp_path)
+    _run(cache, _chain())
+    doc, calls, record = _run(cache, _chain(Pad(ms=250)))
+    assert calls == ["pad", "upper"] and record.cached == ["words"]
+    assert doc.words[0] == Word("HI", 0, 750)
+
+
+def test_a_changed_model_or_input_redoes_everything(tmp_path):
+    cache = StageCache(tmp_path)
+    _run(cache, _chain())
+    assert _run(cache, _chain(model="m2"))[1] == ["words", "pad", "upper"]
+    assert _run(cache, _chain(), key="other audio")[1] == ["words", "pad", "upper"]
+
+
+def test_a_damaged_entry_is_recomputed(tmp_path):
+    cache = StageCache(tmp_path)
+    _run(cache, _chain())
+    key = stage_key(stage_key("k0", _chain()[0]), _chain()[1])
+    path = cache._path(key)
+    path.write_bytes(gzip.compress(b'{"truncated'))
+    assert _run(cache, _chain())[1] == ["pad"]
+
+
+def test_without_a_cache_every_stage_runs():
+    assert _run(None, _chain())[1] == ["words", "pad", "upper"]
+
+
+def test_first_key_depends_on_audio_episode_and_metadata():
+    meta = EpisodeMeta(title="A")
+    key = first_key("abc", "ep", meta)
+    assert key == first_key("abc", "ep", EpisodeMeta(title="A"))
+    assert len({key, first_key("abd", "ep", meta), first_key("abc", "ep2", meta),
+                first_key("abc", "ep", dataclasses.replace(meta, title="B"))}) == 4
