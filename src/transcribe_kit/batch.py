@@ -8,6 +8,7 @@ each episode finishes.  Nothing here prints.
 """
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Callable
@@ -132,8 +133,7 @@ def run_batch(paths: list[Path], out_root: Path, options: ProcessOptions, cache_
     else:
         reports = {}
         for path in paths:
-            hook = lambda stage, done, total, name=path.stem: on_event(name, stage, done, total)  # noqa: E731
-            reports[path] = run_episode(path, out_root, options, cache_root, hook)
+            reports[path] = run_episode(path, out_root, options, cache_root, functools.partial(on_event, path.stem))
             on_done(reports[path])
     return [reports[p] for p in paths]
 

@@ -234,9 +234,11 @@ def _print_summary(reports) -> None:
         table.add_column(name, justify="left" if name == "episode" else "right")
     table.add_column("error", overflow="fold", ratio=1)
     for r in reports:
-        stages = f"{len(r.computed)}/{len(r.cached)}" if not r.error else "-"
-        table.add_row(r.episode, clock(r.duration_ms) if r.duration_ms else "-", str(r.speakers), str(r.chapters),
-                      str(r.caption_violations), f"{r.seconds:.1f} s", stages, r.error or "")
+        if r.error:
+            table.add_row(r.episode, "-", "-", "-", "-", f"{r.seconds:.1f} s", "-", r.error)
+            continue
+        table.add_row(r.episode, clock(r.duration_ms), str(r.speakers), str(r.chapters), str(r.caption_violations),
+                      f"{r.seconds:.1f} s", f"{len(r.computed)}/{len(r.cached)}", "")
     Console(width=max(120, Console().width)).print(table)
     for r in reports:
         for warning in r.warnings:
