@@ -10,7 +10,7 @@ audio seconds processed per wall second, and the real-time factor.
 from __future__ import annotations
 
 import argparse
-import platform
+import os
 import shutil
 import sys
 import tempfile
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+from _common import CORPUS, ROOT, table  # also puts src/ on the path
 
-from clips import corpus_dir, decode, write  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests"))
+from clips import decode, write  # noqa: E402
 
 from transcribe_kit.asr import AsrOptions  # noqa: E402
 from transcribe_kit.batch import find_audio, run_batch  # noqa: E402
@@ -36,7 +36,7 @@ def make_clips(folder: Path, count: int, seconds: float) -> float:
     rate = 16_000
     pieces: list[np.ndarray] = []
     for name in SOURCES:
-        samples = decode(corpus_dir() / name, rate)
+        samples = decode(CORPUS / name, rate)
         step = int(seconds * rate)
         pieces += [samples[i:i + step] for i in range(0, len(samples) - step + 1, step)][:count]
     chosen = pieces[:count]
@@ -96,12 +96,11 @@ def _executors():
 
 def _print_table(rows, audio_s: float, args) -> None:
     print(f"{args.clips} clips x {args.seconds:.0f} s = {audio_s:.0f} s of speech, model {args.model}, "
-          f"{platform.processor() or platform.machine()}, 2 cores shared")
+          f"{os.cpu_count()} cores (shared with other work)")
     print()
-    print("| executor | wall, empty cache | audio s per wall s | RTF | wall, resumed (all cached) | failed |")
-    print("|---|---|---|---|---|---|")
-    for label, cold, warm, failed in rows:
-        print(f"| {label} | {cold:.1f} s | {audio_s / cold:.1f} | {cold / audio_s:.3f} | {warm:.2f} s | {failed} |")
+    print(table(["executor", "wall, empty cache", "audio s per wall s", "RTF", "wall, resumed (all cached)", "failed"],
+                [[label, f"{cold:.1f} s", f"{audio_s / cold:.1f}", f"{cold / audio_s:.3f}", f"{warm:.2f} s", failed]
+                 for label, cold, warm, failed in rows]))
 
 
 if __name__ == "__main__":

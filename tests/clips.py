@@ -9,14 +9,24 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 
+SHARED = Path(os.environ.get("TRANSCRIBE_KIT_SHARED", ROOT.parent / "shared"))
+
+
 def corpus_dir() -> Path:
-    """shared/corpus beside the repository (as in CI), or $TRANSCRIBE_KIT_CORPUS, or /work/shared/corpus."""
-    candidates = [os.environ.get("TRANSCRIBE_KIT_CORPUS"), ROOT.parent / "shared" / "corpus",
-                  Path("/work/shared/corpus")]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    raise FileNotFoundError("the shared corpus is not beside the repository; set TRANSCRIBE_KIT_CORPUS")
+    """shared/corpus beside the repository (as in CI), or under $TRANSCRIBE_KIT_SHARED."""
+    path = SHARED / "corpus"
+    if not path.is_dir():
+        raise FileNotFoundError(f"{path} is not available (../shared is missing; set TRANSCRIBE_KIT_SHARED)")
+    return path
+
+
+def corpus_or_skip() -> Path:
+    import pytest
+
+    try:
+        return corpus_dir()
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
 
 
 def decode(path: Path, rate: int = 16_000) -> np.ndarray:

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 STAGE_NAMES = {
     "decode": "Decoding audio",
     "recognise": "Recognising speech",
+    "timing": "Snapping word times",
     "diarise": "Finding speakers",
     "style": "Names and house style",
     "turns": "Building turns",
