@@ -1,6 +1,7 @@
 """publish without a browser: files, escaping, podcast formats, the RSS item, errors, the CLI."""
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import xml.etree.ElementTree as ET
@@ -10,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import webvtt
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from clips import write
 from click.testing import CliRunner
 
@@ -147,3 +150,30 @@ def test_cli_publish(episode, tmp_path):
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "no transcript.json" in result.output
     assert "Traceback" not in result.output
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.lists(st.sampled_from(list("<>&\"'/=ab -!") + ["<script>", "</p>", "-->", "{{", "{%", "]]>"]),
+                     min_size=1, max_size=12).map("".join).filter(str.strip))
+def test_no_text_can_add_markup(text, episode, tmp_path):
+    doc = Transcript.load(episode / "transcript.json")
+    pages = {}
+    for name, value in (("plain", "plain words"), ("evil", text)):
+        atomic_write_many(render_all(_every_text(doc, value), episode))
+        pages[name] = publish(episode, tmp_path / name).read_text()
+    assert _tags(pages["evil"]) == _tags(pages["plain"])
+    ET.fromstring((tmp_path / "evil" / "ep1" / "rss-item.xml").read_text().split("?>", 1)[1])
+
+
+def _every_text(doc: Transcript, text: str) -> Transcript:
+    return dataclasses.replace(
+        doc, words=tuple(dataclasses.replace(w, text=text) for w in doc.words),
+        meta=dataclasses.replace(doc.meta, title=text, summary=text, closing=text),
+        speakers=tuple(dataclasses.replace(s, label=text) for s in doc.speakers),
+        chapters=tuple(dataclasses.replace(c, heading=text) for c in doc.chapters))
+
+
+def _tags(page: str) -> list[str]:
+    parser = _Collect()
+    parser.feed(page)
+    return [tag for tag, _ in parser.tags]
