@@ -65,6 +65,14 @@ def test_a_changed_model_or_input_redoes_everything(tmp_path):
     assert _run(cache, _chain(), key="other audio")[1] == ["words", "pad", "upper"]
 
 
+def test_a_new_stage_version_redoes_that_stage_and_those_after_it(tmp_path):
+    cache = StageCache(tmp_path)
+    _run(cache, _chain())
+    chain = _chain()
+    chain = (chain[0], dataclasses.replace(chain[1], version=2), chain[2])
+    assert _run(cache, chain)[1] == ["pad", "upper"]
+
+
 def test_a_damaged_entry_is_recomputed(tmp_path):
     cache = StageCache(tmp_path)
     _run(cache, _chain())

@@ -6,7 +6,7 @@ those options, so nothing outside its cache key can change its result.  ``stages
 order; adding a stage is one line there.
 
 Every stage's result can be cached.  Its key chains the previous stage's key
-with the stage's name, ``repr(options)`` and model id, starting from the
+with the stage's name, version, ``repr(options)`` and model id, starting from the
 input audio's sha256 and the episode metadata, so a rerun after a crash
 resumes at the first unfinished stage and a changed setting redoes only the
 stage it belongs to and those after it.
@@ -91,7 +91,7 @@ class Context:
         self.path = path
         self.hook = hook
         if source is not None:
-            self.__dict__["audio"] = source
+            self.__dict__["audio"] = source  # already decoded: the cached property is filled
 
     @cached_property
     def audio(self) -> audio.Audio:
@@ -107,6 +107,7 @@ class Stage:
     run: Callable[[Transcript, object, Context], Transcript]  # (doc, options, ctx) -> doc
     options: object = None  # a frozen dataclass; its repr is part of the cache key
     model: str = ""  # model id; part of the cache key
+    version: int = 1  # bump when the stage's code changes its results, so old cache entries are not reused
 
 
 # ---- the stages -------------------------------------------------------------
@@ -167,7 +168,7 @@ def first_key(audio_sha256: str, episode: str, meta: EpisodeMeta) -> str:
 
 
 def stage_key(previous: str, stage: Stage) -> str:
-    return _digest(previous, stage.name, repr(stage.options), stage.model)
+    return _digest(previous, stage.name, str(stage.version), repr(stage.options), stage.model)
 
 
 def _digest(*parts: str) -> str:
