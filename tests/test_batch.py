@@ -148,3 +148,11 @@ def test_scheduler_runs_episodes_on_a_separately_started_dask_cluster(folder, tm
     assert max(_computed(entries).values()) == 1
     assert {e["pid"] for e in entries} == {os.getpid()}  # the work ran in the cluster's worker, here
     assert faster._model.cache_info().misses - loads <= 1  # the worker loaded the model once at most
+
+
+def test_an_unreachable_scheduler_is_a_clear_error():
+    pytest.importorskip("distributed")
+    from transcribe_kit.batch import BatchError, _connect
+
+    with pytest.raises(BatchError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1"):
+        _connect("tcp://127.0.0.1:1", timeout_s=1)

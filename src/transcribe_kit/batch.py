@@ -26,6 +26,10 @@ from .pipeline import ProcessOptions, StageCache, process_file
 AUDIO_SUFFIXES = frozenset(
     ".mp3 .wav .flac .ogg .oga .opus .m4a .aac .wma .aiff .aif .mp4 .m4v .mov .mkv .webm .avi".split()
 )
+class BatchError(ValueError):
+    """The batch as a whole cannot run (e.g. the Dask scheduler cannot be reached)."""
+
+
 USER_ERRORS = (AudioError, DocumentError, MetadataError, ModelError)  # reported by message alone
 OnEvent = Callable[[str, str, int, int], None]  # (episode, stage, completed, total)
 OnDone = Callable[["EpisodeReport"], None]
@@ -158,12 +162,25 @@ def _on_pool(paths, out_root, options, cache_root, workers, on_event, on_done) -
         return reports
 
 
-def _on_dask(paths, out_root, options, cache_root, scheduler, on_event, on_done) -> dict:
-    from distributed import Client, Queue, as_completed
+def _connect(scheduler: str, timeout_s: float = 10):
+    try:
+        from distributed import Client
+    except ImportError:
+        raise BatchError("--scheduler needs Dask: pip install 'transcribe-kit[dask]'") from None
+    try:
+        return Client(scheduler, timeout=f"{timeout_s}s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise BatchError(f"cannot reach the Dask scheduler at {scheduler} ({exc or type(exc).__name__})") from None
 
-    with Client(scheduler, timeout="20s") as client:
+
+def _on_dask(paths, out_root, options, cache_root, scheduler, on_event, on_done) -> dict:
+    from distributed import Queue, as_completed
+
+    with _connect(scheduler) as client:
         events = Queue(f"transcribe-kit-{uuid.uuid4().hex}", client=client)
-        pending = {client.submit(_dask_task, str(p), str(out_root), options, str(cache_root), events.name,
+        # absolute paths: the workers' current folder is not ours
+        out_root, cache_root = Path(out_root).resolve(), Path(cache_root).resolve()
+        pending = {client.submit(_dask_task, str(p.resolve()), str(out_root), options, str(cache_root), events.name,
                                  key=f"episode-{p.stem}-{uuid.uuid4().hex[:8]}", pure=False): p
                    for p in paths}
         reports = {}

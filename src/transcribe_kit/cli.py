@@ -14,6 +14,7 @@ USER_ERRORS: tuple[type[Exception], ...] = ()
 
 def _user_errors() -> tuple[type[Exception], ...]:
     from .audio import AudioError
+    from .batch import BatchError
     from .checker import CaptionParseError
     from .document import DocumentError
     from .glossary import GlossaryError
@@ -23,8 +24,8 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from .readback import EditError
     from .timecode import TimecodeError
 
-    return (AudioError, CaptionParseError, DocumentError, EditError, MetadataError, ModelError, PublishError,
-            TimecodeError)
+    return (AudioError, BatchError, CaptionParseError, DocumentError, EditError, MetadataError, ModelError,
+            PublishError, TimecodeError)
 
 
 def user_errors(fn):
@@ -216,7 +217,7 @@ def batch(folder, output, workers, scheduler, cache_dir, engine, model, fast, mo
     if not paths:
         raise click.ClickException(f"{folder}: no audio or video files found")
     with BatchProgress(len(paths), enabled=not quiet) as bar:
-        reports = run_batch(paths, output, options, cache_dir or output / ".cache", workers, scheduler,
+        reports = user_errors(run_batch)(paths, output, options, cache_dir or output / ".cache", workers, scheduler,
                             on_event=bar.event, on_done=lambda r: bar.done(r.episode, r.error is not None))
     _print_summary(reports)
     if any(r.error for r in reports):
