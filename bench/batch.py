@@ -34,6 +34,8 @@ SOURCES = ("real/pyannote_sample.wav", "real/jfk.wav", "podcast_004_short/podcas
 def make_clips(folder: Path, count: int, seconds: float) -> float:
     """``count`` clips taken in turn from the corpus recordings; returns their total duration in s."""
     rate = 16_000
+    if not CORPUS.is_dir():
+        sys.exit(f"bench: {CORPUS} not found (is ../shared beside the project? or set TRANSCRIBE_KIT_SHARED)")
     pieces: list[np.ndarray] = []
     for name in SOURCES:
         samples = decode(CORPUS / name, rate)
