@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,6 +39,15 @@ def folder(tmp_path_factory) -> Path:
     (root / "a.toml").write_text('title = "Episode A"\n', encoding="utf-8")
     (root / "notes.txt").write_text("not audio", encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="module")
+def reference(folder, tmp_path_factory) -> Path:
+    """One uninterrupted single-worker run, with its stage cache; tests copy it rather than change it."""
+    out = tmp_path_factory.mktemp("reference") / "out"
+    run = subprocess.run(_batch_command(folder, out), env=_env(), capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1, run.stderr  # broken.mp3
+    return out
 
 
 def _batch_command(folder: Path, out: Path, *extra: str) -> list[str]:
@@ -79,9 +89,7 @@ def test_one_bad_file_is_reported_and_the_others_are_processed(folder, tmp_path)
     assert json.loads((tmp_path / "a" / "transcript.json").read_text())["meta"]["title"] == "Episode A"
 
 
-def test_killed_run_resumes_without_redoing_finished_stages(folder, tmp_path):
-    reference = tmp_path / "reference"
-    subprocess.run(_batch_command(folder, reference), env=_env(), capture_output=True, timeout=300)
+def test_killed_run_resumes_without_redoing_finished_stages(folder, reference, tmp_path):
     out = tmp_path / "out"
     log = StageCache(out / ".cache")
     process = subprocess.Popen(_batch_command(folder, out), env=_env(), start_new_session=True,
@@ -104,10 +112,9 @@ def test_killed_run_resumes_without_redoing_finished_stages(folder, tmp_path):
     assert _outputs(out) == _outputs(reference)
 
 
-def test_changed_settings_redo_only_the_stages_they_affect(folder, tmp_path):
-    out = tmp_path / "out"
+def test_changed_settings_redo_only_the_stages_they_affect(folder, reference, tmp_path):
+    out = shutil.copytree(reference, tmp_path / "out")
     log = StageCache(out / ".cache")
-    assert subprocess.run(_batch_command(folder, out), env=_env(), capture_output=True, timeout=300).returncode == 1
     count = len(log.entries())
     # a writer setting: no stage is affected, only the files change
     subprocess.run(_batch_command(folder, out, "--timestamps"), env=_env(), capture_output=True, timeout=300)
@@ -119,13 +126,12 @@ def test_changed_settings_redo_only_the_stages_they_affect(folder, tmp_path):
     assert _computed(log.entries()[count:]) == Counter({(e, s): 1 for e in "abc" for s in STAGES})
 
 
-def test_two_worker_processes_give_the_same_outputs(folder, tmp_path):
-    single, pooled = tmp_path / "single", tmp_path / "pooled"
-    subprocess.run(_batch_command(folder, single), env=_env(), capture_output=True, timeout=300)
-    run = subprocess.run(_batch_command(folder, pooled, "--workers", "2"), env=_env(), capture_output=True,
+def test_two_worker_processes_give_the_same_outputs(folder, reference, tmp_path):
+    run = subprocess.run(_batch_command(folder, tmp_path, "--workers", "2"), env=_env(), capture_output=True,
                          text=True, timeout=300)
     assert run.returncode == 1 and "3 of 4 episodes processed, 1 failed" in run.stdout
-    assert _outputs(pooled) == _outputs(single)
+    assert _outputs(tmp_path) == _outputs(reference)
+    assert os.getpid() not in {e["pid"] for e in StageCache(tmp_path / ".cache").entries()}  # ran in the pool
 
 
 def test_scheduler_runs_episodes_on_a_separately_started_dask_cluster(folder, tmp_path):

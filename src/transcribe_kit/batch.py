@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audio import AudioError
-from .captions import build_cues
-from .document import DocumentError, Transcript
+from .document import DocumentError
 from .metadata import MetadataError
 from .models import ModelError
-from .pipeline import ProcessOptions, StageCache, process_file
+from .pipeline import ProcessOptions, Result, StageCache, process_file
 
 AUDIO_SUFFIXES = frozenset(
     ".mp3 .wav .flac .ogg .oga .opus .m4a .aac .wma .aiff .aif .mp4 .m4v .mov .mkv .webm .avi".split()
@@ -36,24 +35,13 @@ OnDone = Callable[["EpisodeReport"], None]
 
 
 @dataclass(frozen=True)
-class CaptionRules:
-    """Limits a caption cue is checked against (shared/reference/caption-rules.md)."""
-
-    max_chars: int = 42  # per line
-    max_lines: int = 2
-    max_cps: float = 20.0  # reading speed, characters per second: never above 20
-    min_duration_ms: int = 1000
-    max_duration_ms: int = 7000
-
-
-@dataclass(frozen=True)
 class EpisodeReport:
     episode: str
     path: str
     duration_ms: int = 0
     speakers: int = 0
     chapters: int = 0
-    caption_violations: int = 0
+    caption_violations: int = 0  # hard violations of the caption rules
     seconds: float = 0.0
     computed: tuple[str, ...] = ()
     cached: tuple[str, ...] = ()
@@ -66,15 +54,11 @@ def find_audio(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
 
 
-def caption_violations(doc: Transcript, rules: CaptionRules = CaptionRules()) -> int:
-    """How many caption cues break at least one rule."""
-    bad = 0
-    for cue in build_cues(doc):
-        duration = cue.end_ms - cue.start_ms
-        cps = len(cue.text) * 1000 / max(duration, 1)
-        bad += (len(cue.lines) > rules.max_lines or any(len(line) > rules.max_chars for line in cue.lines)
-                or cps > rules.max_cps or not rules.min_duration_ms <= duration <= rules.max_duration_ms)
-    return bad
+def caption_violations(result: Result) -> int:
+    """Hard caption-rule violations in the episode's captions.vtt, as ``transcribe-kit check`` counts them."""
+    from .checker import HARD
+
+    return sum(report.count(HARD) for report in result.checks if report.name.endswith(".vtt"))
 
 
 def run_episode(path: str | Path, out_root: str | Path, options: ProcessOptions,
@@ -93,7 +77,7 @@ def run_episode(path: str | Path, out_root: str | Path, options: ProcessOptions,
     doc = result.transcript
     return EpisodeReport(
         episode=path.stem, path=str(path), duration_ms=doc.duration_ms, speakers=len(doc.speakers),
-        chapters=len(doc.chapters), caption_violations=caption_violations(doc),
+        chapters=len(doc.chapters), caption_violations=caption_violations(result),
         seconds=time.perf_counter() - started, computed=result.computed, cached=result.cached,
         warnings=result.warnings,
     )

@@ -3,8 +3,9 @@
 ``publish(episode_dir, site_root)`` writes ``site_root/<episode>/``: ``index.html``
 (player with captions and chapters tracks, chapter list, searchable transcript
 in the house layout), the audio, ``captions.vtt``, ``chapters.vtt`` and
-``chapters.json`` (when the episode has chapters), ``transcript.json`` in the
-Podcasting 2.0 JSON transcript format, and ``rss-item.xml``.
+``chapters.json`` (when the episode has chapters), ``transcript.podcast.json``
+(Podcasting 2.0 JSON transcript) and ``rss-item.xml``.  The text files are
+the episode folder's own, or rendered by the writers when it lacks them.
 
 The page needs no server and no network: its CSS and script are inline and
 its text tracks are embedded as ``data:`` URLs (browsers refuse to load a
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import email.utils
-import json
 import os
 import shutil
 import tempfile
@@ -25,12 +25,10 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
-from .captions import build_cues
 from .document import Transcript
 from .fileio import FILE_MODE, atomic_write_many
 from .layout import build_page
-from .timecode import clock, ms_to_seconds
-from .timecode import vtt as vtt_time
+from .timecode import clock
 
 # what <audio> plays in every current browser; anything else is converted to MP3
 WEB_AUDIO = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".mp4": "audio/mp4", ".aac": "audio/aac",
@@ -48,13 +46,6 @@ class PublishOptions:
     audio: Path | None = None  # the audio to publish; None = the Transcript's source, or one beside transcript.json
 
 
-@dataclass(frozen=True)
-class Chapter:
-    start_ms: int
-    end_ms: int
-    title: str
-
-
 def load_episode(episode_dir: Path) -> Transcript:
     path = episode_dir / "transcript.json"
     if not path.is_file():
@@ -64,23 +55,20 @@ def load_episode(episode_dir: Path) -> Transcript:
 
 def publish(episode_dir: str | Path, site_root: str | Path, options: PublishOptions = PublishOptions()) -> Path:
     """Write the episode's page and its files; return the page's path."""
+    from .writers.chapters import chapter_list
+
     episode_dir = Path(episode_dir)
     doc = load_episode(episode_dir)
     source = find_audio(doc, episode_dir, options.audio)
     out = Path(site_root) / doc.episode
     audio_name = _publish_audio(source, out)
-    chapters = chapter_list(doc)
-    captions = _read_or(episode_dir / "captions.vtt", lambda: _render_vtt(doc))
-    chapters_vtt = _read_or(episode_dir / "chapters.vtt", lambda: chapters_to_vtt(chapters)) if chapters else None
-    chapters_json = _read_or(episode_dir / "chapters.json", lambda: chapters_to_json(doc, chapters)) if chapters else None
-    files = {out / "captions.vtt": captions, out / "transcript.json": podcast_transcript_json(doc)}
-    if chapters:
-        files[out / "chapters.vtt"] = chapters_vtt
-        files[out / "chapters.json"] = chapters_json
-    files[out / "index.html"] = render_page(doc, chapters, audio_name, captions, chapters_vtt)
-    files[out / "rss-item.xml"] = render_rss_item(doc, audio_name, (out / audio_name).stat().st_size,
-                                                  bool(chapters), options.base_url)
-    atomic_write_many(files)
+    writers = ["vtt", "podcast-json"] + (["chapters-vtt", "chapters-json"] if doc.chapters else [])
+    files = dict(_episode_file(episode_dir, doc, w) for w in writers)
+    chapters = chapter_list(doc) if doc.chapters else []
+    page = render_page(doc, chapters, audio_name, files["captions.vtt"], files.get("chapters.vtt"))
+    rss = render_rss_item(doc, audio_name, (out / audio_name).stat().st_size, bool(chapters), options.base_url)
+    atomic_write_many({out / name: text for name, text in files.items()}
+                      | {out / "index.html": page, out / "rss-item.xml": rss})
     return out / "index.html"
 
 
@@ -135,54 +123,16 @@ def _to_mp3(source: Path, target: Path, bitrate: int = 96_000) -> None:
         outp.mux(stream.encode(None))
 
 
-# ---- chapters and transcripts in the podcast formats ------------------------------
+# ---- the episode's other files ------------------------------------------------------
 
-def chapter_list(doc: Transcript) -> list[Chapter]:
-    """The episode's chapters with their ends; the untitled opening is called "Opening"."""
-    starts = sorted(doc.chapters, key=lambda c: c.start_ms)
-    end = max(doc.duration_ms, doc.words[-1].end_ms if doc.words else 0)
-    return [Chapter(c.start_ms, starts[i + 1].start_ms if i + 1 < len(starts) else max(end, c.start_ms + 1),
-                    c.heading or "Opening") for i, c in enumerate(starts)]
-
-
-def chapters_to_vtt(chapters: list[Chapter]) -> str:
-    from .writers.captions import escape_vtt
-
-    out = ["WEBVTT", ""]
-    for n, c in enumerate(chapters, 1):
-        out += [f"chapter-{n}", f"{vtt_time(c.start_ms)} --> {vtt_time(c.end_ms)}", escape_vtt(c.title), ""]
-    return "\n".join(out)
-
-
-def chapters_to_json(doc: Transcript, chapters: list[Chapter]) -> str:
-    """Podcasting 2.0 JSON chapters, version 1.2.0."""
-    body = {"version": "1.2.0", "chapters": [{"startTime": ms_to_seconds(c.start_ms), "title": c.title,
-                                              "endTime": ms_to_seconds(c.end_ms)} for c in chapters]}
-    if doc.meta.title:
-        body["title"] = doc.meta.title
-    return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
-
-
-def podcast_transcript_json(doc: Transcript) -> str:
-    """Podcasting 2.0 JSON transcript: one segment per caption cue, with the speaker's name."""
-    segments = []
-    for cue in build_cues(doc):
-        speaker = doc.speaker(cue.speaker)
-        segment = {"startTime": ms_to_seconds(cue.start_ms), "endTime": ms_to_seconds(cue.end_ms), "body": cue.text}
-        if speaker:
-            segment = {"speaker": speaker.full} | segment
-        segments.append(segment)
-    return json.dumps({"version": "1.0.0", "segments": segments}, ensure_ascii=False, indent=1) + "\n"
-
-
-def _render_vtt(doc: Transcript) -> str:
+def _episode_file(episode_dir: Path, doc: Transcript, writer: str) -> tuple[str, str]:
+    """(file name, text) of a writer's output: the episode folder's copy, else rendered now."""
     from .writers import WriterOptions, get
 
-    return get("vtt").render(doc, WriterOptions())
-
-
-def _read_or(path: Path, make) -> str:
-    return path.read_text(encoding="utf-8") if path.is_file() else make()
+    chosen = get(writer)
+    path = episode_dir / chosen.filename
+    text = path.read_text(encoding="utf-8") if path.is_file() else chosen.render(doc, WriterOptions())
+    return chosen.filename, text
 
 
 # ---- page and feed item -------------------------------------------------------------
@@ -205,7 +155,7 @@ def _data_url(text: str) -> str:
     return "data:text/vtt;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def render_page(doc: Transcript, chapters: list[Chapter], audio_name: str, captions_vtt: str,
+def render_page(doc: Transcript, chapters: list, audio_name: str, captions_vtt: str,
                 chapters_vtt: str | None) -> str:
     page = build_page(doc)
     closing = [block.strip() for block in (page.closing or "").split("\n\n") if block.strip()]
