@@ -143,6 +143,13 @@ def test_audio_browsers_cannot_play_is_converted_to_mp3(episode, tmp_path):
     assert 'src="talk.mp3"' in (site / "index.html").read_text()
 
 
+def test_audio_that_cannot_be_converted_is_a_clear_error(episode, tmp_path):
+    broken = tmp_path / "talk.mkv"
+    broken.write_bytes(b"not a matroska file at all" * 40)
+    with pytest.raises(PublishError, match="cannot convert the audio to MP3"):
+        publish(episode, tmp_path / "site", PublishOptions(audio=broken))
+
+
 def test_missing_audio_is_a_clear_error(episode, tmp_path):
     (tmp_path / "ep1.mp3").unlink()
     with pytest.raises(PublishError, match="cannot find the episode's audio.*--audio"):

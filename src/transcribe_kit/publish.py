@@ -111,6 +111,13 @@ def _publish_audio(source: Path, out: Path) -> str:
 def _to_mp3(source: Path, target: Path, bitrate: int = 96_000) -> None:
     import av
 
+    try:
+        _convert(av, source, target, bitrate)
+    except (av.error.FFmpegError, IndexError) as exc:
+        raise PublishError(f"{source}: cannot convert the audio to MP3 for the web ({exc})") from None
+
+
+def _convert(av, source: Path, target: Path, bitrate: int) -> None:
     with av.open(str(source)) as inp, av.open(str(target), "w", format="mp3") as outp:
         stream = outp.add_stream("libmp3lame", rate=44_100, layout="stereo")
         stream.bit_rate = bitrate
