@@ -24,8 +24,8 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from .readback import EditError
     from .timecode import TimecodeError
 
-    return (AudioError, BatchError, CaptionParseError, DocumentError, EditError, MetadataError, ModelError,
-            PublishError, TimecodeError)
+    return (AudioError, BatchError, CaptionParseError, DocumentError, EditError, GlossaryError, MetadataError,
+            ModelError, PublishError, TimecodeError)
 
 
 def user_errors(fn):
@@ -195,10 +195,11 @@ def check(caption_file, rules_file, summary_only):
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Stage cache that lets a rerun resume [default: OUTPUT/.cache].")
 @asr_options
+@vocabulary_options
 @click.option("--timestamps", is_flag=True, help="Put [mm:ss] before each paragraph of the text layouts.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def batch(folder, output, workers, scheduler, cache_dir, engine, model, fast, model_path, language, beam_size,
-          timestamps, quiet):
+          outline, glossary_file, no_vocabulary, spelling, fillers, timestamps, quiet):
     """Process every audio or video file in FOLDER (with its <name>.toml metadata).
 
     Each episode goes to OUTPUT/<name>/ as with `process`.  Every stage's
@@ -211,14 +212,16 @@ def batch(folder, output, workers, scheduler, cache_dir, engine, model, fast, mo
     from .progress import BatchProgress
     from .writers import WriterOptions
 
+    vocab, style = build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers)
     options = ProcessOptions(asr=build_asr_options(engine, model, fast, model_path, language, beam_size),
-                             writer=WriterOptions(timestamps=timestamps))
+                             vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps))
     paths = find_audio(folder)
     if not paths:
         raise click.ClickException(f"{folder}: no audio or video files found")
     with BatchProgress(len(paths), enabled=not quiet) as bar:
         reports = user_errors(run_batch)(paths, output, options, cache_dir or output / ".cache", workers, scheduler,
-                            on_event=bar.event, on_done=lambda r: bar.done(r.episode, r.error is not None))
+                                         on_event=bar.event,
+                                         on_done=lambda r: bar.done(r.episode, r.error is not None))
     _print_summary(reports)
     if any(r.error for r in reports):
         sys.exit(1)

@@ -31,9 +31,11 @@ from pathlib import Path
 
 from . import asr, audio, glossary, metadata, vocabulary
 from .checker import Rules, check_file
+from .correct import CorrectOptions, correct
 from .document import DocumentError, EpisodeMeta, Speaker, Transcript
 from .fileio import atomic_write, atomic_write_many, sha256_file
 from .id3 import tagged_copy
+from .style import StyleOptions, apply_style
 from .timing import TimingOptions, refine
 from .turns import TurnOptions, build_turns
 from .writers import WriterOptions, render_all
@@ -86,8 +88,6 @@ class Context:
     """What a stage may need besides the Transcript: the audio (decoded on first use) and the hook."""
 
     def __init__(self, path: Path | None, hook: Hook = _quiet, source: audio.Audio | None = None):
-        if path is None and source is None:
-            raise ValueError("a Context needs an audio path or decoded audio")
         self.path = path
         self.hook = hook
         if source is not None:
@@ -95,6 +95,8 @@ class Context:
 
     @cached_property
     def audio(self) -> audio.Audio:
+        if self.path is None:
+            raise ValueError("this stage needs the audio, and none was given")
         self.hook("decode", 0, 1)
         decoded = audio.load(self.path)
         self.hook("decode", 1, 1)
@@ -121,13 +123,59 @@ def recognise(doc: Transcript, options: asr.AsrOptions, ctx: Context) -> Transcr
     else:
         result = asr.transcribe(source, options, lambda done, tot: ctx.hook("recognise", done, tot))
     ctx.hook("recognise", total, total)
-    doc = replace(doc, duration_ms=total, words=result.words, language=result.language, engine=result.engine)
-    summary = f"{result.engine.get('engine', 'asr')} {result.engine.get('model', '')}".strip()
-    return doc.with_revision("process", summary)
+    engine = dict(result.engine) | {k: v for k, v in (("initial_prompt", options.initial_prompt),
+                                                      ("hotwords", options.hotwords)) if v}
+    return replace(doc, duration_ms=total, words=result.words, language=result.language, engine=engine)
+
+
+def prompted(options: asr.AsrOptions, vocab: vocabulary.Vocabulary) -> asr.AsrOptions:
+    """The recogniser's options with the vocabulary as prompt (a prompt the user gave wins)."""
+    if not vocab.terms or options.initial_prompt or options.hotwords:
+        return options
+    model_dir = None
+    if options.engine == "faster-whisper":
+        from .models import ct2_dir
+        model_dir = Path(options.model_path) if options.model_path else ct2_dir(options.model)
+    prompt, hotwords = vocabulary.engine_prompt(vocab, vocabulary.whisper_token_counter(model_dir))
+    return replace(options, initial_prompt=prompt, hotwords=hotwords if options.engine == "faster-whisper" else None)
 
 
 def snap_timing(doc: Transcript, options: TimingOptions, ctx: Context) -> Transcript:
     return refine(doc, ctx.audio, options)
+
+
+@dataclass(frozen=True)
+class HouseStyle:
+    """Everything the style stage reads: the episode's vocabulary and the passes' settings."""
+
+    vocab: vocabulary.Vocabulary
+    correct: bool
+    matching: CorrectOptions
+    style: StyleOptions
+
+
+def house_style(doc: Transcript, vocab: vocabulary.Vocabulary, options: ProcessOptions,
+                hook: Hook = _quiet) -> Transcript:
+    """After recognition: the vocabulary's spelling of names and terms, then the house style."""
+    settings = HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style)
+    return style_stage(doc, settings, Context(None, hook))
+
+
+def style_stage(doc: Transcript, settings: HouseStyle, ctx: Context) -> Transcript:
+    ctx.hook("style", 0, 2)
+    if settings.correct:
+        doc = correct(doc, settings.vocab, settings.matching)
+    ctx.hook("style", 1, 2)
+    doc = apply_style(doc, settings.vocab, settings.style)
+    ctx.hook("style", 2, 2)
+    return doc
+
+
+def vocabulary_for(path: Path, meta, meta_path: Path | None, options: VocabOptions) -> vocabulary.Vocabulary:
+    """The episode's vocabulary: metadata, outline and every glossary that applies."""
+    entries = glossary.load_for(path, meta_path, options.glossary)
+    outline = vocabulary.read_outline(options.outline) if options.outline else ()
+    return vocabulary.build(meta, entries, outline)
 
 
 def assign_single_speaker(doc: Transcript, options: object = None, ctx: Context | None = None) -> Transcript:
@@ -150,11 +198,13 @@ def asr_model_id(options: asr.AsrOptions) -> str:
     return f"{options.engine}:{options.model_path or options.model}"
 
 
-def stages(options: ProcessOptions) -> tuple[Stage, ...]:
+def stages(options: ProcessOptions, vocab: vocabulary.Vocabulary = vocabulary.Vocabulary()) -> tuple[Stage, ...]:
     """The pipeline, in order.  Add a stage with one line here."""
+    asr_options = prompted(options.asr, vocab) if options.vocab.prompt else options.asr
     return (
-        Stage("recognise", recognise, options.asr, asr_model_id(options.asr)),
+        Stage("recognise", recognise, asr_options, asr_model_id(asr_options)),
         Stage("timing", snap_timing, options.timing),
+        Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style)),
         Stage("speakers", assign_single_speaker),
         Stage("turns", turns, options.turns),
     )
@@ -246,11 +296,17 @@ def run_stages(doc: Transcript, chain: tuple[Stage, ...], ctx: Context,
 # ---- whole episodes ---------------------------------------------------------
 
 def transcribe(source: audio.Audio, episode: str, meta, options: ProcessOptions,
-               hook: Hook = _quiet) -> tuple[Transcript, list[str]]:
+               hook: Hook = _quiet, vocab: vocabulary.Vocabulary | None = None) -> tuple[Transcript, list[str]]:
     """Audio in, Transcript out: every stage, nothing written, nothing cached."""
+    vocab = vocab if vocab is not None else vocabulary.build(meta)
     ctx = Context(source.path, hook, source)
-    doc, _ = run_stages(Transcript(episode=episode, meta=meta), stages(options), ctx)
-    return doc, _content_warnings(doc)
+    doc, _ = run_stages(Transcript(episode=episode, meta=meta), stages(options, vocab), ctx)
+    return _processed(doc), _content_warnings(doc)
+
+
+def _processed(doc: Transcript) -> Transcript:
+    """The revision that says this run made the document (after the stages: its time is this run's)."""
+    return doc.with_revision("process", f"{doc.engine.get('engine', 'asr')} {doc.engine.get('model', '')}".strip())
 
 
 def _content_warnings(doc: Transcript) -> list[str]:
@@ -270,10 +326,11 @@ def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions
     if missing:
         where = f"in {found}" if found else f"(no {path.with_suffix('.toml').name} beside the audio)"
         warnings.append(f"metadata {where} does not give: {', '.join(missing)}; those parts of the page are left out")
+    vocab = vocabulary_for(path, meta, Path(meta_path) if meta_path else None, options.vocab)
     ctx = Context(path, hook)
     key = first_key(sha256_file(path), path.stem, meta) if cache else ""
-    doc, record = run_stages(Transcript(episode=path.stem, meta=meta), stages(options), ctx, cache, key)
-    doc = replace(doc, source=str(path.resolve()))
+    doc, record = run_stages(Transcript(episode=path.stem, meta=meta), stages(options, vocab), ctx, cache, key)
+    doc = replace(_processed(doc), source=str(path.resolve()))
     warnings += _content_warnings(doc)
     out_dir = Path(out_root) / path.stem
     hook("write", 0, 1)
