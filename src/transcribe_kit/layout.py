@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .document import EpisodeMeta, Transcript
+from .timecode import clock
 from .turns import paragraph_spans
 
 
@@ -21,6 +22,7 @@ class Paragraph:
     start_ms: int
     end_ms: int
     first_word: int  # index of the paragraph's first word in the Transcript
+    opens_turn: bool = True  # the page prints "Name: " only before a turn's first paragraph
 
 
 @dataclass(frozen=True)
@@ -80,13 +82,14 @@ def build_page(doc: Transcript) -> Page:
     for turn in doc.turns:
         speaker = doc.speaker(turn.speaker)
         label = speaker.display if speaker else "Speaker"
-        for a, b in paragraph_spans(turn):
+        for n, (a, b) in enumerate(paragraph_spans(turn)):
             start = doc.words[a].start_ms
             while chapters and start >= chapters[0].start_ms:
                 sections.append([chapters[0].heading, chapters[0].start_ms, []])
                 chapters = chapters[1:]
             text = " ".join(w.text for w in doc.words[a:b])
-            sections[-1][2].append(Paragraph(label, turn.speaker, text, start, doc.words[b - 1].end_ms, a))
+            sections[-1][2].append(Paragraph(label, turn.speaker, text, start, doc.words[b - 1].end_ms, a,
+                                             opens_turn=n == 0 or sections[-1][2] == []))
     return Page(
         title=meta.title,
         published=meta.published.strftime("%d/%m/%Y") if meta.published else None,
@@ -96,3 +99,8 @@ def build_page(doc: Transcript) -> Page:
         sections=tuple(Section(h, s, tuple(p)) for h, s, p in sections if p or h),
         closing=meta.closing,
     )
+
+
+def paragraph_mark(paragraph: Paragraph) -> str:
+    """The ``[mm:ss]`` mark ``--timestamps`` puts before a paragraph."""
+    return f"[{clock(paragraph.start_ms)}]"

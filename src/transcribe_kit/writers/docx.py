@@ -1,0 +1,46 @@
+"""The published page as a Word document (python-docx), for editors who work in Word.
+
+Title as Heading 1, each chapter heading as Heading 2, one Word paragraph per
+transcript paragraph with the speaker's name in bold.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+from ..document import Transcript
+from ..layout import build_page, paragraph_mark
+from . import WriterOptions, register
+
+
+@register("docx", "transcript.docx", "the published page as a Word document")
+def render(doc: Transcript, options: WriterOptions) -> bytes:
+    import docx
+
+    page = build_page(doc)
+    out = docx.Document()
+    out.core_properties.title = page.title or doc.episode
+    out.core_properties.author = "transcribe_kit"
+    if page.title:
+        out.add_heading(page.title, level=1)
+    if page.published:
+        out.add_paragraph(f"Published: {page.published}")
+    for text in (page.summary, page.participants, page.series_intro):
+        if text:
+            out.add_paragraph(text)
+    for section in page.sections:
+        if section.heading:
+            out.add_heading(section.heading, level=2)
+        for p in section.paragraphs:
+            para = out.add_paragraph()
+            if options.timestamps:
+                para.add_run(f"{paragraph_mark(p)} ")
+            if p.opens_turn:
+                para.add_run(f"{p.speaker}: ").bold = True
+            para.add_run(p.text)
+    for block in re.split(r"\n\s*\n", page.closing or ""):
+        if block.strip():
+            out.add_paragraph(block.strip())
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
