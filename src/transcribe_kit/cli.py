@@ -20,12 +20,14 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from .glossary import GlossaryError
     from .metadata import MetadataError
     from .models import ModelError
+    from .nlp import NlpError
+    from .outline import OutlineError
     from .publish import PublishError
     from .readback import EditError
     from .timecode import TimecodeError
 
     return (AudioError, BatchError, CaptionParseError, DocumentError, EditError, GlossaryError, MetadataError,
-            ModelError, PublishError, TimecodeError)
+            ModelError, NlpError, OutlineError, PublishError, TimecodeError)
 
 
 def user_errors(fn):
@@ -76,7 +78,8 @@ def vocabulary_options(fn):
     """Options for the episode's vocabulary and the house style."""
     decorators = [
         click.option("--outline", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-                     help="Event outline: one title a line; its names and terms steer recognition."),
+                     help="Event outline: slide titles (.txt one a line, .pptx or .pdf); their names and terms "
+                          "steer recognition, and chapters follow them with the titles as headings."),
         click.option("--glossary", "glossary_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      default=None, help="A glossary file, added to glossary.txt / series.toml beside the audio."),
         click.option("--no-vocabulary", is_flag=True,
@@ -119,25 +122,32 @@ def cli():
 @asr_options
 @vocabulary_options
 @click.option("--timestamps", is_flag=True, help="Put [mm:ss] before each paragraph of the text layouts.")
+@click.option("--chapters", "n_chapters", type=click.IntRange(0), default=None,
+              help="Number of topic chapters after the untitled opening (default: chosen from the content; 0: none).")
 @click.option("--tag-audio", is_flag=True,
               help="Also write <name>.chapters.mp3: a copy of an MP3 input with ID3 chapters (the input is not changed).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def process(audio_files, output, meta, engine, model, fast, model_path, language, beam_size,
-            outline, glossary_file, no_vocabulary, spelling, fillers, timestamps, tag_audio, quiet):
+            outline, glossary_file, no_vocabulary, spelling, fillers, timestamps, n_chapters, tag_audio, quiet):
     """Transcribe AUDIO_FILES (any audio or video) into OUTPUT/<name>/.
 
-    Writes transcript.json (the editable document), transcript.txt (the
-    published page's layout), captions.vtt and captions.srt (checked against
-    the caption rules; the summary is printed), chapters.vtt, chapters.json,
-    chapters.txt and transcript.podcast.json.
+    Writes transcript.json (the editable document), the published page's
+    layout as transcript.txt, .md, .html and .docx, captions.vtt and
+    captions.srt (checked against the caption rules; the summary is printed),
+    chapters.vtt, chapters.json, chapters.txt and transcript.podcast.json.
     """
+    from .chapters import ChapterOptions
+    from .outline import read_outline
     from .pipeline import ProcessOptions, process_file
     from .progress import rich_hook
     from .writers import WriterOptions
 
     vocab, style = build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers)
+    titles = tuple(user_errors(read_outline)(outline)) if outline else ()
+    chapters = None if n_chapters == 0 else ChapterOptions(count=n_chapters)
     options = ProcessOptions(asr=build_asr_options(engine, model, fast, model_path, language, beam_size),
                              vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps),
+                             chapters=chapters, outline=titles,
                              tag_audio=tag_audio)
     failures = 0
     for path in audio_files:

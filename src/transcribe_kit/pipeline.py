@@ -30,6 +30,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import asr, audio, glossary, metadata, vocabulary
+from .chapters import ChapterOptions
 from .checker import Rules, check_file
 from .correct import CorrectOptions, correct
 from .document import DocumentError, EpisodeMeta, Speaker, Transcript
@@ -69,6 +70,8 @@ class ProcessOptions:
     style: StyleOptions = field(default_factory=StyleOptions)
     turns: TurnOptions = field(default_factory=TurnOptions)
     writer: WriterOptions = field(default_factory=WriterOptions)
+    chapters: ChapterOptions | None = field(default_factory=ChapterOptions)  # None: no chapters
+    outline: tuple[str, ...] = ()  # slide titles (--outline): chapters follow them instead
     formats: tuple[str, ...] = DEFAULT_FORMATS
     tag_audio: bool = False  # also write <stem>.chapters.mp3: the input MP3 with ID3 chapters
 
@@ -171,11 +174,47 @@ def style_stage(doc: Transcript, settings: HouseStyle, ctx: Context) -> Transcri
     return doc
 
 
+def _outline_lines(path: Path) -> tuple[str, ...]:
+    """The outline's titles: text lines, or a deck's slide titles (.pptx, .pdf)."""
+    if Path(path).suffix.lower() in (".pptx", ".pdf"):
+        from .outline import read_outline
+        return tuple(read_outline(path))
+    return vocabulary.read_outline(path)
+
+
 def vocabulary_for(path: Path, meta, meta_path: Path | None, options: VocabOptions) -> vocabulary.Vocabulary:
     """The episode's vocabulary: metadata, outline and every glossary that applies."""
     entries = glossary.load_for(path, meta_path, options.glossary)
-    outline = vocabulary.read_outline(options.outline) if options.outline else ()
+    outline = _outline_lines(options.outline) if options.outline else ()
     return vocabulary.build(meta, entries, outline)
+
+
+@dataclass(frozen=True)
+class ChapterPlan:
+    """What the chapters stage is told: topic settings, or the outline's titles."""
+
+    chapters: ChapterOptions | None = field(default_factory=ChapterOptions)  # None: no chapters
+    outline: tuple[str, ...] = ()
+
+
+def chapters_stage(doc: Transcript, plan: ChapterPlan, ctx: Context) -> Transcript:
+    return add_chapters(doc, plan, ctx.hook)
+
+
+def add_chapters(doc: Transcript, options: ChapterPlan | ProcessOptions, hook: Hook = _quiet) -> Transcript:
+    """Chapters from the outline when one is given, otherwise from the topics; then headings."""
+    if not doc.words or (options.chapters is None and not options.outline):
+        return doc
+    from . import chapters, headings, outline
+
+    hook("chapters", 0, 1)
+    if options.outline:
+        doc = outline.outline_chapters(doc, list(options.outline))
+    else:
+        doc = chapters.segment(doc, options.chapters)
+    doc = headings.add_headings(doc)
+    hook("chapters", 1, 1)
+    return doc
 
 
 def assign_single_speaker(doc: Transcript, options: object = None, ctx: Context | None = None) -> Transcript:
@@ -207,6 +246,8 @@ def stages(options: ProcessOptions, vocab: vocabulary.Vocabulary = vocabulary.Vo
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style)),
         Stage("speakers", assign_single_speaker),
         Stage("turns", turns, options.turns),
+        Stage("chapters", chapters_stage, ChapterPlan(options.chapters, options.outline),
+              "all-MiniLM-L6-v2+en_core_web_sm"),
     )
 
 
