@@ -7,7 +7,7 @@ from ..document import Transcript
 from ..layout import build_page, paragraph_mark
 from . import WriterOptions, register
 
-_INLINE = re.compile(r"([\\`*_\[\]<>|])")
+_INLINE = re.compile(r"([\\`*_\[\]<>|&])")
 _LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])(?=\s|$)")
 
 
