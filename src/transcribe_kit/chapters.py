@@ -39,9 +39,8 @@ class ChapterOptions:
     min_chapter_ms: int = 120_000  # no chapter shorter than 2 minutes
     max_chapter_ms: int = 1_200_000  # none longer than 20 minutes (split at its best place)
     cutoff: float = 1.0  # with no count: places scoring this many std above the mean open chapters
-    window_words: int = 200  # words on each side compared by the embedding signal
-    tiling_w: int = 20  # TextTiling pseudo-sentence size (words)
-    tiling_k: int = 10  # TextTiling block size (pseudo-sentences)
+    window_ms: int = 180_000  # speech compared on each side of a place (3 minutes, in words at the episode's rate)
+    tiling_w: int = 20  # TextTiling pseudo-sentence size (words); its block size follows window_ms
     host_weight: float = 1.0  # bonus for a place where the host's turn opens
     question_weight: float = 0.5  # ...more when that turn asks a question
     turn_weight: float = 0.5  # bonus for any turn start (over a paragraph or sentence)
@@ -154,7 +153,7 @@ def _depth(curve: np.ndarray) -> np.ndarray:
     return depth
 
 
-def tiling_scores(us: list[Unit], options: ChapterOptions) -> np.ndarray:
+def tiling_scores(us: list[Unit], width: int, options: ChapterOptions) -> np.ndarray:
     """TextTiling depth at the start of each unit (0 where the text is too short to tile)."""
     from nltk.tokenize.texttiling import TextTilingTokenizer
 
@@ -165,7 +164,8 @@ def tiling_scores(us: list[Unit], options: ChapterOptions) -> np.ndarray:
         count += len(tokens)
         if tokens:
             paragraphs.append(" ".join(tokens))
-    tiler = TextTilingTokenizer(w=options.tiling_w, k=options.tiling_k, stopwords=stopwords(), demo_mode=True)
+    tiler = TextTilingTokenizer(w=options.tiling_w, k=max(width // options.tiling_w, 2), stopwords=stopwords(),
+                                demo_mode=True)
     try:
         _, _, depth, _ = tiler.tokenize("\n\n".join(paragraphs))
     except (ValueError, IndexError, ZeroDivisionError):  # too little text for TextTiling's blocks
@@ -191,16 +191,16 @@ def embed(texts: list[str]) -> np.ndarray:
                                         show_progress_bar=False))
 
 
-def embedding_scores(us: list[Unit], vectors: np.ndarray, options: ChapterOptions) -> np.ndarray:
-    """Depth of the similarity between the ``window_words`` before and after each unit start."""
+def embedding_scores(us: list[Unit], vectors: np.ndarray, width: int) -> np.ndarray:
+    """Depth of the similarity between the ``width`` words before and after each unit start."""
     sizes = np.array([u.end - u.start for u in us], dtype=float)
     weighted = vectors * sizes[:, None]
     cum_words = np.concatenate([[0], np.cumsum(sizes)])
     cum_vec = np.vstack([np.zeros(vectors.shape[1]), np.cumsum(weighted, axis=0)])
     similarity = np.ones(len(us))
     for i in range(1, len(us)):
-        lo = int(np.searchsorted(cum_words, cum_words[i] - options.window_words, side="right")) - 1
-        hi = int(np.searchsorted(cum_words, cum_words[i] + options.window_words, side="left"))
+        lo = int(np.searchsorted(cum_words, cum_words[i] - width, side="right")) - 1
+        hi = int(np.searchsorted(cum_words, cum_words[i] + width, side="left"))
         left, right = cum_vec[i] - cum_vec[max(lo, 0)], cum_vec[min(hi, len(us))] - cum_vec[i]
         norm = np.linalg.norm(left) * np.linalg.norm(right)
         similarity[i] = left @ right / norm if norm else 1.0
@@ -214,7 +214,7 @@ def _window(cum_words, cum_vec, a: int, b: int) -> np.ndarray:
     return v / n if n else v
 
 
-def forward_scores(us: list[Unit], vectors: np.ndarray, options: ChapterOptions) -> np.ndarray:
+def forward_scores(us: list[Unit], vectors: np.ndarray, width: int) -> np.ndarray:
     """How much more a turn's opening looks ahead than back: cos(opening, next words) -
     cos(opening, previous words).  A new question sets the agenda for the answers that
     follow; a follow-up ("Jo, would you like to come in on that?") refers back."""
@@ -224,10 +224,10 @@ def forward_scores(us: list[Unit], vectors: np.ndarray, options: ChapterOptions)
     scores = np.zeros(len(us))
     for i in range(1, len(us)):
         j = i + 1  # the opening: this turn's first paragraph, or its first sentence when there are no turns
-        while j < len(us) and not us[j].opens_paragraph and cum_words[j] - cum_words[i] < options.window_words:
+        while j < len(us) and not us[j].opens_paragraph and cum_words[j] - cum_words[i] < width:
             j += 1
-        lo = max(int(np.searchsorted(cum_words, cum_words[i] - options.window_words)), 0)
-        hi = min(int(np.searchsorted(cum_words, cum_words[j] + options.window_words)), len(us))
+        lo = max(int(np.searchsorted(cum_words, cum_words[i] - width)), 0)
+        hi = min(int(np.searchsorted(cum_words, cum_words[j] + width)), len(us))
         if j >= len(us) or lo >= i:
             continue
         head = _window(cum_words, cum_vec, i, j)
@@ -244,29 +244,37 @@ def opening_end(us: list[Unit], cands: list[int], scores: dict[int, float],
                 options: ChapterOptions) -> int | None:
     """The unit after the introductions ("I'm Jo Todd...", "My name is..."), or None.
 
-    After the last self-introduction near the start, the opening ends at the next
-    turn; when turns are not known, at the best place within half a chapter."""
+    After the last self-introduction near the start, the opening ends at the host's next
+    turn (or the next turn when no host is known); when turns are not known, at the best
+    place within half a chapter."""
     intro = [i for i, u in enumerate(us) if u.start_ms <= options.opening_search_ms
              and _INTRODUCTION.search(u.text)]
     if not intro:
         return None
     last = intro[-1]
     after = [c for c in cands if c > last]
-    turns = [c for c in after if us[c].opens_turn]
+    turns = [c for c in after if us[c].host] or [c for c in after if us[c].opens_turn]
     if turns and us[turns[0]].start_ms - us[last].start_ms <= options.min_chapter_ms:
         return turns[0]
     near = [c for c in after if us[c].start_ms - us[last].start_ms <= options.min_chapter_ms // 2]
     return max(near, key=lambda c: scores[c]) if near else None
 
 
+def window_words(doc: Transcript, options: ChapterOptions) -> int:
+    """``window_ms`` of speech as a number of words, at this episode's speaking rate."""
+    span = max(doc.words[-1].end_ms - doc.words[0].start_ms, 1)
+    return max(int(len(doc.words) * options.window_ms / span), 2 * options.tiling_w)
+
+
 def score_places(doc: Transcript, us: list[Unit], cands: list[int], options: ChapterOptions) -> dict[int, float]:
     """Each candidate's score: lexical depth + embedding depth (standardised) + structure."""
     idx = np.asarray(cands, dtype=int)
-    total = options.tiling_weight * _standard(tiling_scores(us, options)[idx])
+    width = window_words(doc, options)
+    total = options.tiling_weight * _standard(tiling_scores(us, width, options)[idx])
     if options.use_embeddings:
         vectors = embed([u.text for u in us])
-        total = total + options.depth_weight * _standard(embedding_scores(us, vectors, options)[idx])
-        total = total + options.forward_weight * _standard(forward_scores(us, vectors, options)[idx])
+        total = total + options.depth_weight * _standard(embedding_scores(us, vectors, width)[idx])
+        total = total + options.forward_weight * _standard(forward_scores(us, vectors, width)[idx])
     pauses = np.array([doc.words[us[c].start].start_ms - doc.words[us[c].start - 1].end_ms for c in cands],
                       dtype=float)
     total = total + np.clip(_standard(pauses), 0, 3) * options.turn_weight
