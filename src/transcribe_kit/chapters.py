@@ -326,8 +326,8 @@ def segment(doc: Transcript, options: ChapterOptions = ChapterOptions()) -> Tran
     cands = candidates(doc, us, options)
     scores = score_places(doc, us, cands, options) if cands else {}
     opening = opening_end(us, cands, scores, options)
-    if options.count is not None and opening is None:
-        options = replace(options, count=max(options.count - 1, 0))  # the first chapter is a topic too
+    if options.count is not None:  # the first topic chapter opens after the introductions (or at the start)
+        options = replace(options, count=max(options.count - 1, 0))
     first = opening if opening is not None else 0
     places = choose(us, scores, first, doc.duration_ms or doc.words[-1].end_ms, options)
     doc = open_paragraphs(doc, [us[p].start for p in [first, *places] if p])

@@ -1,0 +1,136 @@
+"""Topic chapters and headings on a small synthetic conversation with three clear topics."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from transcribe_kit import chapters, headings
+from transcribe_kit.document import Speaker
+
+from .synthetic import transcript_from
+
+HOST = Speaker(id="A", name="Ann Lee", label="Ann", is_host=True)
+GUESTS = (Speaker(id="B", name="Bo Kim", label="Bo"), Speaker(id="C", name="Cy Roe", label="Cy"))
+
+TOPICS = {
+    "garden": ("Let us talk about gardens. How do you grow tomatoes in a small garden with poor soil?",
+               "Tomatoes need rich soil, so we add compost to the garden beds every spring. The compost feeds "
+               "the soil and the seeds sprout in warm soil. We water the tomato plants at the roots and pinch "
+               "out the side shoots so the fruit ripens. Mulch keeps the soil moist in dry weeks."),
+    "football": ("Moving on to football. What makes a striker score so many goals in a season?",
+                 "A striker scores goals by finding space in the penalty box before the defenders notice. The "
+                 "best forwards watch the goalkeeper and shoot low across the goal. Training drills on the "
+                 "pitch build the timing, and the whole team feeds the striker with crosses from the wing."),
+    "baking": ("Finally, baking. Why does bread dough need to rise twice before it goes in the oven?",
+               "Bread dough rises because yeast turns the sugar in the flour into gas. Kneading the dough builds "
+               "gluten that traps the gas, and a second rise gives the loaf an even crumb. Bake the loaf in a "
+               "hot oven until the crust is brown and the bread sounds hollow when tapped."),
+}
+INTRO = [("A", "Hello and welcome to the show. I'm Ann Lee and today I'm joined by two guests."),
+         ("B", "I'm Bo Kim and I work on a farm."), ("C", "I'm Cy Roe and I coach a local team.")]
+OPTIONS = chapters.ChapterOptions(min_chapter_ms=45_000, window_ms=40_000)
+
+
+def conversation(speakers=True):
+    turns = list(INTRO)
+    for question, answer in TOPICS.values():
+        turns += [("A", question), ("B", answer), ("C", answer.replace(". ", ", I think. ", 2)), ("B", answer)]
+    doc = transcript_from(turns, speakers=(HOST, *GUESTS))
+    host_questions = [doc.words[t.start].start_ms for t in doc.turns
+                      if t.speaker == "A" and "?" in doc.words[t.end - 1].text]
+    if not speakers:
+        from dataclasses import replace
+
+        from transcribe_kit.turns import build_turns
+        doc = build_turns(replace(doc, speakers=(Speaker(id="S1"),),
+                                  words=tuple(replace(w, speaker="S1") for w in doc.words)))
+    return doc, host_questions
+
+
+@pytest.fixture(scope="module")
+def segmented():
+    doc, questions = conversation()
+    return chapters.segment(doc, OPTIONS), questions
+
+
+def test_opening_is_the_untitled_introductions_then_one_chapter_per_topic(segmented):
+    doc, questions = segmented
+    assert doc.chapters[0].source == chapters.OPENING and doc.chapters[0].heading is None
+    assert [c.start_ms for c in doc.chapters[1:]] == questions
+
+
+def test_fixed_count_gives_that_many_topic_chapters():
+    doc, questions = conversation()
+    out = chapters.segment(doc, chapters.ChapterOptions(count=2, min_chapter_ms=45_000, window_ms=40_000))
+    assert len(out.chapters) == 3
+    assert {c.start_ms for c in out.chapters[1:]} <= set(questions)
+
+
+def test_chapters_are_never_shorter_than_the_minimum(segmented):
+    doc, _ = segmented
+    starts = [c.start_ms for c in doc.chapters[1:]] + [doc.duration_ms]
+    assert all(b - a >= OPTIONS.min_chapter_ms for a, b in zip(starts, starts[1:]))
+
+
+def test_one_speaker_before_diarisation_still_finds_the_topics():
+    doc, questions = conversation(speakers=False)
+    out = chapters.segment(doc, OPTIONS)
+    found = [c.start_ms for c in out.chapters[1:]]
+    assert len(found) == len(questions)
+    assert all(abs(f - q) <= 10_000 for f, q in zip(found, questions))
+    from transcribe_kit.layout import build_page
+
+    page = build_page(out)  # each chapter opens a paragraph, so its heading sits between paragraphs
+    assert all(s.paragraphs[0].start_ms == s.start_ms for s in page.sections[1:])
+
+
+def test_lexical_signals_alone_work_without_the_embedding_model():
+    doc, questions = conversation()
+    out = chapters.segment(doc, chapters.ChapterOptions(min_chapter_ms=45_000, window_ms=40_000,
+                                                        use_embeddings=False))
+    assert [c.start_ms for c in out.chapters[1:]] == questions
+
+
+def test_an_empty_transcript_has_no_chapters():
+    doc, _ = conversation()
+    from dataclasses import replace
+
+    assert chapters.segment(replace(doc, words=(), turns=())).chapters == ()
+
+
+@pytest.fixture(scope="module")
+def titled(segmented):
+    return headings.add_headings(segmented[0])
+
+
+def test_headings_come_from_the_hosts_questions_in_sentence_case(titled):
+    assert [c.heading for c in titled.chapters] == [
+        None,
+        "How do you grow tomatoes in a small garden with poor soil",
+        "What makes a striker score so many goals in a season",
+        "Why does bread dough need to rise twice before it goes in the oven",
+    ]
+
+
+def test_keyphrase_headings_use_only_the_chapters_own_words():
+    doc, _ = conversation()
+    doc = chapters.segment(doc, OPTIONS)
+    spans = headings.chapter_spans(doc)
+    options = headings.HeadingOptions(question_turns=0)  # no question: noun phrases only
+    out = headings.add_headings(doc, options)
+    for chapter, (a, b) in zip(out.chapters[1:], spans[1:]):
+        said = {re.sub(r"\W", "", w.text.lower()) for w in doc.words[a:b]}
+        words = [re.sub(r"\W", "", w.lower()) for w in chapter.heading.split()]
+        assert chapter.heading[0].isupper()
+        assert set(words) - {"the", "and"} <= said, chapter.heading
+        assert 3 <= len(words) <= options.max_words
+
+
+def test_editor_and_outline_headings_are_kept(segmented):
+    from dataclasses import replace
+
+    doc = segmented[0]
+    given = replace(doc, chapters=(doc.chapters[0], replace(doc.chapters[1], heading="Kept", source="editor"),
+                                   *doc.chapters[2:]))
+    assert headings.add_headings(given).chapters[1].heading == "Kept"
