@@ -8,7 +8,7 @@ import pytest
 from transcribe_kit import chapters, headings
 from transcribe_kit.document import Speaker
 
-from .synthetic import transcript_from
+from synthetic import transcript_from
 
 HOST = Speaker(id="A", name="Ann Lee", label="Ann", is_host=True)
 GUESTS = (Speaker(id="B", name="Bo Kim", label="Bo"), Speaker(id="C", name="Cy Roe", label="Cy"))

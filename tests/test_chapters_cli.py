@@ -8,7 +8,7 @@ from transcribe_kit.chapters import OPENING
 from transcribe_kit.cli import cli
 from transcribe_kit.writers import render_all
 
-from .test_outline import TITLES, SPOKEN, talk
+from test_outline import TITLES, SPOKEN, talk
 
 
 def test_pipeline_stage_follows_the_outline_and_writes_every_layout(tmp_path):

@@ -13,7 +13,7 @@ import pytest
 from transcribe_kit.document import Chapter, EpisodeMeta, Participant, Speaker, Turn
 from transcribe_kit.writers import WriterOptions, get
 
-from .synthetic import transcript_from
+from synthetic import transcript_from
 
 GOLDEN = Path(__file__).parent / "golden"
 

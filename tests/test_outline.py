@@ -8,7 +8,7 @@ import pytest
 from transcribe_kit import outline
 from transcribe_kit.chapters import OPENING
 
-from .synthetic import transcript_from
+from synthetic import transcript_from
 
 # Ten slides; the talk never mentions "Funding timeline and budget" or "Staff wellbeing survey results".
 TITLES = [

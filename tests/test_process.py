@@ -42,8 +42,8 @@ def test_process_writes_the_default_files(tmp_path, jfk_wav, jfk_text):
     assert result.exit_code == 0, result.output
     folder = tmp_path / "out" / "jfk"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "captions.srt", "captions.vtt", "chapters.json", "chapters.txt", "chapters.vtt",
-        "transcript.json", "transcript.podcast.json", "transcript.txt"]
+        "captions.srt", "captions.vtt", "chapters.json", "chapters.txt", "chapters.vtt", "transcript.docx",
+        "transcript.html", "transcript.json", "transcript.md", "transcript.podcast.json", "transcript.txt"]
 
     doc = Transcript.load(folder / "transcript.json")
     assert len(doc.words) == len(jfk_text.split())
@@ -51,7 +51,8 @@ def test_process_writes_the_default_files(tmp_path, jfk_wav, jfk_text):
     assert {w.speaker for w in doc.words} == {"S1"} and doc.speakers[0].name == "John Kennedy"
 
     page = (folder / "transcript.txt").read_text()
-    blocks = page.strip().split("\n\n")
+    assert "\n\n\nThis is a test podcast" in page  # the page's double blank before the series line
+    blocks = re.split(r"\n\n+", page.strip())
     assert blocks[0] == "Asking what you can do"
     assert blocks[1] == "Published: 10/02/2022"
     assert blocks[2].startswith("This podcast examines")

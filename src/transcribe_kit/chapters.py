@@ -331,7 +331,8 @@ def segment(doc: Transcript, options: ChapterOptions = ChapterOptions()) -> Tran
     first = opening if opening is not None else 0
     places = choose(us, scores, first, doc.duration_ms or doc.words[-1].end_ms, options)
     doc = open_paragraphs(doc, [us[p].start for p in [first, *places] if p])
-    chapters = [Chapter(start_ms=doc.words[0].start_ms, source=OPENING if opening is not None else "auto")]
+    untitled = opening is not None or not places  # one chapter for everything needs no heading
+    chapters = [Chapter(start_ms=doc.words[0].start_ms, source=OPENING if untitled else "auto")]
     chapters += [Chapter(start_ms=us[p].start_ms) for p in ([opening] if opening is not None else []) + places]
     return replace(doc, chapters=tuple(chapters))
 

@@ -95,8 +95,7 @@ def keyphrase_heading(parsed, df: Counter, n_docs: int, options: HeadingOptions)
             tokens = tokens[1:]
         if not tokens or tokens[-1].pos_ not in {"NOUN", "PROPN"} or len(tokens) > 6:
             continue
-        phrase = " ".join(t.text for t in tokens).lower() if tokens[0].pos_ != "PROPN" else \
-            " ".join(t.text for t in tokens)
+        phrase = " ".join(t.text if t.pos_ == "PROPN" or t.text.isupper() else t.text.lower() for t in tokens)
         value = sum(weight(t.lemma_.lower()) for t in tokens if _content(t))
         scored[phrase] = max(scored.get(phrase, 0.0), value)
     chosen: list[str] = []
