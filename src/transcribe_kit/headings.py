@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from . import nlp
 from .chapters import OPENING
 from .document import Transcript
+from .turns import paragraph_spans
 
 _WH = re.compile(r"\b(what|how|why|who|whether|where|which)\b", re.I)
 # asides that make a question a question to someone, not a description of a topic
@@ -31,7 +32,7 @@ class HeadingOptions:
     min_words: int = 6
     max_words: int = 16
     question_max_words: int = 20  # "about 16": the host's own question may run a little over
-    question_turns: int = 2  # look for the opening question in the chapter's first turns
+    question_turns: int = 2  # look for the opening question in the chapter's first turns (or paragraphs)
 
 
 def add_headings(doc: Transcript, options: HeadingOptions = HeadingOptions()) -> Transcript:
@@ -63,15 +64,17 @@ def sentence_case(text: str) -> str:
 
 def question_heading(doc: Transcript, a: int, b: int, options: HeadingOptions) -> str | None:
     """The wh-clause of the first question asked in the chapter's first turns, as a phrase."""
-    turns = [t for t in doc.turns if t.end > a and t.start < b][: options.question_turns]
-    for turn in turns:
-        words = [w.text for w in doc.words[max(turn.start, a):min(turn.end, b)]]
+    spans = [(t.start, t.end) for t in doc.turns if t.end > a and t.start < b]
+    if len({w.speaker for w in doc.words[a:b]}) <= 1:  # no turns yet: the chapter's first paragraphs
+        spans = [p for t in doc.turns for p in paragraph_spans(t) if p[1] > a and p[0] < b]
+    for start, end in spans[: options.question_turns]:
+        words = [w.text for w in doc.words[max(start, a):min(end, b)]]
         for sentence in re.split(r"(?<=[.!?])\s+", " ".join(words)):
             if not sentence.endswith("?"):
                 continue
             clauses = [m.start() for m in _WH.finditer(sentence)]
-            for start in reversed(clauses):
-                phrase = _ASIDE.sub("", sentence[start:]).rstrip("?").split()
+            for at in reversed(clauses):
+                phrase = _ASIDE.sub("", sentence[at:]).rstrip("?").split()
                 if options.min_words <= len(phrase) <= options.question_max_words:
                     return sentence_case(" ".join(phrase).rstrip(","))
     return None
