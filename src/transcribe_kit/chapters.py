@@ -3,14 +3,17 @@
 The transcript is cut into sentence units.  A chapter may open only where a
 turn opens (or a paragraph, or inside a long monologue a sentence), and the
 introductions at the start form the untitled opening chapter.  Every other
-place gets a score that adds up three signals, each in standard units:
+place gets a score that adds up these signals, each in standard units, over
+``window_ms`` of speech either side:
 
 - lexical cohesion: nltk's TextTiling depth score (stop-words passed in, since
   nltk's own list is not available offline);
 - meaning: how much the sentence embeddings (the offline MiniLM model) of the
-  words before and after the place differ, as a depth score;
-- the host: a turn by the host, and a question in it, is where a new topic is
-  usually raised.
+  words before and after the place differ, as a depth score; and whether the
+  turn opening there relates more to what follows than to what went before
+  (a new question sets the agenda; a follow-up refers back);
+- structure: a turn by the host, and a question in it, is where a new topic is
+  usually raised; any turn start, and a long pause, count a little.
 
 The best places are chosen greedily, never closer than ``min_chapter_ms`` to
 one another; their number is ``count`` when given, otherwise every place that
