@@ -21,7 +21,9 @@ from .chapters import OPENING
 from .document import Transcript
 from .turns import paragraph_spans
 
-_WH = re.compile(r"\b(what|how|why|who|whether|where|which)\b", re.I)
+# "who", "which" and "where" are left out: mid-sentence they mostly open relative clauses
+# ("people who cause harm"), which are not what a question asks
+_WH = re.compile(r"\b(what|how|why|whether)\b", re.I)
 # asides that make a question a question to someone, not a description of a topic
 _ASIDE = re.compile(r"\b(?:(?:do|would|did|does|could) (?:you|we) (?:think|say|feel|believe)|you know|I think"
                     r"|currently|actually|really|basically)\b,?\s*", re.I)
@@ -69,7 +71,8 @@ def question_heading(doc: Transcript, a: int, b: int, options: HeadingOptions) -
         spans = [p for t in doc.turns for p in paragraph_spans(t) if p[1] > a and p[0] < b]
     for start, end in spans[: options.question_turns]:
         words = [w.text for w in doc.words[max(start, a):min(end, b)]]
-        for sentence in re.split(r"(?<=[.!?])\s+", " ".join(words)):
+        for sentence in re.split(r"(?<=[.!?])['\"’”)]*\s+", " ".join(words)):
+            sentence = sentence.rstrip("'\"’”)")
             if not sentence.endswith("?"):
                 continue
             clauses = [m.start() for m in _WH.finditer(sentence)]
@@ -93,12 +96,14 @@ def keyphrase_heading(parsed, df: Counter, n_docs: int, options: HeadingOptions)
 
     scored: dict[str, float] = {}
     for chunk in parsed.noun_chunks:
-        tokens = [t for t in chunk if t.pos_ not in {"PRON", "PUNCT"} and not t.like_num]
+        tokens = [t for t in chunk if t.pos_ != "PRON" and not t.like_num
+                  and (t.pos_ != "PUNCT" or t.text in {"-", "'", "’"})]
         while tokens and tokens[0].pos_ == "DET":
             tokens = tokens[1:]
         if not tokens or tokens[-1].pos_ not in {"NOUN", "PROPN"} or len(tokens) > 6:
             continue
-        phrase = " ".join(t.text if t.pos_ == "PROPN" or t.text.isupper() else t.text.lower() for t in tokens)
+        phrase = "".join((t.text if t.pos_ == "PROPN" or t.text.isupper() else t.text.lower()) + t.whitespace_
+                         for t in tokens).strip()
         value = sum(weight(t.lemma_.lower()) for t in tokens if _content(t))
         scored[phrase] = max(scored.get(phrase, 0.0), value)
     chosen: list[str] = []
