@@ -17,7 +17,8 @@ place gets a score that adds up these signals, each in standard units, over
 
 The best places are chosen greedily, never closer than ``min_chapter_ms`` to
 one another; their number is ``count`` when given, otherwise every place that
-stands out (score above the mean by ``cutoff`` standard deviations), and any
+stands out (a score above the mean of the local peaks, the best places within
+half a chapter of themselves, by ``cutoff`` standard deviations), and any
 chapter longer than ``max_chapter_ms`` is split at its best place.
 """
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .turns import ends_sentence, paragraph_spans
 
 
 OPENING = "opening"  # Chapter.source of the untitled opening (the introductions)
+MIN_PEAKS = 5  # fewer local peaks than this (a short recording) are too few to judge a cutoff among
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ class ChapterOptions:
     depth_weight: float = 1.0  # embedding similarity depth across the place
     forward_weight: float = 1.0  # the turn's opening relates to what follows more than to what went before
     use_embeddings: bool = True  # False: TextTiling and structure only (no torch needed)
+    unit_pause_ms: int = 500  # without punctuation, a pause this long ends a unit...
+    unit_min_words: int = 8  # ...that has at least this many words
+    unit_max_words: int = 80  # and no unit is longer
 
 
 @dataclass(frozen=True)
@@ -68,8 +73,9 @@ class Unit:
     question_turn: bool  # the turn this unit opens contains a question
 
 
-def units(doc: Transcript) -> list[Unit]:
-    """Sentence units that never cross a paragraph edge."""
+def units(doc: Transcript, options: ChapterOptions = ChapterOptions()) -> list[Unit]:
+    """Sentence units that never cross a paragraph edge.  Recognisers sometimes stop
+    punctuating for minutes on end, so a unit also ends at a pause once it is long."""
     heads: dict[int, tuple[bool, bool, bool]] = {}
     for turn in doc.turns:
         speaker = doc.speaker(turn.speaker)
@@ -77,14 +83,16 @@ def units(doc: Transcript) -> list[Unit]:
         asks = any("?" in w.text for w in doc.words[turn.start:turn.end])
         for n, (a, _) in enumerate(paragraph_spans(turn)):
             heads[a] = (n == 0, host and n == 0, asks and n == 0)
-    out, start = [], 0
-    for i in range(len(doc.words)):
-        end_here = ends_sentence(doc.words[i]) or (i + 1) in heads or i + 1 == len(doc.words)
-        if end_here:
+    out, start, words = [], 0, doc.words
+    for i in range(len(words)):
+        last = i + 1 == len(words)
+        pause = 0 if last else words[i + 1].start_ms - words[i].end_ms
+        long_enough = i + 1 - start >= options.unit_min_words
+        if (last or ends_sentence(words[i]) or (i + 1) in heads or i + 1 - start >= options.unit_max_words
+                or (long_enough and pause >= options.unit_pause_ms)):
             opens_turn, host, asks = heads.get(start, (False, False, False))
-            text = " ".join(w.text for w in doc.words[start:i + 1])
-            out.append(Unit(start, i + 1, doc.words[start].start_ms, text, opens_turn,
-                            start in heads, host, asks))
+            text = " ".join(w.text for w in words[start:i + 1])
+            out.append(Unit(start, i + 1, words[start].start_ms, text, opens_turn, start in heads, host, asks))
             start = i + 1
     return out
 
@@ -291,7 +299,10 @@ def choose(us: list[Unit], scores: dict[int, float], first: int, end_ms: int,
     pool = [c for c in scores if c > first]
     if not pool:
         return []
-    values = np.array([scores[c] for c in pool])
+    half = options.min_chapter_ms // 2  # the cutoff is judged among local peaks, however many candidates
+    peaks = [c for c in pool if all(scores[c] >= scores[o] for o in pool
+                                    if abs(us[o].start_ms - us[c].start_ms) < half)]
+    values = np.array([scores[c] for c in (peaks if len(peaks) >= MIN_PEAKS else pool)])
     limit = options.count if options.count is not None else len(pool)
     cutoff = -np.inf if options.count is not None else values.mean() + options.cutoff * values.std()
     edges = [us[first].start_ms, end_ms]
@@ -325,7 +336,7 @@ def segment(doc: Transcript, options: ChapterOptions = ChapterOptions()) -> Tran
     """A new Transcript with ``chapters``: the untitled opening, then one per topic (no headings yet)."""
     if not doc.words:
         return replace(doc, chapters=())
-    us = units(doc)
+    us = units(doc, options)
     cands = candidates(doc, us, options)
     scores = score_places(doc, us, cands, options) if cands else {}
     opening = opening_end(us, cands, scores, options)

@@ -140,7 +140,7 @@ def outline_chapters(doc: Transcript, titles: list[str], options: OutlineOptions
     """A new Transcript with one chapter per title that was spoken, headed by the title."""
     if not doc.words:
         return replace(doc, chapters=())
-    us = ch.units(doc)
+    us = ch.units(doc, ch.ChapterOptions())
     placed = align(similarity(titles, us, options), options.min_score)
     found = [(us[u], title) for u, title in zip(placed, titles) if u is not None]
     doc = ch.open_paragraphs(doc, [unit.start for unit, _ in found])
