@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(PY) bench/captions.py --episode podcast_004_short
 	flock /tmp/heavy.lock $(PY) bench/edit.py
 	flock /tmp/heavy.lock $(PY) bench/batch.py
+	$(PY) bench/chapters.py --episode podcast_004_short
 
 clean:
 	rm -rf $(VENV) outputs/*/
