@@ -99,3 +99,11 @@ def test_process_formats_include_every_layout():
     assert {"txt", "md", "html", "docx"} <= set(DEFAULT_FORMATS)
     assert {writers()[f].filename for f in ("txt", "md", "html", "docx")} == {
         "transcript.txt", "transcript.md", "transcript.html", "transcript.docx"}
+
+
+def test_docx_bytes_are_reproducible():
+    first = get("docx").render(episode(), WriterOptions())
+    import time
+
+    time.sleep(2.1)  # zip entry times have a 2-second resolution
+    assert get("docx").render(episode(), WriterOptions()) == first

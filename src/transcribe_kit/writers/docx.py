@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 from ..document import Transcript
 from ..layout import build_page, paragraph_mark
@@ -43,4 +44,17 @@ def render(doc: Transcript, options: WriterOptions) -> bytes:
             out.add_paragraph(block.strip())
     buffer = io.BytesIO()
     out.save(buffer)
+    return _reproducible(buffer.getvalue())
+
+
+def _reproducible(data: bytes) -> bytes:
+    """The same package with fixed entry times, so the same transcript gives the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            package.writestr(entry, source.read(info.filename))
     return buffer.getvalue()
