@@ -40,6 +40,7 @@ class Speaker:
     label: str | None = None  # what the page prints before a turn, e.g. "Olumide"
     role: str | None = None
     is_host: bool = False
+    evidence: tuple[str, ...] = ()  # why this name was given ("introduces themself: ...")
 
     @property
     def display(self) -> str:
@@ -50,6 +51,15 @@ class Speaker:
     def full(self) -> str:
         """The full name used in voice spans ("Dez Holmes"), or the id."""
         return self.name or self.label or self.id
+
+
+@dataclass(frozen=True)
+class SpeechSegment:
+    """A stretch of one speaker's speech from diarisation (no overlap between segments)."""
+
+    start_ms: int
+    end_ms: int
+    speaker: str  # a Speaker.id
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,7 @@ class Transcript:
     words: tuple[Word, ...] = ()
     turns: tuple[Turn, ...] = ()
     chapters: tuple[Chapter, ...] = ()
+    segments: tuple[SpeechSegment, ...] = ()  # who speaks when (speakers.rttm); empty before diarisation
     history: tuple[Revision, ...] = ()
     engine: dict[str, str] = field(default_factory=dict)  # model/engine provenance
     source: str | None = None  # path of the audio or video the words were recognised from
@@ -310,6 +321,11 @@ def _check_consistency(doc: Transcript) -> None:
         prev_start = w.start_ms
         if w.speaker is not None and w.speaker not in ids:
             raise DocumentError(f"words[{i}].speaker: unknown speaker id {w.speaker!r}")
+    for i, s in enumerate(doc.segments):
+        if s.start_ms < 0 or s.end_ms < s.start_ms:
+            raise DocumentError(f"segments[{i}]: times must satisfy 0 <= start_ms <= end_ms")
+        if s.speaker not in ids:
+            raise DocumentError(f"segments[{i}].speaker: unknown speaker id {s.speaker!r}")
     n = len(doc.words)
     for i, t in enumerate(doc.turns):
         if not 0 <= t.start <= t.end <= n:

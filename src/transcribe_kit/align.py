@@ -1,0 +1,181 @@
+"""Words to speakers, with speaker changes only where a person could change.
+
+Each word first gets the diarised speaker that overlaps it most (the
+exclusive diarisation has one speaker at a time).  Diarisation edges are
+fuzzy by a few hundred milliseconds, so the words are then grouped into
+*phrases* (split at sentence ends and at pauses) and each phrase goes to
+the speaker who holds most of its time: a turn never changes mid-phrase.
+A phrase whose words clearly split in two (the recogniser missed a full
+stop at a real change of speaker) is cut at its widest gap.  A one- or
+two-word phrase by someone else inside another person's turn ("Yeah.") is
+kept as its own turn only if it is audible on its own (its own diarised
+speech, at a sentence end of the turn it interrupts); otherwise it joins the
+surrounding turn, which is never split mid-sentence.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from .diarize import Segment
+from .document import Word
+from .turns import ends_sentence
+
+
+@dataclass(frozen=True)
+class AlignOptions:
+    pause_ms: int = 400  # a gap this long between words may hold a change of speaker
+    nearest_ms: int = 1000  # a word outside every segment takes the nearest one this close
+    split_min_words: int = 4  # cut a phrase only when both sides have this many words
+    split_min_share: float = 0.75  # ... each side agreeing with its speaker this often
+    backchannel_max_words: int = 2
+    backchannel_min_ms: int = 200  # diarised speech the reply needs of its own
+
+
+def word_speakers(words: tuple[Word, ...], segments: tuple[Segment, ...],
+                  options: AlignOptions = AlignOptions()) -> list[str | None]:
+    """The speaker overlapping each word most (or the nearest one), in one sweep."""
+    out: list[str | None] = []
+    j = 0
+    for w in words:
+        while j < len(segments) and segments[j].end_ms <= w.start_ms - options.nearest_ms:
+            j += 1
+        best, best_key = None, None
+        k = j
+        while k < len(segments) and segments[k].start_ms < w.end_ms + options.nearest_ms:
+            seg = segments[k]
+            overlap = min(seg.end_ms, w.end_ms) - max(seg.start_ms, w.start_ms)
+            key = overlap if overlap > 0 else overlap - 10_000  # any overlap beats nearness
+            if best_key is None or key > best_key:
+                best, best_key = seg.speaker, key
+            k += 1
+        out.append(best)
+    return out
+
+
+def overlap_ms(word: Word, speaker: str, segments: tuple[Segment, ...]) -> int:
+    return sum(max(0, min(s.end_ms, word.end_ms) - max(s.start_ms, word.start_ms))
+               for s in segments if s.speaker == speaker and s.start_ms < word.end_ms and s.end_ms > word.start_ms)
+
+
+def phrases(words: tuple[Word, ...], pause_ms: int) -> list[tuple[int, int]]:
+    """``[start, end)`` word ranges between sentence ends and pauses."""
+    spans, start = [], 0
+    for i in range(len(words)):
+        last = i == len(words) - 1
+        if last or ends_sentence(words[i]) or words[i + 1].start_ms - words[i].end_ms >= pause_ms:
+            spans.append((start, i + 1))
+            start = i + 1
+    return spans
+
+
+def _majority(labels: list[str | None], words: tuple[Word, ...]) -> str | None:
+    weight: Counter = Counter()
+    for label, w in zip(labels, words):
+        if label is not None:
+            weight[label] += max(w.end_ms - w.start_ms, 1)
+    return weight.most_common(1)[0][0] if weight else None
+
+
+def _split(labels: list[str | None], words: tuple[Word, ...], options: AlignOptions) -> int | None:
+    """Where a phrase changes speaker cleanly, the index (within it) of the first word after.
+
+    Candidates are the places where the word labels change; the one that
+    agrees with most labels wins, then moves to the widest gap within two words.
+    """
+    n = len(labels)
+    best, best_agree = None, -1
+    for k in range(options.split_min_words, n - options.split_min_words + 1):
+        if labels[k] == labels[k - 1]:
+            continue
+        a, b = _majority(labels[:k], words[:k]), _majority(labels[k:], words[k:])
+        if a is None or b is None or a == b:
+            continue
+        left, right = labels[:k].count(a), labels[k:].count(b)
+        if left / k < options.split_min_share or right / (n - k) < options.split_min_share:
+            continue
+        if left + right > best_agree:
+            best, best_agree = k, left + right
+    if best is None:
+        return None
+    near = range(max(options.split_min_words, best - 2), min(n - options.split_min_words, best + 2) + 1)
+    return max(near, key=lambda k: (words[k].start_ms - words[k - 1].end_ms, -abs(k - best)))
+
+
+def _pieces(a: int, b: int, raw: list[str | None], words: tuple[Word, ...], options: AlignOptions) -> list[tuple[int, int]]:
+    """A phrase, cut recursively where its words clearly change speaker."""
+    cut = _split(raw[a:b], words[a:b], options)
+    if cut is None:
+        return [(a, b)]
+    return _pieces(a, a + cut, raw, words, options) + _pieces(a + cut, b, raw, words, options)
+
+
+def assign(words: tuple[Word, ...], segments: tuple[Segment, ...],
+           options: AlignOptions = AlignOptions()) -> tuple[Word, ...]:
+    """Words with ``speaker`` set to a diarisation label, changing only at phrase edges."""
+    if not words:
+        return words
+    raw = word_speakers(words, segments, options)
+    units: list[tuple[int, int, str | None]] = []
+    for a, b in phrases(words, options.pause_ms):
+        units += [(x, y, _majority(raw[x:y], words[x:y])) for x, y in _pieces(a, b, raw, words, options)]
+    units = _fill_unknown(units)
+    units = _absorb_backchannels(units, words, segments, options)
+    labels = [lab for a, b, lab in units for _ in range(a, b)]
+    return tuple(replace(w, speaker=lab) for w, lab in zip(words, labels))
+
+
+def _fill_unknown(units: list) -> list:
+    """A phrase with no diarised speech near it belongs to the speaker before it (or after)."""
+    known = [u[2] for u in units if u[2] is not None]
+    previous = known[0] if known else None
+    out = []
+    for a, b, lab in units:
+        previous = lab if lab is not None else previous
+        out.append((a, b, previous))
+    return out
+
+
+def _absorb_backchannels(units: list, words: tuple[Word, ...], segments: tuple[Segment, ...],
+                         options: AlignOptions) -> list:
+    out = list(units)
+    for i in range(1, len(out) - 1):
+        (pa, pb, before), (a, b, lab), (_, _, after) = out[i - 1], out[i], out[i + 1]
+        if lab == before or before != after or b - a > options.backchannel_max_words:
+            continue
+        own = sum(overlap_ms(w, lab, segments) for w in words[a:b])
+        audible = own >= options.backchannel_min_ms and ends_sentence(words[pb - 1])
+        if not audible:
+            out[i] = (a, b, before)
+    return out
+
+
+def relabel_segments(segments: tuple[Segment, ...], raw: tuple[Word, ...], final: tuple[Word, ...]) -> list[Segment]:
+    """Diarised segments carrying the final speaker ids of the words inside them.
+
+    A segment takes the speaker holding most of its words' time; one with no
+    words takes the speaker its cluster's words mostly went to.
+    """
+    by_cluster: dict[str, Counter] = {}
+    for r, f in zip(raw, final):
+        if r.speaker is not None and f.speaker is not None:
+            by_cluster.setdefault(r.speaker, Counter())[f.speaker] += 1
+    out, j = [], 0
+    for seg in segments:
+        while j < len(final) and final[j].end_ms <= seg.start_ms:
+            j += 1
+        weight: Counter = Counter()
+        k = j
+        while k < len(final) and final[k].start_ms < seg.end_ms:
+            w = final[k]
+            weight[w.speaker] += max(1, min(w.end_ms, seg.end_ms) - max(w.start_ms, seg.start_ms))
+            k += 1
+        weight.pop(None, None)
+        if weight:
+            speaker = weight.most_common(1)[0][0]
+        elif seg.speaker in by_cluster:
+            speaker = by_cluster[seg.speaker].most_common(1)[0][0]
+        else:
+            continue
+        out.append(replace(seg, speaker=speaker))
+    return out

