@@ -19,9 +19,15 @@ $(STAMP): pyproject.toml constraints.txt Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	# torch first, pinned: the local CPU wheel (an unpinned torch pulls a multi-GB CUDA build)
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -c constraints.txt -e '.[openai,test,bench]'
+	$(PIP) install -q -c constraints.txt -e '.[openai,diarize,test,bench]'
 	# openai-whisper without its dependencies (they would pull triton/CUDA); its needs are in [openai]
 	$(PIP) install -q --no-deps openai-whisper==20250625
+	# speaker models: only the weight files of these wheels are used (their deps would pull CUDA torch)
+	$(PIP) install -q --no-deps whisperx==3.8.6 resemblyzer==0.1.4
+	# torchaudio 2.11.0 from PyPI is CUDA-linked: without its .so files it imports in pure-Python mode
+	$(PY) -c "import pathlib, sysconfig; lib = pathlib.Path(sysconfig.get_paths()['purelib'], 'torchaudio', 'lib'); \
+	  [(lib / n).unlink(missing_ok=True) for n in ('_torchaudio.abi3.so', 'libtorchaudio.abi3.so', 'torchaudio_prefixctc.abi3.so')]"
+	$(PY) -c "import torchaudio"
 	$(PY) -m transcribe_kit models > /dev/null
 	touch $(STAMP)
 

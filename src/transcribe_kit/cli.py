@@ -24,7 +24,9 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from .outline import OutlineError
     from .publish import PublishError
     from .readback import EditError
+    from .speakers import RenameError
     from .timecode import TimecodeError
+    from .voices import VoiceError
 
     return (AudioError, BatchError, CaptionParseError, DocumentError, EditError, GlossaryError, MetadataError,
             ModelError, NlpError, OutlineError, PublishError, TimecodeError)
@@ -134,7 +136,7 @@ def process(audio_files, output, meta, engine, model, fast, model_path, language
     Writes transcript.json (the editable document), the published page's
     layout as transcript.txt, .md, .html and .docx, captions.vtt and
     captions.srt (checked against the caption rules; the summary is printed),
-    chapters.vtt, chapters.json, chapters.txt and transcript.podcast.json.
+    chapters.vtt, chapters.json, chapters.txt, transcript.podcast.json and speakers.rttm.
     """
     from .chapters import ChapterOptions
     from .outline import read_outline

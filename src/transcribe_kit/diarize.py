@@ -184,5 +184,17 @@ def _from_annotation(annotation, estimated: bool) -> Diarization:
         if end > start:
             segments.append(Segment(start, end, str(label)))
     segments.sort(key=lambda s: (s.start_ms, s.end_ms))
+    segments = _exclusive(segments)
     order = list(dict.fromkeys(s.speaker for s in segments))
     return Diarization(tuple(segments), tuple(order), estimated)
+
+
+def _exclusive(segments: list[Segment]) -> list[Segment]:
+    """Trim the few-millisecond overlaps that frame rounding leaves between neighbours."""
+    out: list[Segment] = []
+    for seg in segments:
+        if out and seg.start_ms < out[-1].end_ms:
+            seg = Segment(out[-1].end_ms, seg.end_ms, seg.speaker)
+        if seg.end_ms > seg.start_ms:
+            out.append(seg)
+    return out

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 Hook = Callable[[str, int, int], None]  # (stage, completed, total)
 CAPTION_FILES = ("captions.vtt", "captions.srt")  # checked after every run
 DEFAULT_FORMATS = ("json", "txt", "md", "html", "docx", "vtt", "srt", "chapters-vtt", "chapters-json",
-                   "chapters-txt", "podcast-json")
+                   "chapters-txt", "podcast-json", "rttm")
 
 
 def _quiet(stage: str, completed: int, total: int) -> None:

@@ -246,3 +246,29 @@ def introduced_people(doc: Transcript, options: NamingOptions = NamingOptions())
                 name = ent.text.strip(" ,.")
                 found.setdefault(name.lower(), person(name))
     return list(found.values())
+
+
+class RenameError(ValueError):
+    """A --rename does not name a speaker of the episode."""
+
+
+def parse_rename(text: str) -> tuple[str, str]:
+    old, sep, new = text.partition("=")
+    if not sep or not old.strip() or not new.strip():
+        raise RenameError(f"--rename {text!r}: expected OLD=NEW, e.g. \"Speaker 2=Kyla Kirkpatrick\"")
+    return old.strip(), new.strip()
+
+
+def rename(doc: Transcript, old: str, new: str) -> Transcript:
+    """Give the speaker called ``old`` (label, full name or id) the name ``new``."""
+    key = old.casefold()
+    hits = [s for s in doc.speakers if key in {s.id.casefold(), (s.label or "").casefold(), (s.name or "").casefold()}]
+    if not hits:
+        known = ", ".join(f"{s.display} ({s.id})" for s in doc.speakers) or "none"
+        raise RenameError(f"no speaker called {old!r}; speakers are: {known}")
+    p = next((q for q in people_of(doc.meta) if q.name.casefold() == new.casefold()), person(new))
+    target = hits[0]
+    updated = replace(target, name=p.name, label=p.first, role=p.role, is_host=p.host,
+                      evidence=target.evidence + (f"renamed by an editor from {target.display!r}",))
+    speakers = tuple(updated if s.id == target.id else s for s in doc.speakers)
+    return replace(doc, speakers=speakers).with_revision("rename", f"{target.display} -> {p.name}")

@@ -32,7 +32,7 @@ class Writer:
 
 
 _REGISTRY: dict[str, Writer] = {}
-_MODULES = ("json", "text", "markdown", "html", "docx", "captions", "chapters", "podcast")
+_MODULES = ("json", "text", "markdown", "html", "docx", "captions", "chapters", "podcast", "rttm")
 
 
 def register(name: str, filename: str, description: str = "") -> Callable[[Render], Render]:

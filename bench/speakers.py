@@ -1,0 +1,142 @@
+"""Benchmark the speaker stage: DER, speaker count, speaker-attributed words, names, speed.
+
+    python bench/speakers.py --episode podcast_004_short [--transcript FILE] [--no-meta]
+    python bench/speakers.py --clip pyannote_sample --speakers 2
+
+--episode runs on a corpus episode (shared/corpus/EP): the recognition comes
+from --transcript (e.g. /work/cache/asr/EP/transcript.json) or is run here
+(faster-whisper base); then diarisation, words to speakers, voice refinement
+and naming.  Scores come from shared/corpus/score.py.  --clip runs
+diarisation alone on a real clip of shared/corpus/real and prints its DER.
+Wrap in `flock /tmp/heavy.lock` on a shared machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+CORPUS = Path("/work/shared/corpus")
+SCORE = CORPUS / "score.py"
+
+from transcribe_kit import asr, audio, diarize, metadata, pipeline, voiceprint  # noqa: E402
+from transcribe_kit.document import Transcript  # noqa: E402
+from transcribe_kit.writers import rttm  # noqa: E402
+from transcribe_kit.writers import WriterOptions  # noqa: E402
+
+
+def timed_diarize(source, options):
+    encoder = voiceprint.VoiceEncoder()
+    pipe = diarize.build_pipeline(options, embedding=voiceprint.PyannoteEmbedding(encoder))
+    start = time.perf_counter()
+    found = diarize.diarize(source, options, pipeline=pipe)
+    return found, time.perf_counter() - start
+
+
+def name_accuracy(doc: Transcript, ref_words: list[dict]) -> tuple[int, int, list[str]]:
+    """Participants whose name went to their own voice (by majority of reference words)."""
+    import bisect
+
+    starts = [w.start_ms for w in doc.words]
+    votes: dict[str, dict[str, int]] = {}
+    for r in ref_words:
+        i = bisect.bisect_right(starts, r["start"] * 1000) - 1
+        if i >= 0:
+            votes.setdefault(doc.words[i].speaker, {}).setdefault(r["speaker"], 0)
+            votes[doc.words[i].speaker][r["speaker"]] += 1
+    lines, right = [], 0
+    for s in doc.speakers:
+        truth = max(votes.get(s.id, {"?": 0}).items(), key=lambda kv: kv[1])[0]
+        ok = s.label == truth
+        right += ok
+        lines.append(f"  {s.id}: named {s.full!r} ({'; '.join(s.evidence[:2])}) - mostly {truth}: {'right' if ok else 'WRONG'}")
+    return right, len({r["speaker"] for r in ref_words}), lines
+
+
+def score(ref: Path, words: Path, rttm_path: Path) -> dict:
+    out = subprocess.run([sys.executable, str(SCORE), "--ref", str(ref), "--hyp-words", str(words),
+                          "--hyp-rttm", str(rttm_path), "--json-only"], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])["diarization"]
+
+
+def run_episode(args) -> None:
+    ep_dir = CORPUS / args.episode
+    mp3 = ep_dir / f"{args.episode}.mp3"
+    meta = metadata.load_for(mp3)[0] if not args.no_meta else metadata.parse({}, mp3)
+    source = audio.load(mp3)
+    if args.transcript:
+        doc = replace(Transcript.load(args.transcript), meta=meta)
+    else:
+        opts = pipeline.ProcessOptions(speakers=pipeline.SpeakerOptions(enabled=False))
+        doc, _ = pipeline.transcribe(source, args.episode, meta, opts)
+    options = pipeline.SpeakerOptions(diarize=diarize.DiarizeOptions(num_speakers=args.speakers))
+    count = diarize.with_count_from(meta, options.diarize)
+    found, diar_s = timed_diarize(source, count)
+    start = time.perf_counter()
+    named, notes = pipeline.identify_speakers(doc, source, options, found=found)
+    rest_s = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as tmp:
+        words = Path(tmp) / "words.json"
+        words.write_text(json.dumps([{"word": w.text, "start": w.start_ms / 1000, "end": w.end_ms / 1000,
+                                      "speaker": named.speaker(w.speaker).full} for w in named.words]))
+        hyp = Path(tmp) / "hyp.rttm"
+        hyp.write_text(rttm.render(named, WriterOptions()))
+        d = score(ep_dir, words, hyp)
+    ref_words = json.loads((ep_dir / f"{args.episode}.words.json").read_text())
+    right, total, lines = name_accuracy(named, ref_words)
+    dur = source.duration_ms / 1000
+    print(f"episode {args.episode}  metadata {'no' if args.no_meta else 'yes'}  duration {dur:.0f} s")
+    print(f"DER {d['der']:.2%} (missed {d['missed']:.2%}, false alarm {d['false_alarm']:.2%}, "
+          f"confusion {d['confusion']:.2%})  collar {d['collar']}")
+    print(f"speakers found {d['hyp_speakers']} of {d['ref_speakers']} (error {d['speaker_count_error']:+d})"
+          f"{'  estimated' if found.estimated else ''}")
+    print(f"speaker-attributed word accuracy {d['sa_word_accuracy']:.2%} ({d.get('label_mapping')})")
+    print(f"names right {right} of {total}")
+    print("\n".join(lines))
+    print(f"diarisation {diar_s:.1f} s RTF {diar_s / dur:.3f}; words/refine/names {rest_s:.1f} s; "
+          f"stage RTF {(diar_s + rest_s) / dur:.3f}")
+    for note in notes:
+        print("note:", note)
+
+
+def run_clip(args) -> None:
+    from pyannote.core import Annotation, Segment
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    wav = CORPUS / "real" / f"{args.clip}.wav"
+    source = audio.load(wav)
+    found, diar_s = timed_diarize(source, diarize.DiarizeOptions(num_speakers=args.speakers))
+    ref, hyp = Annotation(), Annotation()
+    for line in (CORPUS / "real" / f"{args.clip}.rttm").read_text().splitlines():
+        f = line.split()
+        if f and f[0] == "SPEAKER":
+            ref[Segment(float(f[3]), float(f[3]) + float(f[4]))] = f[7]
+    for s in found.segments:
+        hyp[Segment(s.start_ms / 1000, s.end_ms / 1000)] = s.speaker
+    der = DiarizationErrorRate(collar=0.25, skip_overlap=False)(ref, hyp)
+    print(f"clip {args.clip}  speakers given {args.speakers}  found {len(found.speakers)} of {len(ref.labels())}  "
+          f"DER {der:.2%}  RTF {diar_s / (source.duration_ms / 1000):.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--episode", choices=["podcast_004_short", "podcast_004_full"])
+    parser.add_argument("--clip", help="a real clip in shared/corpus/real, e.g. pyannote_sample")
+    parser.add_argument("--transcript", type=Path, help="start from this transcript.json (no ASR run)")
+    parser.add_argument("--speakers", type=int, default=None, help="give the speaker count")
+    parser.add_argument("--no-meta", action="store_true", help="ignore the episode metadata (count estimated)")
+    args = parser.parse_args()
+    if bool(args.episode) == bool(args.clip):
+        parser.error("give --episode or --clip")
+    run_episode(args) if args.episode else run_clip(args)
+
+
+if __name__ == "__main__":
+    main()

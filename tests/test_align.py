@@ -1,0 +1,77 @@
+"""Words to speakers: overlap, edge repair at sentence ends and pauses, backchannels."""
+from transcribe_kit.align import AlignOptions, assign, phrases, relabel_segments, word_speakers
+from transcribe_kit.diarize import Segment
+from transcribe_kit.document import Word
+
+
+def words_from(spec: list[tuple[str, int, int]]) -> tuple[Word, ...]:
+    return tuple(Word(text=t, start_ms=a, end_ms=b) for t, a, b in spec)
+
+
+def speakers_of(words) -> list[str]:
+    return [w.speaker for w in words]
+
+
+def test_each_word_takes_the_speaker_overlapping_it_most():
+    words = words_from([("one", 0, 400), ("two", 900, 1300), ("three", 5000, 5200)])
+    segments = (Segment(0, 1000, "A"), Segment(1000, 2000, "B"), Segment(5600, 6000, "B"))
+    # "two" overlaps A by 100 ms and B by 300 ms; "three" overlaps nothing but B is 400 ms away
+    assert word_speakers(words, segments) == ["A", "B", "B"]
+
+
+def test_a_word_far_from_any_segment_has_no_speaker():
+    words = words_from([("lost", 10_000, 10_300)])
+    assert word_speakers(words, (Segment(0, 1000, "A"),), AlignOptions(nearest_ms=500)) == [None]
+
+
+def test_phrases_end_at_sentence_ends_and_pauses():
+    words = words_from([("Yes.", 0, 300), ("I", 350, 400), ("think", 400, 700), ("so", 1300, 1500)])
+    assert phrases(words, pause_ms=400) == [(0, 1), (1, 3), (3, 4)]
+
+
+def test_a_late_diarisation_edge_moves_to_the_sentence_end():
+    # B starts talking at "Right." but diarisation only switches two words late
+    words = words_from([("That", 0, 200), ("is", 200, 400), ("true.", 400, 700),
+                        ("Right", 900, 1100), ("so", 1100, 1300), ("we", 1300, 1500), ("go", 1500, 1700),
+                        ("on", 1700, 1900), ("now.", 1900, 2200)])
+    segments = (Segment(0, 1290, "A"), Segment(1290, 2300, "B"))
+    assert speakers_of(assign(words, segments)) == ["A"] * 3 + ["B"] * 6
+
+
+def test_a_run_on_phrase_is_cut_where_the_speaker_clearly_changes():
+    # the recogniser dropped every full stop; A says six words, B says six words
+    texts = "we need more data and evidence but you know I agree with".split()
+    words = words_from([(t, i * 300, i * 300 + 280) for i, t in enumerate(texts)])
+    segments = (Segment(0, 1790, "A"), Segment(1790, 4000, "B"))
+    assert speakers_of(assign(words, segments)) == ["A"] * 6 + ["B"] * 6
+
+
+def test_a_backchannel_inside_a_sentence_joins_the_long_turn():
+    words = words_from([("and", 0, 200), ("the", 200, 400), ("Yeah", 400, 600), ("evidence", 600, 1000),
+                        ("shows", 1000, 1300), ("it.", 1300, 1600)])
+    segments = (Segment(0, 380, "A"), Segment(380, 650, "B"), Segment(650, 1700, "A"))
+    assert speakers_of(assign(words, segments)) == ["A"] * 6
+
+
+def test_an_audible_backchannel_at_a_sentence_end_is_kept():
+    words = words_from([("It", 0, 200), ("works.", 200, 600), ("Yeah.", 1200, 1500),
+                        ("And", 2100, 2300), ("then", 2300, 2500), ("more.", 2500, 2900)])
+    segments = (Segment(0, 700, "A"), Segment(1150, 1550, "B"), Segment(2050, 3000, "A"))
+    assert speakers_of(assign(words, segments)) == ["A", "A", "B", "A", "A", "A"]
+
+
+def test_an_inaudible_backchannel_is_absorbed():
+    words = words_from([("It", 0, 200), ("works.", 200, 600), ("Yeah.", 1200, 1500),
+                        ("And", 2100, 2300), ("then", 2300, 2500), ("more.", 2500, 2900)])
+    # B's own speech under "Yeah." is only 100 ms
+    segments = (Segment(0, 700, "A"), Segment(1150, 1300, "A"), Segment(1300, 1400, "B"), Segment(1400, 3000, "A"))
+    assert speakers_of(assign(words, segments)) == ["A"] * 6
+
+
+def test_segments_take_the_final_speaker_of_their_words():
+    words = words_from([("a", 0, 500), ("b", 600, 900), ("c", 2000, 2400)])
+    raw = tuple(w.__class__(**{**w.__dict__, "speaker": s}) for w, s in zip(words, ["X", "X", "Y"]))
+    final = tuple(w.__class__(**{**w.__dict__, "speaker": s}) for w, s in zip(words, ["S1", "S1", "S2"]))
+    segments = (Segment(0, 1000, "X"), Segment(1900, 2500, "Y"), Segment(3000, 3500, "Y"))
+    out = relabel_segments(segments, raw, final)
+    assert [s.speaker for s in out] == ["S1", "S2", "S2"]  # the last has no words: its cluster's speaker

@@ -1,0 +1,125 @@
+"""The real speaker stage (pyannote + d-vectors + naming) on short real and corpus clips."""
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+CORPUS = Path("/work/shared/corpus")
+SAMPLE = CORPUS / "real" / "pyannote_sample.wav"
+SHORT = CORPUS / "podcast_004_short"
+
+pytest.importorskip("pyannote.audio")
+pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="shared corpus not available")
+
+
+def rttm(path: Path):
+    from pyannote.core import Annotation, Segment
+
+    ann = Annotation()
+    for line in path.read_text().splitlines():
+        f = line.split()
+        if f and f[0] == "SPEAKER":
+            ann[Segment(float(f[3]), float(f[3]) + float(f[4]))] = f[7]
+    return ann
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    from transcribe_kit.voiceprint import VoiceEncoder
+
+    return VoiceEncoder()
+
+
+def test_two_speakers_of_the_pyannote_sample(encoder):
+    from pyannote.core import Annotation, Segment
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    from transcribe_kit import audio, diarize, voiceprint
+
+    options = diarize.DiarizeOptions(num_speakers=2)
+    pipeline = diarize.build_pipeline(options, embedding=voiceprint.PyannoteEmbedding(encoder))
+    stages = []
+    found = diarize.diarize(audio.load(SAMPLE), options, lambda *a: stages.append(a), pipeline=pipeline)
+    assert len(found.speakers) == 2 and not found.estimated
+    assert all(a.end_ms <= b.start_ms for a, b in zip(found.segments, found.segments[1:]))  # exclusive
+    assert stages[-1] == ("diarise", 1000, 1000)
+    hyp = Annotation()
+    for s in found.segments:
+        hyp[Segment(s.start_ms / 1000, s.end_ms / 1000)] = s.speaker
+    der = DiarizationErrorRate(collar=0.25, skip_overlap=False)(rttm(SAMPLE.with_suffix(".rttm")), hyp)
+    assert der < 0.15  # a sanity bound; bench/speakers.py measures the real figure
+
+
+def test_same_voice_is_nearer_than_another_voice(encoder):
+    from transcribe_kit import audio
+
+    source = audio.load(SAMPLE)
+    ref = [line.split() for line in SAMPLE.with_suffix(".rttm").read_text().splitlines()]
+    spans: dict[str, list] = {}
+    for f in ref:
+        start, dur = float(f[3]), float(f[4])
+        if dur >= 2.0:
+            spans.setdefault(f[7], []).append(source.slice_ms(int(start * 1000), int((start + dur) * 1000)))
+    (a1, a2, *_), (b1, *_) = sorted(spans.values(), key=len, reverse=True)[:2]
+    va, va2, vb = encoder.embed_many([a1, a2, b1])
+    assert np.isclose(np.linalg.norm(va), 1.0, atol=1e-4)
+    assert va @ va2 > va @ vb
+
+
+def corpus_clip(start_s: float, end_s: float):
+    """A piece of podcast_004_short with its reference words (times shifted to the clip)."""
+    from transcribe_kit import audio
+    from transcribe_kit.document import Word
+
+    source = audio.load(SHORT / "podcast_004_short.mp3")
+    clip = audio.Audio(source.slice_ms(int(start_s * 1000), int(end_s * 1000)).copy())
+    ref = [w for w in json.loads((SHORT / "podcast_004_short.words.json").read_text())
+           if w["start"] >= start_s and w["end"] <= end_s]
+    words = tuple(Word(w["word"], round((w["start"] - start_s) * 1000), round((w["end"] - start_s) * 1000))
+                  for w in ref)
+    return clip, words, [w["speaker"] for w in ref]
+
+
+def test_a_two_guest_clip_gets_both_names_and_the_right_words(tmp_path, monkeypatch):
+    from transcribe_kit import pipeline
+    from transcribe_kit.document import EpisodeMeta, Participant, Transcript
+    from transcribe_kit.turns import build_turns
+
+    monkeypatch.setenv("TRANSCRIBE_KIT_DATA", str(tmp_path))  # an empty voice library
+    clip, words, truth = corpus_clip(25.0, 48.0)  # Jo introduces herself, then Kyla
+    meta = EpisodeMeta(participants=(Participant("Jo Todd", "Chief Executive of Respect"),
+                                     Participant("Kyla Kirkpatrick", "Director of the Drive Partnership")))
+    doc = pipeline.assign_single_speaker(Transcript("clip", clip.duration_ms, meta=meta, words=words))
+    named, notes = pipeline.identify_speakers(build_turns(doc), clip, pipeline.SpeakerOptions())
+    firsts = [named.speaker(w.speaker).label for w in named.words]
+    accuracy = sum(a == b for a, b in zip(firsts, truth)) / len(truth)
+    assert accuracy > 0.95
+    assert [named.speaker(t.speaker).name for t in named.turns] == ["Jo Todd", "Kyla Kirkpatrick"]
+    assert named.segments and not notes
+
+
+def test_an_episode_without_metadata_reports_the_speakers_it_found(tmp_path, monkeypatch):
+    from transcribe_kit import pipeline
+    from transcribe_kit.document import Transcript
+    from transcribe_kit.turns import build_turns
+
+    monkeypatch.setenv("TRANSCRIBE_KIT_DATA", str(tmp_path))
+    clip, words, _ = corpus_clip(25.0, 48.0)
+    doc = pipeline.assign_single_speaker(Transcript("clip", clip.duration_ms, words=words))
+    named, notes = pipeline.identify_speakers(build_turns(doc), clip, pipeline.SpeakerOptions())
+    assert any(note.startswith(f"found {len(named.speakers)} speaker") for note in notes)
+
+
+def test_voices_add_stores_a_voice_that_is_then_listed(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from transcribe_kit.cli import cli
+    from transcribe_kit.voices import load_library
+
+    monkeypatch.setenv("TRANSCRIBE_KIT_DATA", str(tmp_path))
+    result = CliRunner().invoke(cli, ["voices", "add", "Diane", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "Diane" in CliRunner().invoke(cli, ["voices", "list"]).output
+    assert load_library()["Diane"].shape == (256,)
