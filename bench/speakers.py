@@ -104,6 +104,12 @@ def run_episode(args) -> None:
           f"stage RTF {(diar_s + rest_s) / dur:.3f}")
     for note in notes:
         print("note:", note)
+    if args.out:
+        from transcribe_kit.fileio import atomic_write_many
+        from transcribe_kit.writers import render_all
+
+        atomic_write_many(render_all(named, args.out / args.episode, ["json", "txt", "vtt", "srt", "rttm"]))
+        print(f"outputs in {args.out / args.episode}/")
 
 
 def run_clip(args) -> None:
@@ -132,6 +138,7 @@ def main() -> None:
     parser.add_argument("--transcript", type=Path, help="start from this transcript.json (no ASR run)")
     parser.add_argument("--speakers", type=int, default=None, help="give the speaker count")
     parser.add_argument("--no-meta", action="store_true", help="ignore the episode metadata (count estimated)")
+    parser.add_argument("--out", type=Path, help="also write the episode's outputs under this folder")
     args = parser.parse_args()
     if bool(args.episode) == bool(args.clip):
         parser.error("give --episode or --clip")
