@@ -6,12 +6,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-CORPUS = Path("/work/shared/corpus")
+from conftest import CORPUS
+
 SAMPLE = CORPUS / "real" / "pyannote_sample.wav"
 SHORT = CORPUS / "podcast_004_short"
 
 pytest.importorskip("pyannote.audio")
-pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="shared corpus not available")
+pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason=f"{SAMPLE} is not available (../shared is missing)")
 
 
 def rttm(path: Path):
