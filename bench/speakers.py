@@ -14,22 +14,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-CORPUS = Path("/work/shared/corpus")
-SCORE = CORPUS / "score.py"
+from _common import CORPUS, episode_audio, score, words_json
 
-from transcribe_kit import asr, audio, diarize, metadata, pipeline, voiceprint  # noqa: E402
-from transcribe_kit.document import Transcript  # noqa: E402
-from transcribe_kit.writers import rttm  # noqa: E402
-from transcribe_kit.writers import WriterOptions  # noqa: E402
+from transcribe_kit import audio, diarize, metadata, pipeline, voiceprint
+from transcribe_kit.document import Transcript
+from transcribe_kit.writers import WriterOptions, rttm
 
 
 def timed_diarize(source, options):
@@ -60,15 +54,9 @@ def name_accuracy(doc: Transcript, ref_words: list[dict]) -> tuple[int, int, lis
     return right, len({r["speaker"] for r in ref_words}), lines
 
 
-def score(ref: Path, words: Path, rttm_path: Path) -> dict:
-    out = subprocess.run([sys.executable, str(SCORE), "--ref", str(ref), "--hyp-words", str(words),
-                          "--hyp-rttm", str(rttm_path), "--json-only"], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])["diarization"]
-
-
 def run_episode(args) -> None:
     ep_dir = CORPUS / args.episode
-    mp3 = ep_dir / f"{args.episode}.mp3"
+    mp3 = episode_audio(args.episode)
     meta = metadata.load_for(mp3)[0] if not args.no_meta else metadata.parse({}, mp3)
     source = audio.load(mp3)
     if args.transcript:
@@ -83,12 +71,10 @@ def run_episode(args) -> None:
     named, notes = pipeline.identify_speakers(doc, source, options, found=found)
     rest_s = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as tmp:
-        words = Path(tmp) / "words.json"
-        words.write_text(json.dumps([{"word": w.text, "start": w.start_ms / 1000, "end": w.end_ms / 1000,
-                                      "speaker": named.speaker(w.speaker).full} for w in named.words]))
+        words = words_json(named, Path(tmp) / "words.json")
         hyp = Path(tmp) / "hyp.rttm"
         hyp.write_text(rttm.render(named, WriterOptions()))
-        d = score(ep_dir, words, hyp)
+        d = score(args.episode, "--hyp-words", str(words), "--hyp-rttm", str(hyp))["diarization"]
     ref_words = json.loads((ep_dir / f"{args.episode}.words.json").read_text())
     right, total, lines = name_accuracy(named, ref_words)
     dur = source.duration_ms / 1000

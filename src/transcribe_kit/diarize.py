@@ -190,11 +190,17 @@ def _from_annotation(annotation, estimated: bool) -> Diarization:
 
 
 def _exclusive(segments: list[Segment]) -> list[Segment]:
-    """Trim the few-millisecond overlaps that frame rounding leaves between neighbours."""
+    """Remove the overlaps pyannote's exclusive output can still have after gap filling.
+
+    A segment inside another is dropped; two that overlap meet half-way.
+    """
     out: list[Segment] = []
     for seg in segments:
         if out and seg.start_ms < out[-1].end_ms:
-            seg = Segment(out[-1].end_ms, seg.end_ms, seg.speaker)
-        if seg.end_ms > seg.start_ms:
-            out.append(seg)
-    return out
+            if seg.end_ms <= out[-1].end_ms:
+                continue
+            middle = (seg.start_ms + out[-1].end_ms) // 2
+            out[-1] = Segment(out[-1].start_ms, middle, out[-1].speaker)
+            seg = Segment(middle, seg.end_ms, seg.speaker)
+        out.append(seg)
+    return [s for s in out if s.end_ms > s.start_ms]

@@ -28,8 +28,11 @@ class RefineOptions:
     pause_ms: int = 400  # phrases end at sentence ends and pauses this long (as in align)
     min_stretch_ms: int = 1500  # shorter stretches are not embedded and keep their voice
     max_stretch_ms: int = 10_000  # consecutive phrases of one voice are merged up to this
-    margin: float = 0.05  # a stretch moves only when this much more similar to another voice
-    explain_similarity: float = 0.85  # a cluster this close to a named voice is that voice
+    margin: float = 0.05  # a stretch of an unnamed cluster moves only when this much nearer another voice
+    # A cluster whose centroid is this similar to a named voice is (partly) that voice.  Same-speaker
+    # stretch centroids measured >= 0.97, different voices <= 0.94 (podcast_004's closest pair, which
+    # share one synthetic base voice; real voices are further apart).
+    explain_similarity: float = 0.95
     min_seed_score: float = 2.0  # a turn's evidence must reach this to be a labelled example
     rounds: int = 2
 
@@ -41,13 +44,16 @@ class Stretch:
     speaker: str
 
 
-def stretches(words: tuple[Word, ...], options: RefineOptions) -> list[Stretch]:
-    """One speaker's runs of phrases, each at most ``max_stretch_ms`` long (unless one phrase is)."""
+def stretches(words: tuple[Word, ...], options: RefineOptions, breaks: frozenset[int] = frozenset()) -> list[Stretch]:
+    """One speaker's runs of phrases, each at most ``max_stretch_ms`` long (unless one phrase is).
+
+    A stretch never crosses a word index in ``breaks`` (where a labelled example starts or ends).
+    """
     out: list[Stretch] = []
-    for a, b in _runs(words, options.pause_ms):
+    for a, b in _runs(words, options.pause_ms, breaks):
         speaker = words[a].speaker
         last = out[-1] if out else None
-        if (last and last.speaker == speaker and last.end == a
+        if (last and last.speaker == speaker and last.end == a and a not in breaks
                 and words[b - 1].end_ms - words[last.start].start_ms <= options.max_stretch_ms):
             out[-1] = replace(last, end=b)
         else:
@@ -55,29 +61,35 @@ def stretches(words: tuple[Word, ...], options: RefineOptions) -> list[Stretch]:
     return out
 
 
-def _runs(words: tuple[Word, ...], pause_ms: int) -> list[tuple[int, int]]:
-    """Phrases, further cut wherever the speaker changes inside one."""
+def _runs(words: tuple[Word, ...], pause_ms: int, breaks: frozenset[int]) -> list[tuple[int, int]]:
+    """Phrases, further cut wherever the speaker changes inside one (or at a break)."""
     out = []
     for a, b in phrases(words, pause_ms):
         start = a
         for i in range(a + 1, b + 1):
-            if i == b or words[i].speaker != words[start].speaker:
+            if i == b or i in breaks or words[i].speaker != words[start].speaker:
                 out.append((start, i))
                 start = i
     return out
 
 
-def seed_turns(evidence, n_turns: int, min_score: float) -> dict[int, str]:
-    """Turns whose evidence names one person clearly: turn index -> person name."""
+def seed_spans(doc: Transcript, evidence, min_score: float) -> list[tuple[int, int, str]]:
+    """Word ranges that the evidence ties to one person: ``(start, end, person)``.
+
+    An introduction speaks for the words from it to the next introduction in
+    its turn; any other turn counts whole when its evidence names exactly one
+    person strongly enough.
+    """
+    spans = [(e.span[0], e.span[1], e.person) for e in evidence if e.span and e.weight >= min_score]
+    introduced = {e.turn for e in evidence if e.span}
     per_turn: dict[int, Counter] = defaultdict(Counter)
     for e in evidence:
         per_turn[e.turn][e.person] += e.weight
-    seeds = {}
     for t, scores in per_turn.items():
-        positive = [(s, p) for p, s in scores.items() if s > 0]
-        if len(positive) == 1 and positive[0][0] >= min_score and t < n_turns:
-            seeds[t] = positive[0][1]
-    return seeds
+        positive = [(v, p) for p, v in scores.items() if v > 0]
+        if t not in introduced and len(positive) == 1 and positive[0][0] >= min_score:
+            spans.append((doc.turns[t].start, doc.turns[t].end, positive[0][1]))
+    return spans
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -87,7 +99,8 @@ def _unit(v: np.ndarray) -> np.ndarray:
 def refine(doc: Transcript, source: Audio, encoder, evidence=(), library: dict[str, np.ndarray] | None = None,
            options: RefineOptions = RefineOptions()) -> tuple[Transcript, dict[str, np.ndarray]]:
     """Words re-assigned to voices; returns the new Transcript and each speaker's centroid."""
-    parts = stretches(doc.words, options)
+    seeds = seed_spans(doc, evidence, options.min_seed_score) if options.enabled else []
+    parts = stretches(doc.words, options, frozenset(x for a, b, _ in seeds for x in (a, b)))
     if not parts:
         return doc, {}
     long = [i for i, s in enumerate(parts)
@@ -95,30 +108,55 @@ def refine(doc: Transcript, source: Audio, encoder, evidence=(), library: dict[s
     vectors = encoder.embed_many([source.slice_ms(doc.words[parts[i].start].start_ms,
                                                   doc.words[parts[i].end - 1].end_ms) for i in long])
     emb = {i: v for i, v in zip(long, vectors) if np.all(np.isfinite(v))}
-    seeds = seed_turns(evidence, len(doc.turns), options.min_seed_score) if options.enabled else {}
-    fixed = _seeded(doc, parts, seeds)
-    voice_of = _initial_voices(parts, emb, fixed, library or {}, options)
-    for _ in range(options.rounds if options.enabled else 0):
-        centroids = _centroids(voice_of, emb, library or {})
-        for i, v in emb.items():
-            if i in fixed or voice_of[i] not in centroids:
-                continue
-            sims = {name: float(v @ c) for name, c in centroids.items()}
-            best = max(sims, key=sims.get)
-            if sims[best] - sims[voice_of[i]] >= options.margin:
-                voice_of[i] = best
+    fixed = {i: "person:" + name for i, s in enumerate(parts) for a, b, name in seeds if a <= s.start and s.end <= b}
+    voice_of = {i: fixed.get(i, "cluster:" + s.speaker) for i, s in enumerate(parts)}
+    if options.enabled:
+        voice_of = _follow_neighbours(_reassign(voice_of, emb, fixed, library or {}, options), parts, emb)
     new_doc, ids = _relabel(doc, parts, voice_of)
     return new_doc, {ids[k]: v for k, v in _centroids(voice_of, emb, {}).items() if k in ids}
 
 
-def _seeded(doc: Transcript, parts: list[Stretch], seeds: dict[int, str]) -> dict[int, str]:
-    fixed = {}
-    for t, name in seeds.items():
-        turn = doc.turns[t]
-        for i, s in enumerate(parts):
-            if s.start >= turn.start and s.end <= turn.end:
-                fixed[i] = "person:" + name
-    return fixed
+def _reassign(voice_of: dict[int, str], emb: dict[int, np.ndarray], fixed: dict[int, str],
+              library: dict[str, np.ndarray], options: RefineOptions) -> dict[int, str]:
+    """Move stretches to their nearest voice, a few rounds.
+
+    A cluster close to one or more named voices is explained by them: each of
+    its stretches goes to the nearest of those.  A stretch of a cluster that
+    no name explains moves only when clearly (``margin``) nearer another voice.
+    """
+    free = {i: v for i, v in emb.items() if i not in fixed}
+    origin = {i: voice_of[i] for i in free}  # "cluster:<label>"
+    clusters = _centroids(origin, free, {})
+    voice_of = dict(voice_of)
+    for _ in range(options.rounds):
+        named = {k: c for k, c in _centroids({i: voice_of[i] for i in emb}, emb, library).items()
+                 if k.startswith("person:")}
+        explained = {k: [n for n, c in named.items() if float(clusters[k] @ c) >= options.explain_similarity]
+                     for k in clusters}
+        centroids = {**named, **{k: c for k, c in clusters.items() if not explained[k]}}
+        for i, v in free.items():
+            if explained[origin[i]]:
+                voice_of[i] = max(explained[origin[i]], key=lambda n: float(v @ named[n]))
+                continue
+            sims = {k: float(v @ c) for k, c in centroids.items()}
+            best = max(sims, key=sims.get)
+            if sims[best] - sims[origin[i]] >= options.margin:
+                voice_of[i] = best
+    return voice_of
+
+
+def _follow_neighbours(voice_of: dict[int, str], parts: list[Stretch], emb: dict[int, np.ndarray]) -> dict[int, str]:
+    """A stretch too short to embed goes with the nearest embedded stretch of its cluster,
+    when its cluster's long stretches have all moved to other voices."""
+    kept = {voice_of[i] for i in emb}
+    out = dict(voice_of)
+    for i, s in enumerate(parts):
+        if i in emb or voice_of[i] in kept or not voice_of[i].startswith("cluster:"):
+            continue
+        same = [j for j in emb if parts[j].speaker == s.speaker]
+        if same:
+            out[i] = voice_of[min(same, key=lambda j: abs(j - i))]
+    return out
 
 
 def _centroids(voice_of: dict[int, str], emb: dict[int, np.ndarray], library: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -128,23 +166,6 @@ def _centroids(voice_of: dict[int, str], emb: dict[int, np.ndarray], library: di
     for name, vec in library.items():
         members["person:" + name].append(_unit(np.asarray(vec, dtype=np.float32)))
     return {k: _unit(np.mean(vs, axis=0)) for k, vs in members.items() if vs}
-
-
-def _initial_voices(parts, emb, fixed, library, options: RefineOptions) -> dict[int, str]:
-    """Each stretch starts in its cluster's voice, or the named voice that cluster is."""
-    voice_of = {i: fixed.get(i, "cluster:" + s.speaker) for i, s in enumerate(parts)}
-    if not options.enabled:
-        return voice_of
-    named = {k: c for k, c in _centroids({i: voice_of[i] for i in fixed}, {i: emb[i] for i in fixed if i in emb},
-                                         library).items()}
-    clusters = _centroids({i: voice_of[i] for i in emb if i not in fixed}, {i: emb[i] for i in emb if i not in fixed}, {})
-    alias = {}
-    for key, c in clusters.items():
-        if named:
-            best = max(named, key=lambda n: float(c @ named[n]))
-            if float(c @ named[best]) >= options.explain_similarity:
-                alias[key] = best
-    return {i: alias.get(v, v) if i not in fixed else v for i, v in voice_of.items()}
 
 
 def _relabel(doc: Transcript, parts: list[Stretch], voice_of: dict[int, str]) -> tuple[Transcript, dict[str, str]]:

@@ -61,6 +61,7 @@ class Evidence:
     person: str  # Person.name
     weight: float
     reason: str
+    span: tuple[int, int] | None = None  # the words this is about, when narrower than the turn
 
 
 def person(name: str, role: str | None = None, host: bool = False) -> Person:
@@ -126,6 +127,14 @@ def _is_intro(words: list[str], i: int) -> bool:
     return any(tuple(before[-len(p):]) == p for p in _INTRO if len(before) >= len(p))
 
 
+def _starts_sentence(words: list[str], i: int) -> bool:
+    """The introduction phrase before word ``i`` opens a sentence."""
+    for k in range(i - 1, max(-1, i - 4), -1):
+        if k == 0 or words[k - 1].endswith((".", "?", "!")):
+            return True
+    return False
+
+
 def _is_thanks(words: list[str], i: int) -> bool:
     before = {t.lower().strip(".,;:!?\"") for t in words[max(0, i - 3):i]}
     vocative = i <= 8 and words[i].endswith((",", ".", "?", "!"))
@@ -138,10 +147,14 @@ def turn_evidence(index: int, words: list[str], people: list[Person], options: N
     n = len(words)
     last_sentence = max((k + 1 for k in range(n - 1) if words[k].endswith((".", "?", "!"))), default=0)
     tail = min(n - options.edge_words, last_sentence)
-    for i, p in mentions(words, people, options):
+    found = mentions(words, people, options)
+    intros = [i for i, _ in found if _is_intro(words, i) and (i < options.head_words or _starts_sentence(words, i))]
+    for i, p in found:
         quote = " ".join(words[max(0, i - 4):i + 3])
-        if i < options.head_words and _is_intro(words, i):
-            out.append(Evidence(index, p.name, options.intro_weight, f'introduces themself: "{quote}"'))
+        if i in intros:  # an introduction speaks for the words up to the next one
+            end = min([k for k in intros if k > i] + [n])
+            start = max([k + 1 for k in range(max(0, i - 4), i) if words[k].endswith((".", "?", "!"))] + [0])
+            out.append(Evidence(index, p.name, options.intro_weight, f'introduces themself: "{quote}"', (start, end)))
             continue
         out.append(Evidence(index, p.name, -options.mention_penalty, f'names {p.first}: "{quote}"'))
         if i >= tail:
@@ -170,7 +183,8 @@ def collect_evidence(doc: Transcript, people: list[Person], options: NamingOptio
     evidence: list[Evidence] = []
     for t, turn in enumerate(doc.turns):
         words = [w.text for w in doc.words[turn.start:turn.end]]
-        evidence += turn_evidence(t, words, people, options)
+        evidence += [replace(e, span=(turn.start + e.span[0], turn.start + e.span[1])) if e.span else e
+                     for e in turn_evidence(t, words, people, options)]
     hosts = [p for p in people if p.host]
     if len(hosts) == 1 and doc.turns:
         evidence.append(Evidence(0, hosts[0].name, options.host_weight, "the host opens"))
