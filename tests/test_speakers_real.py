@@ -124,3 +124,39 @@ def test_voices_add_stores_a_voice_that_is_then_listed(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Diane" in CliRunner().invoke(cli, ["voices", "list"]).output
     assert load_library()["Diane"].shape == (256,)
+
+
+def reference_spans(label: str) -> list[tuple[int, int]]:
+    spans = []
+    for line in SAMPLE.with_suffix(".rttm").read_text().splitlines():
+        f = line.split()
+        if f[7] == label:
+            spans.append((round(float(f[3]) * 1000), round((float(f[3]) + float(f[4])) * 1000)))
+    return spans
+
+
+def test_voices_add_from_an_episode_and_recognise_the_voice(tmp_path, monkeypatch):
+    """A stored voice names its speaker in a new run, with the library as the evidence."""
+    from click.testing import CliRunner
+
+    from transcribe_kit.cli import cli
+    from transcribe_kit.document import Speaker, SpeechSegment, Transcript
+    from transcribe_kit.fileio import atomic_write
+
+    monkeypatch.setenv("TRANSCRIBE_KIT_DATA", str(tmp_path / "data"))
+    episode = tmp_path / "earlier"
+    segments = tuple(SpeechSegment(a, b, "S2") for a, b in reference_spans("speaker91"))
+    atomic_write(episode / "transcript.json", Transcript(
+        "earlier", 30_000, speakers=(Speaker("S1", label="Speaker 1"), Speaker("S2", name="Sheila Smith")),
+        segments=segments).to_json())
+    added = CliRunner().invoke(cli, ["voices", "add", "Sheila Smith", str(SAMPLE), "--from-episode", str(episode)])
+    assert added.exit_code == 0, added.output
+
+    result = CliRunner().invoke(cli, ["process", "-q", "--fast", "--speakers", "2", str(SAMPLE), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    doc = Transcript.load(tmp_path / "pyannote_sample" / "transcript.json")
+    sheila = [s for s in doc.speakers if s.name == "Sheila Smith"]
+    assert len(sheila) == 1 and any("voice library" in e for e in sheila[0].evidence)
+    theirs = [seg for seg in doc.segments if seg.speaker == sheila[0].id]
+    overlap = sum(max(0, min(b, s.end_ms) - max(a, s.start_ms)) for s in theirs for a, b in reference_spans("speaker91"))
+    assert overlap > 0.8 * sum(b - a for a, b in reference_spans("speaker91"))

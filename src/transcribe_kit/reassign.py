@@ -97,41 +97,48 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def refine(doc: Transcript, source: Audio, encoder, evidence=(), library: dict[str, np.ndarray] | None = None,
-           options: RefineOptions = RefineOptions()) -> tuple[Transcript, dict[str, np.ndarray]]:
-    """Words re-assigned to voices; returns the new Transcript and each speaker's centroid."""
+           options: RefineOptions = RefineOptions(), max_voices: int | None = None) -> tuple[Transcript, dict[str, np.ndarray]]:
+    """Words re-assigned to voices; returns the new Transcript and each speaker's centroid.
+
+    ``max_voices`` (the exact speaker count, when known) caps the voices kept.
+    """
     seeds = seed_spans(doc, evidence, options.min_seed_score) if options.enabled else []
     parts = stretches(doc.words, options, frozenset(x for a, b, _ in seeds for x in (a, b)))
     if not parts:
         return doc, {}
-    long = [i for i, s in enumerate(parts)
-            if doc.words[s.end - 1].end_ms - doc.words[s.start].start_ms >= options.min_stretch_ms]
+    fixed = {i: "person:" + name for i, s in enumerate(parts) for a, b, name in seeds if a <= s.start and s.end <= b}
+    long = [i for i, s in enumerate(parts)  # labelled examples are too precious to skip for length
+            if doc.words[s.end - 1].end_ms - doc.words[s.start].start_ms >= (0 if i in fixed else options.min_stretch_ms)]
     vectors = encoder.embed_many([source.slice_ms(doc.words[parts[i].start].start_ms,
                                                   doc.words[parts[i].end - 1].end_ms) for i in long])
     emb = {i: v for i, v in zip(long, vectors) if np.all(np.isfinite(v))}
-    fixed = {i: "person:" + name for i, s in enumerate(parts) for a, b, name in seeds if a <= s.start and s.end <= b}
     voice_of = {i: fixed.get(i, "cluster:" + s.speaker) for i, s in enumerate(parts)}
     if options.enabled:
-        voice_of = _follow_neighbours(_reassign(voice_of, emb, fixed, library or {}, options), parts, emb)
+        voice_of = _follow_neighbours(_reassign(voice_of, emb, fixed, library or {}, parts, options), parts, emb)
+        voice_of = _at_most(voice_of, emb, parts, max_voices, doc.words, _seeded(fixed, parts))
     new_doc, ids = _relabel(doc, parts, voice_of)
     return new_doc, {ids[k]: v for k, v in _centroids(voice_of, emb, {}).items() if k in ids}
 
 
 def _reassign(voice_of: dict[int, str], emb: dict[int, np.ndarray], fixed: dict[int, str],
-              library: dict[str, np.ndarray], options: RefineOptions) -> dict[int, str]:
+              library: dict[str, np.ndarray], parts: list[Stretch], options: RefineOptions) -> dict[int, str]:
     """Move stretches to their nearest voice, a few rounds.
 
-    A cluster close to one or more named voices is explained by them: each of
-    its stretches goes to the nearest of those.  A stretch of a cluster that
-    no name explains moves only when clearly (``margin``) nearer another voice.
+    A cluster is explained by the people whose labelled examples lie in it and
+    by named voices whose centroid is close to its own: each of its stretches
+    goes to the nearest of those.  A stretch of a cluster that nothing
+    explains moves only when clearly (``margin``) nearer another voice.
     """
     free = {i: v for i, v in emb.items() if i not in fixed}
-    origin = {i: voice_of[i] for i in free}  # "cluster:<label>"
+    origin = {i: "cluster:" + s.speaker for i, s in enumerate(parts)}
     clusters = _centroids(origin, free, {})
+    seeded = _seeded(fixed, parts)
     voice_of = dict(voice_of)
     for _ in range(options.rounds):
         named = {k: c for k, c in _centroids({i: voice_of[i] for i in emb}, emb, library).items()
                  if k.startswith("person:")}
-        explained = {k: [n for n, c in named.items() if float(clusters[k] @ c) >= options.explain_similarity]
+        explained = {k: sorted(set(seeded.get(k, ())) & set(named) | {n for n, c in named.items()
+                                                       if float(clusters[k] @ c) >= options.explain_similarity})
                      for k in clusters}
         centroids = {**named, **{k: c for k, c in clusters.items() if not explained[k]}}
         for i, v in free.items():
@@ -142,6 +149,39 @@ def _reassign(voice_of: dict[int, str], emb: dict[int, np.ndarray], fixed: dict[
             best = max(sims, key=sims.get)
             if sims[best] - sims[origin[i]] >= options.margin:
                 voice_of[i] = best
+    return voice_of
+
+
+def _seeded(fixed: dict[int, str], parts: list[Stretch]) -> dict[str, Counter]:
+    """For each cluster, how many labelled examples of each person lie in it."""
+    seeded: dict[str, Counter] = defaultdict(Counter)
+    for i, person in fixed.items():
+        seeded["cluster:" + parts[i].speaker][person] += 1
+    return seeded
+
+
+def _at_most(voice_of: dict[int, str], emb: dict[int, np.ndarray], parts: list[Stretch], limit: int | None,
+             words: tuple[Word, ...], seeded: dict[str, Counter]) -> dict[int, str]:
+    """Merge the least-heard unnamed voices until ``limit`` remain: into the person whose
+    examples lie in that cluster, else into the nearest voice."""
+    voice_of = dict(voice_of)
+    while limit and len(set(voice_of.values())) > limit:
+        heard: Counter = Counter()
+        for i, s in enumerate(parts):
+            heard[voice_of[i]] += words[s.end - 1].end_ms - words[s.start].start_ms
+        unnamed = [k for k in heard if not k.startswith("person:")]
+        if not unnamed:
+            break
+        smallest = min(unnamed, key=heard.get)
+        centroids = _centroids(voice_of, emb, {})
+        others = [k for k in centroids if k != smallest]
+        if seeded.get(smallest):
+            target = seeded[smallest].most_common(1)[0][0]
+        elif smallest not in centroids or not others:
+            target = max((k for k in heard if k != smallest), key=heard.get)
+        else:
+            target = max(others, key=lambda k: float(centroids[smallest] @ centroids[k]))
+        voice_of = {i: target if v == smallest else v for i, v in voice_of.items()}
     return voice_of
 
 

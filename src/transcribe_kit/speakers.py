@@ -241,6 +241,14 @@ def name_speakers(doc: Transcript, options: NamingOptions = NamingOptions(),
     return replace(doc, speakers=tuple(speakers))
 
 
+def with_library(people: list[Person], library: dict, options: NamingOptions = NamingOptions()) -> list[Person]:
+    """People who introduced themselves plus the library's voices; a library name
+    ("Sheila Smith") replaces an introduced one it matches ("Sheila")."""
+    known = [person(name) for name in library]
+    kept = [p for p in people if not any(_matches(p.first, k.first.lower(), options) for k in known)]
+    return kept + known
+
+
 def introduced_people(doc: Transcript, options: NamingOptions = NamingOptions()) -> list[Person]:
     """People who introduce themselves by name, for episodes whose metadata lists nobody.
 
