@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import logging
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,7 @@ INSTALL_HINT = ("pip install 'transcribe-kit[diarize]' and "
                 "pip install --no-deps whisperx==3.8.6 resemblyzer==0.1.4 (make install does both)")
 
 Hook = Callable[[str, int, int], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,6 @@ def _offline_environment() -> None:
 def _import_pyannote():
     _offline_environment()
     try:
-        import warnings
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torchcodec's FFmpeg warning: we never decode with it
             from pyannote.audio import Model
@@ -126,13 +127,11 @@ def _local_only(sd):
 
 def build_pipeline(options: DiarizeOptions, embedding=None):
     """pyannote's SpeakerDiarization with local weights and tuned parameters."""
-    import logging
-
     from .voiceprint import PyannoteEmbedding
 
     Model, sd = _import_pyannote()
-    logging.getLogger("lightning").setLevel(logging.ERROR)
-    logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
+    for name in ("lightning", "lightning.pytorch", "pytorch_lightning"):  # checkpoint-upgrade chatter
+        logging.getLogger(name).setLevel(logging.ERROR)
     segmentation = Model.from_pretrained(str(segmentation_path()))
     with _local_only(sd):
         pipeline = sd.SpeakerDiarization(
@@ -172,7 +171,11 @@ def diarize(source: Audio, options: DiarizeOptions = DiarizeOptions(),
     count = {k: v for k, v in (("num_speakers", options.num_speakers),
                                ("min_speakers", options.min_speakers),
                                ("max_speakers", options.max_speakers)) if v is not None}
-    output = pipeline({"waveform": waveform, "sample_rate": SAMPLE_RATE}, hook=_pyannote_hook(hook), **count)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        output = pipeline({"waveform": waveform, "sample_rate": SAMPLE_RATE}, hook=_pyannote_hook(hook), **count)
+    for w in caught:  # e.g. "Found only 2 clusters": the count is reported by the caller instead
+        log.info("pyannote: %s", str(w.message).strip())
     hook("diarise", 1000, 1000)
     return _from_annotation(output.exclusive_speaker_diarization, estimated=options.num_speakers is None)
 
