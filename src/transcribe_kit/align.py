@@ -153,8 +153,9 @@ def _absorb_backchannels(units: list, words: tuple[Word, ...], segments: tuple[S
 def relabel_segments(segments: tuple[Segment, ...], raw: tuple[Word, ...], final: tuple[Word, ...]) -> list[Segment]:
     """Diarised segments carrying the final speaker ids of the words inside them.
 
-    A segment takes the speaker holding most of its words' time; one with no
-    words takes the speaker its cluster's words mostly went to.
+    A segment whose words now belong to several speakers is cut half-way
+    between their words; one with no words takes the speaker its cluster's
+    words mostly went to.
     """
     by_cluster: dict[str, Counter] = {}
     for r, f in zip(raw, final):
@@ -164,18 +165,30 @@ def relabel_segments(segments: tuple[Segment, ...], raw: tuple[Word, ...], final
     for seg in segments:
         while j < len(final) and final[j].end_ms <= seg.start_ms:
             j += 1
-        weight: Counter = Counter()
+        inside = []
         k = j
         while k < len(final) and final[k].start_ms < seg.end_ms:
-            w = final[k]
-            weight[w.speaker] += max(1, min(w.end_ms, seg.end_ms) - max(w.start_ms, seg.start_ms))
+            if final[k].speaker is not None and _mostly_inside(final[k], seg):
+                inside.append(final[k])
             k += 1
-        weight.pop(None, None)
-        if weight:
-            speaker = weight.most_common(1)[0][0]
+        if inside:
+            out += _cut(seg, inside)
         elif seg.speaker in by_cluster:
-            speaker = by_cluster[seg.speaker].most_common(1)[0][0]
-        else:
-            continue
-        out.append(replace(seg, speaker=speaker))
+            out.append(replace(seg, speaker=by_cluster[seg.speaker].most_common(1)[0][0]))
     return out
+
+
+def _mostly_inside(word: Word, seg: Segment) -> bool:
+    overlap = min(word.end_ms, seg.end_ms) - max(word.start_ms, seg.start_ms)
+    return overlap * 2 >= max(word.end_ms - word.start_ms, 1)
+
+
+def _cut(seg: Segment, words: list[Word]) -> list[Segment]:
+    pieces, start = [], seg.start_ms
+    for a, b in zip(words, words[1:]):
+        if a.speaker != b.speaker:
+            edge = min(max((a.end_ms + b.start_ms) // 2, start), seg.end_ms)
+            pieces.append(Segment(start, edge, a.speaker))
+            start = edge
+    pieces.append(Segment(start, seg.end_ms, words[-1].speaker))
+    return [p for p in pieces if p.end_ms > p.start_ms]
