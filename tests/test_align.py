@@ -75,3 +75,11 @@ def test_segments_take_the_final_speaker_of_their_words():
     segments = (Segment(0, 1000, "X"), Segment(1900, 2500, "Y"), Segment(3000, 3500, "Y"))
     out = relabel_segments(segments, raw, final)
     assert [s.speaker for s in out] == ["S1", "S2", "S2"]  # the last has no words: its cluster's speaker
+
+
+def test_a_segment_whose_words_changed_speaker_is_cut_between_them():
+    words = words_from([("one", 100, 500), ("two", 600, 900), ("three", 1300, 1700)])
+    raw = tuple(w.__class__(**{**w.__dict__, "speaker": "X"}) for w in words)
+    final = tuple(w.__class__(**{**w.__dict__, "speaker": s}) for w, s in zip(words, ["S1", "S1", "S2"]))
+    out = relabel_segments((Segment(0, 2000, "X"),), raw, final)
+    assert [(s.start_ms, s.end_ms, s.speaker) for s in out] == [(0, 1100, "S1"), (1100, 2000, "S2")]
