@@ -34,6 +34,12 @@ def timed_diarize(source, options):
     return found, time.perf_counter() - start
 
 
+def load_diarization(path: Path) -> diarize.Diarization:
+    data = json.loads(path.read_text())
+    segments = tuple(diarize.Segment(a, b, label) for a, b, label in data["segments"])
+    return diarize.Diarization(segments, tuple(dict.fromkeys(s.speaker for s in segments)), data["estimated"])
+
+
 def name_accuracy(doc: Transcript, ref_words: list[dict]) -> tuple[int, int, list[str]]:
     """Participants whose name went to their own voice (by majority of reference words)."""
     import bisect
@@ -66,7 +72,13 @@ def run_episode(args) -> None:
         doc, _ = pipeline.transcribe(source, args.episode, meta, opts)
     options = pipeline.SpeakerOptions(diarize=diarize.DiarizeOptions(num_speakers=args.speakers))
     count = diarize.with_count_from(meta, options.diarize)
-    found, diar_s = timed_diarize(source, count)
+    if args.diarization and args.diarization.exists():
+        found, diar_s = load_diarization(args.diarization), float("nan")
+    else:
+        found, diar_s = timed_diarize(source, count)
+        if args.diarization:
+            args.diarization.write_text(json.dumps({"estimated": found.estimated, "segments": [
+                [s.start_ms, s.end_ms, s.speaker] for s in found.segments]}))
     start = time.perf_counter()
     named, notes = pipeline.identify_speakers(doc, source, options, found=found)
     rest_s = time.perf_counter() - start
@@ -125,6 +137,8 @@ def main() -> None:
     parser.add_argument("--speakers", type=int, default=None, help="give the speaker count")
     parser.add_argument("--no-meta", action="store_true", help="ignore the episode metadata (count estimated)")
     parser.add_argument("--out", type=Path, help="also write the episode's outputs under this folder")
+    parser.add_argument("--diarization", type=Path,
+                        help="cache of the raw diarisation: written when missing, reused when present")
     args = parser.parse_args()
     if bool(args.episode) == bool(args.clip):
         parser.error("give --episode or --clip")

@@ -26,8 +26,7 @@ from .turns import ends_sentence
 class AlignOptions:
     pause_ms: int = 400  # a gap this long between words may hold a change of speaker
     nearest_ms: int = 1000  # a word outside every segment takes the nearest one this close
-    split_min_words: int = 4  # cut a phrase only when both sides have this many words
-    split_min_share: float = 0.75  # ... each side agreeing with its speaker this often
+    split_min_words: int = 4  # inside a phrase, a speaker needs this many words in a row to take over
     backchannel_max_words: int = 2
     backchannel_min_ms: int = 200  # diarised speech the reply needs of its own
 
@@ -77,37 +76,52 @@ def _majority(labels: list[str | None], words: tuple[Word, ...]) -> str | None:
     return weight.most_common(1)[0][0] if weight else None
 
 
-def _split(labels: list[str | None], words: tuple[Word, ...], options: AlignOptions) -> int | None:
-    """Where a phrase changes speaker cleanly, the index (within it) of the first word after.
-
-    Candidates are the places where the word labels change; the one that
-    agrees with most labels wins, then moves to the widest gap within two words.
-    """
-    n = len(labels)
-    best, best_agree = None, -1
-    for k in range(options.split_min_words, n - options.split_min_words + 1):
-        if labels[k] == labels[k - 1]:
-            continue
-        a, b = _majority(labels[:k], words[:k]), _majority(labels[k:], words[k:])
-        if a is None or b is None or a == b:
-            continue
-        left, right = labels[:k].count(a), labels[k:].count(b)
-        if left / k < options.split_min_share or right / (n - k) < options.split_min_share:
-            continue
-        if left + right > best_agree:
-            best, best_agree = k, left + right
-    if best is None:
-        return None
-    near = range(max(options.split_min_words, best - 2), min(n - options.split_min_words, best + 2) + 1)
-    return max(near, key=lambda k: (words[k].start_ms - words[k - 1].end_ms, -abs(k - best)))
-
-
 def _pieces(a: int, b: int, raw: list[str | None], words: tuple[Word, ...], options: AlignOptions) -> list[tuple[int, int]]:
-    """A phrase, cut recursively where its words clearly change speaker."""
-    cut = _split(raw[a:b], words[a:b], options)
-    if cut is None:
-        return [(a, b)]
-    return _pieces(a, a + cut, raw, words, options) + _pieces(a + cut, b, raw, words, options)
+    """A phrase, cut where its words clearly change speaker.
+
+    The recogniser sometimes drops every full stop for minutes, so a phrase
+    can hold several changes.  Runs of one label shorter than
+    ``split_min_words`` join a neighbour; each cut that remains moves to the
+    widest gap within two words of it.
+    """
+    runs: list[list] = []
+    for i in range(a, b):
+        label = raw[i] if raw[i] is not None else (runs[-1][2] if runs else None)
+        if runs and runs[-1][2] == label:
+            runs[-1][1] = i + 1
+        else:
+            runs.append([i, i + 1, label])
+    while len(runs) > 1:
+        k = min(range(len(runs)), key=lambda r: runs[r][1] - runs[r][0])
+        if runs[k][1] - runs[k][0] >= options.split_min_words:
+            break
+        j = k - 1 if k == len(runs) - 1 or (k > 0 and _longer(runs[k - 1], runs[k + 1])) else k + 1
+        runs[min(j, k)][1], runs[min(j, k)][0] = runs[max(j, k)][1], runs[min(j, k)][0]
+        runs[min(j, k)][2] = runs[j][2]
+        del runs[max(j, k)]
+        runs = _join_same(runs)
+    cuts = [_widest_gap(r[0], words, max(a + 1, r[0] - 2), min(b - 1, r[0] + 2)) for r in runs[1:]]
+    edges = [a, *cuts, b]
+    return [(x, y) for x, y in zip(edges, edges[1:]) if y > x]
+
+
+def _longer(left: list, right: list) -> bool:
+    return left[1] - left[0] >= right[1] - right[0]
+
+
+def _join_same(runs: list[list]) -> list[list]:
+    out: list[list] = []
+    for r in runs:
+        if out and out[-1][2] == r[2]:
+            out[-1][1] = r[1]
+        else:
+            out.append(r)
+    return out
+
+
+def _widest_gap(k: int, words: tuple[Word, ...], lo: int, hi: int) -> int:
+    """The word index in ``[lo, hi]`` after the longest silence, nearest ``k`` on ties."""
+    return max(range(lo, hi + 1), key=lambda i: (words[i].start_ms - words[i - 1].end_ms, -abs(i - k)))
 
 
 def assign(words: tuple[Word, ...], segments: tuple[Segment, ...],
