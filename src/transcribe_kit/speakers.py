@@ -24,6 +24,10 @@ from .document import EpisodeMeta, Speaker, Transcript
 HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "rev", "lord", "lady"}
 _INTRO = (("i'm",), ("i", "am"), ("name's",), ("name", "is"), ("called",), ("this", "is"), ("it's",))
 _THANKS = {"thank", "thanks", "thankyou", "cheers"}
+# a name after these words, or before those, is talked about rather than talked to ("what Jo was saying")
+_ABOUT_BEFORE = {"what", "as", "like", "from", "with", "about", "of", "by", "that", "agree", "and", "when", "if"}
+_ABOUT_AFTER = {"was", "has", "had", "is", "said", "says", "mentioned", "talked", "made", "raised", "just", "and",
+                "did", "does", "will", "would've", "who", "were"}
 _TOKEN = re.compile(r"[^\w'’-]+")
 
 
@@ -135,6 +139,16 @@ def _starts_sentence(words: list[str], i: int) -> bool:
     return False
 
 
+def _addressed(words: list[str], i: int) -> bool:
+    """The name at ``i`` (possibly followed by a surname) is spoken to, not about."""
+    j = i + 1 if i + 1 < len(words) and _clean(words[i + 1])[:1].isupper() and not words[i].endswith(",") else i
+    if _clean(words[j]).lower().endswith("'s"):
+        return False
+    before = _clean(words[i - 1]).lower() if i else ""
+    after = _clean(words[j + 1]).lower() if j + 1 < len(words) and not words[j].endswith((",", ".", "?", "!")) else ""
+    return before not in _ABOUT_BEFORE and after not in _ABOUT_AFTER
+
+
 def _is_thanks(words: list[str], i: int) -> bool:
     before = {t.lower().strip(".,;:!?\"") for t in words[max(0, i - 3):i]}
     vocative = i <= 8 and words[i].endswith((",", ".", "?", "!"))
@@ -157,6 +171,8 @@ def turn_evidence(index: int, words: list[str], people: list[Person], options: N
             out.append(Evidence(index, p.name, options.intro_weight, f'introduces themself: "{quote}"', (start, end)))
             continue
         out.append(Evidence(index, p.name, -options.mention_penalty, f'names {p.first}: "{quote}"'))
+        if not _addressed(words, i):
+            continue
         if i >= tail:
             out.append(Evidence(index + 1, p.name, options.handover_weight, f'hand-over before: "{quote}"'))
         elif i < options.edge_words and _is_thanks(words, i):
