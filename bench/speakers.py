@@ -116,14 +116,17 @@ def run_clip(args) -> None:
 
     wav = CORPUS / "real" / f"{args.clip}.wav"
     source = audio.load(wav)
-    found, diar_s = timed_diarize(source, diarize.DiarizeOptions(num_speakers=args.speakers))
+    options = diarize.DiarizeOptions(num_speakers=args.speakers)
+    if args.onset is not None:
+        options = replace(options, onset=args.onset, min_duration_off=args.min_duration_off)
+    found, diar_s = timed_diarize(source, options)
     ref, hyp = Annotation(), Annotation()
     for line in (CORPUS / "real" / f"{args.clip}.rttm").read_text().splitlines():
         f = line.split()
         if f and f[0] == "SPEAKER":
             ref[Segment(float(f[3]), float(f[3]) + float(f[4]))] = f[7]
-    for s in found.segments:
-        hyp[Segment(s.start_ms / 1000, s.end_ms / 1000)] = s.speaker
+    for s in found.segments + found.overlaps:
+        hyp[Segment(s.start_ms / 1000, s.end_ms / 1000), len(hyp)] = s.speaker
     der = DiarizationErrorRate(collar=0.25, skip_overlap=False)(ref, hyp)
     print(f"clip {args.clip}  speakers given {args.speakers}  found {len(found.speakers)} of {len(ref.labels())}  "
           f"DER {der:.2%}  RTF {diar_s / (source.duration_ms / 1000):.3f}")
@@ -137,6 +140,8 @@ def main() -> None:
     parser.add_argument("--speakers", type=int, default=None, help="give the speaker count")
     parser.add_argument("--no-meta", action="store_true", help="ignore the episode metadata (count estimated)")
     parser.add_argument("--out", type=Path, help="also write the episode's outputs under this folder")
+    parser.add_argument("--onset", type=float, help="try another speech threshold (with --min-duration-off)")
+    parser.add_argument("--min-duration-off", type=float, default=0.0)
     parser.add_argument("--diarization", type=Path,
                         help="cache of the raw diarisation: written when missing, reused when present")
     args = parser.parse_args()

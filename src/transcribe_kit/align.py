@@ -164,12 +164,13 @@ def _absorb_backchannels(units: list, words: tuple[Word, ...], segments: tuple[S
     return out
 
 
-def relabel_segments(segments: tuple[Segment, ...], raw: tuple[Word, ...], final: tuple[Word, ...]) -> list[Segment]:
+def relabel_segments(segments: tuple[Segment, ...], raw: tuple[Word, ...], final: tuple[Word, ...],
+                     overlaps: tuple[Segment, ...] = ()) -> list[Segment]:
     """Diarised segments carrying the final speaker ids of the words inside them.
 
     A segment whose words now belong to several speakers is cut half-way
     between their words; one with no words takes the speaker its cluster's
-    words mostly went to.
+    words mostly went to, and so does overlapped speech (``overlaps``).
     """
     by_cluster: dict[str, Counter] = {}
     for r, f in zip(raw, final):
@@ -189,7 +190,10 @@ def relabel_segments(segments: tuple[Segment, ...], raw: tuple[Word, ...], final
             out += _cut(seg, inside)
         elif seg.speaker in by_cluster:
             out.append(replace(seg, speaker=by_cluster[seg.speaker].most_common(1)[0][0]))
-    return out
+    extra = [replace(o, speaker=by_cluster[o.speaker].most_common(1)[0][0]) for o in overlaps if o.speaker in by_cluster]
+    under = {(s.start_ms, s.end_ms, s.speaker) for s in out}
+    extra = [o for o in extra if not any(a <= o.start_ms and o.end_ms <= b and sp == o.speaker for a, b, sp in under)]
+    return sorted(out + extra, key=lambda s: (s.start_ms, s.end_ms))
 
 
 def _mostly_inside(word: Word, seg: Segment) -> bool:

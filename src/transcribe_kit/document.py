@@ -55,7 +55,7 @@ class Speaker:
 
 @dataclass(frozen=True)
 class SpeechSegment:
-    """A stretch of one speaker's speech from diarisation (no overlap between segments)."""
+    """A stretch of one speaker's speech from diarisation (two overlap only where people talk at once)."""
 
     start_ms: int
     end_ms: int
