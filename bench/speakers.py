@@ -71,6 +71,9 @@ def run_episode(args) -> None:
         opts = pipeline.ProcessOptions(speakers=pipeline.SpeakerOptions(enabled=False))
         doc, _ = pipeline.transcribe(source, args.episode, meta, opts)
     options = pipeline.SpeakerOptions(diarize=diarize.DiarizeOptions(num_speakers=args.speakers))
+    if args.onset is not None:
+        options = replace(options, diarize=replace(options.diarize, onset=args.onset,
+                                                   min_duration_off=args.min_duration_off))
     count = diarize.with_count_from(meta, options.diarize)
     if args.diarization and args.diarization.exists():
         found, diar_s = load_diarization(args.diarization), float("nan")

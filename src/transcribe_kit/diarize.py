@@ -48,14 +48,17 @@ class DiarizeOptions:
     segmentation_step: float = 0.25
     # Speech activation threshold of the multilabel segmentation model, and the
     # shortest silence kept inside one speaker's speech (s).  DER (collar 0.25,
-    # overlap-aware output, count given) measured with bench/speakers.py --clip:
-    #   onset 0.35 / off 0.5 (models.md's values): pyannote sample 5.2 %, AMI dev00 17.8 %
-    #   onset 0.35 / off 0.0:                      pyannote sample 4.3 %, AMI dev00 19.1 %
-    #   onset 0.50 / off 0.0:                      pyannote sample 1.8 %, AMI dev00 20.4 %
-    # 0.5 / 0.0 has the best mean over the two real two-speaker clips and keeps the
-    # short pauses between sentences as silence, as references mark them.
+    # overlap-aware output, count given), bench/speakers.py:
+    #   onset / off   pyannote sample   AMI dev00   podcast_004_short   podcast_004_full
+    #   0.35 / 0.5        5.2 %           17.8 %         1.5 %              1.3 %
+    #   0.35 / 0.0        4.3 %           19.1 %         5.2 %              5.6 %
+    #   0.50 / 0.0        1.8 %           20.4 %         5.6 %              6.1 %
+    #   0.50 / 0.5        2.7 %           20.4 %         see bench/README.md
+    # Filling gaps under 0.5 s keeps a sentence one stretch of speech (the
+    # podcast misses 4-5 % without it); the higher onset removes false alarms
+    # on the real two-speaker call.
     onset: float = 0.5
-    min_duration_off: float = 0.0
+    min_duration_off: float = 0.5
     # Distance threshold (euclidean on unit d-vectors) of the centroid clustering,
     # used only when the count is estimated.  Speakers found / true, measured at
     # onset 0.35 on the pyannote sample, AMI dev00, AMI tst00, podcast_004 0-120 s:
