@@ -29,7 +29,7 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from .voices import VoiceError
 
     return (AudioError, BatchError, CaptionParseError, DocumentError, EditError, GlossaryError, MetadataError,
-            ModelError, NlpError, OutlineError, PublishError, TimecodeError)
+            ModelError, NlpError, OutlineError, PublishError, TimecodeError, RenameError, VoiceError)
 
 
 def user_errors(fn):
@@ -106,6 +106,30 @@ def build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fi
     return vocab, style
 
 
+def speaker_options(fn):
+    """Options of the speaker stage (diarisation and naming)."""
+    decorators = [
+        click.option("--speakers", "num_speakers", type=click.IntRange(1, 20), default=None,
+                     help="Exact number of speakers (default: the metadata's participants, else estimated)."),
+        click.option("--min-speakers", type=click.IntRange(1, 20), default=None, help="At least this many speakers."),
+        click.option("--max-speakers", type=click.IntRange(1, 20), default=None, help="At most this many speakers."),
+        click.option("--no-diarize", is_flag=True, help="Skip speaker diarisation: one voice throughout."),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn
+
+
+def build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize):
+    from .diarize import DiarizeOptions
+    from .pipeline import SpeakerOptions
+
+    if min_speakers and max_speakers and min_speakers > max_speakers:
+        raise click.UsageError("--min-speakers is larger than --max-speakers")
+    return SpeakerOptions(enabled=not no_diarize, diarize=DiarizeOptions(
+        num_speakers=num_speakers, min_speakers=min_speakers, max_speakers=max_speakers))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="transcribe-kit")
 def cli():
@@ -123,6 +147,7 @@ def cli():
               help="Episode metadata TOML (default: <audio stem>.toml beside the audio).")
 @asr_options
 @vocabulary_options
+@speaker_options
 @click.option("--timestamps", is_flag=True, help="Put [mm:ss] before each paragraph of the text layouts.")
 @click.option("--chapters", "n_chapters", type=click.IntRange(0), default=None,
               help="Number of topic chapters after the untitled opening (default: chosen from the content; 0: none).")
@@ -130,7 +155,8 @@ def cli():
               help="Also write <name>.chapters.mp3: a copy of an MP3 input with ID3 chapters (the input is not changed).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def process(audio_files, output, meta, engine, model, fast, model_path, language, beam_size,
-            outline, glossary_file, no_vocabulary, spelling, fillers, timestamps, n_chapters, tag_audio, quiet):
+            outline, glossary_file, no_vocabulary, spelling, fillers,
+            num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters, tag_audio, quiet):
     """Transcribe AUDIO_FILES (any audio or video) into OUTPUT/<name>/.
 
     Writes transcript.json (the editable document), the published page's
@@ -150,6 +176,7 @@ def process(audio_files, output, meta, engine, model, fast, model_path, language
     options = ProcessOptions(asr=build_asr_options(engine, model, fast, model_path, language, beam_size),
                              vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps),
                              chapters=chapters, outline=titles,
+                             speakers=build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize),
                              tag_audio=tag_audio)
     failures = 0
     for path in audio_files:
@@ -462,6 +489,73 @@ def suggest(episodes, glossary_file, min_episodes):
         click.echo(f"{g.format_entry(s.entry)}    # {', '.join(s.episodes)}")
     if not found:
         click.echo(f"No change was made the same way in {min_episodes} episodes.", err=True)
+
+
+@cli.command("speakers")
+@click.argument("episode_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
+              help='Rename a speaker, e.g. --rename "Speaker 2=Kyla Kirkpatrick" (repeatable).')
+@user_errors
+def speakers_command(episode_dir, renames):
+    """Show or rename the speakers of a processed episode (EPISODE_DIR holds transcript.json).
+
+    Renaming rewrites transcript.json and re-renders every output in the folder
+    from it; no model runs.
+    """
+    from . import speakers as sp
+    from .document import Transcript
+    from .fileio import atomic_write_many
+    from .writers import render_all, writers
+
+    path = episode_dir / "transcript.json"
+    doc = Transcript.load(path)
+    for text in renames:
+        doc = sp.rename(doc, *sp.parse_rename(text))
+    if renames:
+        names = [w.name for w in writers().values() if (episode_dir / w.filename).exists() or w.name == "json"]
+        atomic_write_many(render_all(doc, episode_dir, names))
+    for s in doc.speakers:
+        words = sum(w.speaker == s.id for w in doc.words)
+        host = " (host)" if s.is_host else ""
+        click.echo(f"{s.id:4} {s.display:14} {s.full}{host}: {words} words")
+        for why in s.evidence:
+            click.echo(f"       - {why}")
+
+
+@cli.group()
+def voices():
+    """The voice library: known voices recognised in new episodes."""
+
+
+@voices.command("add")
+@click.argument("name")
+@click.argument("audio_file", type=click.Path(path_type=Path))
+@click.option("--from-episode", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="A processed episode folder of AUDIO_FILE: use only NAME's speech in it.")
+@user_errors
+def voices_add(name, audio_file, from_episode):
+    """Store the voice of NAME from AUDIO_FILE (a recording of NAME alone, or --from-episode)."""
+    from . import audio, voiceprint
+    from . import voices as vl
+    from .document import Transcript
+
+    spans = vl.speech_of(Transcript.load(from_episode / "transcript.json"), name) if from_episode else None
+    vector, speech_ms = vl.embed_person(audio.load(audio_file), voiceprint.VoiceEncoder(), spans)
+    where = vl.add_voice(name, vector, speech_ms)
+    click.echo(f"{name}: {speech_ms / 1000:.0f} s of speech stored in {where}")
+
+
+@voices.command("list")
+@user_errors
+def voices_list():
+    """List the voices in the library."""
+    from . import voices as vl
+
+    library = vl.load_library()
+    for name in sorted(library):
+        click.echo(name)
+    if not library:
+        click.echo(f"no voices yet ({vl.library_path()}); add one with: transcribe-kit voices add NAME AUDIO")
 
 
 def main():

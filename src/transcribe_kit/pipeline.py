@@ -30,12 +30,16 @@ from functools import cached_property
 from pathlib import Path
 
 from . import asr, audio, glossary, metadata, vocabulary
+from .align import AlignOptions
 from .chapters import ChapterOptions
 from .checker import Rules, check_file
 from .correct import CorrectOptions, correct
-from .document import DocumentError, EpisodeMeta, Speaker, Transcript
+from .diarize import DiarizeOptions
+from .document import DocumentError, EpisodeMeta, Speaker, SpeechSegment, Transcript
 from .fileio import atomic_write, atomic_write_many, sha256_file
 from .id3 import tagged_copy
+from .reassign import RefineOptions
+from .speakers import NamingOptions
 from .style import StyleOptions, apply_style
 from .timing import TimingOptions, refine
 from .turns import TurnOptions, build_turns
@@ -45,6 +49,7 @@ log = logging.getLogger(__name__)
 
 Hook = Callable[[str, int, int], None]  # (stage, completed, total)
 CAPTION_FILES = ("captions.vtt", "captions.srt")  # checked after every run
+SPEAKER_MODELS = "pyannote-segmentation(whisperx-3.8.6)+ge2e(resemblyzer-0.1.4)+en_core_web_sm-3.8.0"
 DEFAULT_FORMATS = ("json", "txt", "md", "html", "docx", "vtt", "srt", "chapters-vtt", "chapters-json",
                    "chapters-txt", "podcast-json", "rttm")
 
@@ -63,9 +68,20 @@ class VocabOptions:
 
 
 @dataclass(frozen=True)
+class SpeakerOptions:
+    enabled: bool = True  # False: one voice, no diarisation
+    diarize: DiarizeOptions = field(default_factory=DiarizeOptions)
+    align: AlignOptions = field(default_factory=AlignOptions)
+    refine: RefineOptions = field(default_factory=RefineOptions)
+    naming: NamingOptions = field(default_factory=NamingOptions)
+    use_library: bool = True  # recognise voices stored with `transcribe-kit voices add`
+
+
+@dataclass(frozen=True)
 class ProcessOptions:
     asr: asr.AsrOptions = field(default_factory=asr.AsrOptions)
     timing: TimingOptions = field(default_factory=TimingOptions)
+    speakers: SpeakerOptions = field(default_factory=SpeakerOptions)
     vocab: VocabOptions = field(default_factory=VocabOptions)
     style: StyleOptions = field(default_factory=StyleOptions)
     turns: TurnOptions = field(default_factory=TurnOptions)
@@ -229,6 +245,70 @@ def assign_single_speaker(doc: Transcript, options: object = None, ctx: Context 
     return replace(doc, speakers=(speaker,) if words else (), words=words)
 
 
+def identify_speakers(doc: Transcript, source: audio.Audio, options: SpeakerOptions,
+                      turn_options: TurnOptions = TurnOptions(), hook: Hook = _quiet,
+                      found=None) -> tuple[Transcript, list[str]]:
+    """Diarise (unless ``found`` is given), give words to speakers, build turns,
+    let the names fix the voices, then name them."""
+    from . import align, diarize, reassign, speakers, voiceprint, voices
+
+    encoder = voiceprint.VoiceEncoder()
+    count = diarize.with_count_from(doc.meta, options.diarize)
+    if found is None:
+        pipeline = diarize.build_pipeline(count, embedding=voiceprint.PyannoteEmbedding(encoder))
+        found = diarize.diarize(source, count, hook, pipeline=pipeline)
+    hook("speakers", 0, 3)
+    raw = align.assign(doc.words, found.segments, options.align)
+    first = build_turns(replace(doc, words=raw, speakers=tuple(Speaker(id=s) for s in found.speakers)), turn_options)
+    library = _library_for(speakers.people_of(doc.meta), options.use_library)
+    people = speakers.people_of(doc.meta) or speakers.with_library(
+        speakers.introduced_people(first, options.naming), library, options.naming)
+    evidence = speakers.collect_evidence(first, people, options.naming)
+    hook("speakers", 1, 3)
+    fixed, centroids = reassign.refine(first, source, encoder, evidence, library, options.refine,
+                                       max_voices=count.num_speakers or count.max_speakers)
+    hook("speakers", 2, 3)
+    segments = align.relabel_segments(found.segments, raw, fixed.words, found.overlaps)
+    fixed = replace(build_turns(fixed, turn_options),
+                    segments=tuple(SpeechSegment(s.start_ms, s.end_ms, s.speaker) for s in segments))
+    scores = voices.voice_scores(centroids, library, options.naming.voice_threshold, options.naming.voice_weight)
+    named = speakers.name_speakers(fixed, options.naming, scores, None if doc.meta.participants else people)
+    hook("speakers", 3, 3)
+    how = "estimated" if found.estimated else "given"
+    named = replace(named, engine={**named.engine, "speakers": f"{len(named.speakers)} ({how})"})
+    return named, _speaker_report(named, found.estimated)
+
+
+def _library_for(people, use: bool) -> dict:
+    from . import voices
+
+    if not use:
+        return {}
+    library = voices.load_library()
+    names = {p.name.casefold() for p in people}
+    return {n: v for n, v in library.items() if not names or n.casefold() in names}
+
+
+def _speaker_report(doc: Transcript, estimated: bool) -> list[str]:
+    n = len(doc.speakers)
+    unnamed = [s.label for s in doc.speakers if not s.name]
+    notes = []
+    if estimated:
+        notes.append(f"found {n} speaker{'s' * (n != 1)} (estimated: give --speakers N or participants in the metadata to fix the count)")
+    if unnamed and n > 1:
+        notes.append(f"no reliable name for {', '.join(unnamed)}; fix with: transcribe-kit speakers EPISODE_DIR --rename \"{unnamed[0]}=Full Name\"")
+    return notes
+
+
+def speakers_stage(doc: Transcript, options: SpeakerOptions, ctx: Context) -> Transcript:
+    """The speaker stage: diarise and name when more than one voice may speak, else one voice."""
+    doc = assign_single_speaker(doc)
+    if not options.enabled or not doc.words or len(doc.meta.participants) == 1:
+        return doc
+    named, _ = identify_speakers(build_turns(doc), ctx.audio, options, hook=ctx.hook)
+    return named
+
+
 def turns(doc: Transcript, options: TurnOptions, ctx: Context) -> Transcript:
     return build_turns(doc, options)
 
@@ -244,7 +324,7 @@ def stages(options: ProcessOptions, vocab: vocabulary.Vocabulary = vocabulary.Vo
         Stage("recognise", recognise, asr_options, asr_model_id(asr_options)),
         Stage("timing", snap_timing, options.timing),
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style)),
-        Stage("speakers", assign_single_speaker),
+        Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=2),
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, ChapterPlan(options.chapters, options.outline),
               "all-MiniLM-L6-v2+en_core_web_sm"),
@@ -353,6 +433,8 @@ def _processed(doc: Transcript) -> Transcript:
 def _content_warnings(doc: Transcript) -> list[str]:
     if not doc.words:
         return ["no speech found: the transcript is empty (is the audio silent or music only?)"]
+    if "speakers" in doc.engine:  # the speaker stage ran: how many it found, and who has no name
+        return _speaker_report(doc, doc.engine["speakers"].endswith("(estimated)"))
     return []
 
 

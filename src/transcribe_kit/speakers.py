@@ -275,7 +275,7 @@ def introduced_people(doc: Transcript, options: NamingOptions = NamingOptions())
 
     heads = [" ".join(w.text for w in doc.words[t.start:t.end][:options.head_words]) for t in doc.turns]
     found: dict[str, Person] = {}
-    for parsed in nlp.load(disable=("parser", "lemmatizer")).pipe(heads):
+    for parsed in nlp.load(exclude=("parser", "lemmatizer")).pipe(heads):
         for ent in parsed.ents:
             if ent.label_ != "PERSON":
                 continue
