@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from transcribe_kit.document import Chapter, EpisodeMeta, Participant, Speaker, Turn
+from transcribe_kit.document import Chapter, EpisodeMeta, Participant, Speaker
 from transcribe_kit.writers import WriterOptions, get
 
 from synthetic import transcript_from

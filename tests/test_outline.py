@@ -1,7 +1,6 @@
 """--outline: slide titles aligned to what was said, unspoken slides skipped."""
 from __future__ import annotations
 
-import zipfile
 
 import pytest
 

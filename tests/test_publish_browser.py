@@ -15,7 +15,7 @@ import pytest
 from clips import ROOT, corpus_or_skip, cut
 
 from transcribe_kit.asr import AsrOptions
-from transcribe_kit.document import Chapter, Transcript
+from transcribe_kit.document import Chapter
 from transcribe_kit.fileio import atomic_write_many
 from transcribe_kit.pipeline import ProcessOptions, process_file
 from transcribe_kit.publish import publish

@@ -1,6 +1,5 @@
 """The real speaker stage (pyannote + d-vectors + naming) on short real and corpus clips."""
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np

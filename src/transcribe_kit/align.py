@@ -154,7 +154,7 @@ def _absorb_backchannels(units: list, words: tuple[Word, ...], segments: tuple[S
                          options: AlignOptions) -> list:
     out = list(units)
     for i in range(1, len(out) - 1):
-        (pa, pb, before), (a, b, lab), (_, _, after) = out[i - 1], out[i], out[i + 1]
+        (_, pb, before), (a, b, lab), (_, _, after) = out[i - 1], out[i], out[i + 1]
         if lab == before or before != after or b - a > options.backchannel_max_words:
             continue
         own = sum(overlap_ms(w, lab, segments) for w in words[a:b])

@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from .audio import Audio
 from .corrections import carry
 from .document import Change, Transcript, Word
 from .edit_structure import NewParagraph, build_chapters, build_turns, majority, resolve_speakers

@@ -1,0 +1,124 @@
+"""Options and error handling shared by the ``transcribe-kit`` commands."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    from .audio import AudioError
+    from .batch import BatchError
+    from .checker import CaptionParseError
+    from .document import DocumentError
+    from .glossary import GlossaryError
+    from .metadata import MetadataError
+    from .models import ModelError
+    from .nlp import NlpError
+    from .outline import OutlineError
+    from .publish import PublishError
+    from .readback import EditError
+    from .speakers import RenameError
+    from .timecode import TimecodeError
+    from .voices import VoiceError
+
+    return (AudioError, BatchError, CaptionParseError, DocumentError, EditError, GlossaryError, MetadataError,
+            ModelError, NlpError, OutlineError, PublishError, TimecodeError, RenameError, VoiceError)
+
+
+def user_errors(fn):
+    """Turn the library's user-facing errors into one clean ``Error:`` line."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except _user_errors() as exc:
+            raise click.ClickException(str(exc)) from None
+    return wrapper
+
+
+def asr_options(fn):
+    """Options shared by every command that runs speech recognition."""
+    decorators = [
+        click.option("--engine", type=click.Choice(["faster-whisper", "openai-whisper"]),
+                     default="faster-whisper", show_default=True, help="Speech recognition engine."),
+        click.option("--model", "model", type=click.Choice(["base", "tiny.en"]), default=None,
+                     help="Whisper model: base (default, multilingual) or tiny.en (fast, English only)."),
+        click.option("--fast", is_flag=True, help="Shortcut for --model tiny.en."),
+        click.option("--model-path", type=click.Path(exists=True), default=None,
+                     help="Use these weights instead: a CTranslate2 folder, or an openai-whisper .pt."),
+        click.option("--language", default="en", show_default=True,
+                     help="Language code of the speech, or 'auto' to detect it."),
+        click.option("--beam-size", type=click.IntRange(1, 10), default=5, show_default=True,
+                     help="Beam width; 1 is greedy decoding."),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn
+
+
+def build_asr_options(engine, model, fast, model_path, language, beam_size):
+    from .asr import AsrOptions
+
+    if fast and model not in (None, "tiny.en"):
+        raise click.UsageError("--fast means --model tiny.en; do not give both")
+    name = "tiny.en" if fast else (model or "base")
+    lang = None if language == "auto" else language
+    if name == "tiny.en" and lang not in (None, "en"):
+        raise click.UsageError("tiny.en understands English only; use --model base for other languages")
+    return AsrOptions(engine=engine, model=name, model_path=model_path,
+                      language="en" if name == "tiny.en" else lang, beam_size=beam_size)
+
+
+def vocabulary_options(fn):
+    """Options for the episode's vocabulary and the house style."""
+    decorators = [
+        click.option("--outline", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                     help="Event outline: slide titles (.txt one a line, .pptx or .pdf); their names and terms "
+                          "steer recognition, and chapters follow them with the titles as headings."),
+        click.option("--glossary", "glossary_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     default=None, help="A glossary file, added to glossary.txt / series.toml beside the audio."),
+        click.option("--no-vocabulary", is_flag=True,
+                     help="Do not prompt the recogniser with the episode's names and terms, nor correct near-misses."),
+        click.option("--spelling", type=click.Choice(["uk", "us", "off"]), default="uk", show_default=True,
+                     help="Respell words the British (uk) or American (us) way; names are never touched."),
+        click.option("--fillers", type=click.Choice(["drop", "keep"]), default="drop", show_default=True,
+                     help="drop: remove um/uh/erm (\"you know\", \"sort of\" stay); keep: every word."),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn
+
+
+def build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers):
+    from .pipeline import VocabOptions
+    from .style import StyleOptions
+
+    vocab = VocabOptions(prompt=not no_vocabulary, correct=not no_vocabulary, outline=outline,
+                         glossary=glossary_file)
+    style = StyleOptions(spelling=spelling, drop_fillers=StyleOptions().drop_fillers if fillers == "drop" else ())
+    return vocab, style
+
+
+def speaker_options(fn):
+    """Options of the speaker stage (diarisation and naming)."""
+    decorators = [
+        click.option("--speakers", "num_speakers", type=click.IntRange(1, 20), default=None,
+                     help="Exact number of speakers (default: the metadata's participants, else estimated)."),
+        click.option("--min-speakers", type=click.IntRange(1, 20), default=None, help="At least this many speakers."),
+        click.option("--max-speakers", type=click.IntRange(1, 20), default=None, help="At most this many speakers."),
+        click.option("--no-diarize", is_flag=True, help="Skip speaker diarisation: one voice throughout."),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn
+
+
+def build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize):
+    from .diarize import DiarizeOptions
+    from .pipeline import SpeakerOptions
+
+    if min_speakers and max_speakers and min_speakers > max_speakers:
+        raise click.UsageError("--min-speakers is larger than --max-speakers")
+    return SpeakerOptions(enabled=not no_diarize, diarize=DiarizeOptions(
+        num_speakers=num_speakers, min_speakers=min_speakers, max_speakers=max_speakers))
