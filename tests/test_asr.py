@@ -65,3 +65,11 @@ def test_word_times_leave_the_pauses_out(jfk):
     for w in doc.words:
         for a, b in long_pauses:
             assert min(w.end_ms, b) - max(w.start_ms, a) <= 50, (w, (a, b))
+
+
+def test_hyphenated_pieces_join_the_word_before():
+    raw = [(" a", 0.0, 0.2, 0.9), (" drop", 0.2, 0.5, 0.8), ("-in", 0.5, 0.7, 0.6), (" session.", 0.7, 1.2, 0.9),
+           (" well", 1.3, 1.5, 0.9), (" -", 1.5, 1.6, 0.5), (" known", 1.6, 1.9, 0.9)]
+    words = asr.segment_words(raw)
+    assert [w.text for w in words] == ["a", "drop-in", "session.", "well", "-", "known"]
+    assert (words[1].start_ms, words[1].end_ms, words[1].probability) == (200, 700, 0.6)

@@ -50,3 +50,28 @@ def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = No
 
 def clean_word(text: str) -> str:
     return text.strip()
+
+
+def segment_words(raw: list[tuple[str, float, float, float]]) -> list[Word]:
+    """One segment's Whisper words ``(text, start_s, end_s, probability)`` as Words.
+
+    Whisper marks a new word with a leading space; a piece without one that
+    starts with a hyphen ("drop" + "-in") continues the word before it, so it is
+    joined to it rather than printed as a word of its own ("drop -in").
+    """
+    from ..timecode import seconds_to_ms
+
+    words: list[Word] = []
+    for text, start_s, end_s, probability in raw:
+        piece = clean_word(text)
+        if not piece:
+            continue
+        start, end = seconds_to_ms(start_s), seconds_to_ms(end_s)
+        probability = round(float(probability), 4)
+        if words and not text[:1].isspace() and piece.startswith("-"):
+            last = words[-1]
+            words[-1] = Word(text=last.text + piece, start_ms=last.start_ms, end_ms=max(last.end_ms, end),
+                             probability=min(last.probability or 1.0, probability))
+            continue
+        words.append(Word(text=piece, start_ms=start, end_ms=max(start, end), probability=probability))
+    return words

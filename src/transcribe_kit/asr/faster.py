@@ -8,7 +8,7 @@ from ..audio import Audio
 from ..document import Word
 from ..models import ModelError, ct2_dir
 from ..timecode import seconds_to_ms
-from . import AsrOptions, AsrResult, Progress, clean_word
+from . import AsrOptions, AsrResult, Progress, segment_words
 
 
 @functools.lru_cache(maxsize=2)
@@ -37,12 +37,7 @@ def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = No
     total = audio.duration_ms
     words: list[Word] = []
     for segment in segments:
-        for w in segment.words or ():
-            text = clean_word(w.word)
-            if text:
-                start, end = seconds_to_ms(w.start), seconds_to_ms(w.end)
-                words.append(Word(text=text, start_ms=start, end_ms=max(start, end),
-                                  probability=round(float(w.probability), 4)))
+        words += segment_words([(w.word, w.start, w.end, w.probability) for w in segment.words or ()])
         if progress:
             progress(min(total, seconds_to_ms(segment.end)), total)
     if progress:

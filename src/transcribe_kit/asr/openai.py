@@ -9,10 +9,8 @@ import functools
 from pathlib import Path
 
 from ..audio import Audio
-from ..document import Word
 from ..models import ALIGNMENT_HEADS, ModelError, whisper_checkpoint
-from ..timecode import seconds_to_ms
-from . import AsrOptions, AsrResult, Progress, clean_word
+from . import AsrOptions, AsrResult, Progress, segment_words
 from .faster import _monotonic
 
 
@@ -53,12 +51,8 @@ def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = No
     )
     words = []
     for segment in result["segments"]:
-        for w in segment.get("words", ()):
-            text = clean_word(w["word"])
-            if text:
-                start, end = seconds_to_ms(w["start"]), seconds_to_ms(w["end"])
-                words.append(Word(text=text, start_ms=start, end_ms=max(start, end),
-                                  probability=round(float(w["probability"]), 4)))
+        words += segment_words([(w["word"], w["start"], w["end"], w["probability"])
+                                for w in segment.get("words", ())])
     if progress:
         progress(audio.duration_ms, audio.duration_ms)
     engine = {"engine": "openai-whisper", "model": options.model_path or options.model,
