@@ -10,6 +10,8 @@ WindowDiff, heading ROUGE-1) in three settings:
 - asr: the recognised words as they are (one speaker: no diarisation yet);
 - asr+speakers: the same words with speakers taken from the reference words
   (emulates a perfect diarisation stage);
+- speakers: (with ``--speakers-transcript FILE``) a transcript that went through
+  the pipeline's speaker stage (diarisation and naming, host from the metadata);
 - reference: the reference words, turns and paragraphs (an upper bound).
 
 Plain TextTiling: nltk's TextTilingTokenizer with its default w/k over the
@@ -95,12 +97,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--episode", default="podcast_004_full")
     parser.add_argument("--transcript", help="start from this transcript.json instead of running recognition")
+    parser.add_argument("--speakers-transcript", help="also score this transcript, already through the speaker stage")
     parser.add_argument("--chapters", type=int, default=None, help="fix the number of topic chapters")
     args = parser.parse_args()
     asr = load(args)
     settings = {"asr": replace(asr, chapters=()),
                 "asr+speakers": reference.with_reference_speakers(replace(asr, chapters=()), args.episode),
                 "reference": replace(reference.reference_transcript(args.episode), chapters=())}
+    if args.speakers_transcript:
+        settings["speakers"] = replace(Transcript.load(args.speakers_transcript), chapters=())
     print(f"episode {args.episode}; chapters {'given: ' + str(args.chapters) if args.chapters else 'not given'}")
     print(f"{'setting':14} {'segmenter':11} {'n':>3} " + " ".join(f"{m:>22}" for m in METRICS) + "   seconds")
     for name, doc in settings.items():

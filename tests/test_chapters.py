@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from transcribe_kit import chapters, headings
+from transcribe_kit import chapters, headings, hostled
 from transcribe_kit.document import Speaker
 
 from synthetic import transcript_from
@@ -134,3 +134,33 @@ def test_editor_and_outline_headings_are_kept(segmented):
     given = replace(doc, chapters=(doc.chapters[0], replace(doc.chapters[1], heading="Kept", source="editor"),
                                    *doc.chapters[2:]))
     assert headings.add_headings(given).chapters[1].heading == "Kept"
+
+
+FOLLOW_UPS = {"garden": "Cy, anything to add on compost and the tomato plants in that soil?",
+              "football": "Bo, would you add anything on strikers and goals from the wing?",
+              "baking": "Cy, anything to add on the dough, the yeast and the loaf?"}
+
+
+def test_host_follow_ups_refer_back_and_do_not_open_chapters():
+    turns = list(INTRO)
+    for name, (question, answer) in TOPICS.items():
+        turns += [("A", question), ("B", answer), ("A", FOLLOW_UPS[name]), ("C", answer.replace(". ", ", I think. ", 2))]
+    doc = transcript_from(turns, speakers=(HOST, *GUESTS))
+    questions = [doc.words[t.start].start_ms for t in doc.turns if t.speaker == "A"
+                 and any(doc.words[t.start].text == q.split()[0] for q, _ in TOPICS.values())]
+    us = chapters.units(doc, OPTIONS)
+    scores = hostled.agenda_scores(us, chapters.embed([u.text for u in us]))
+    opening = [v for i, v in scores.items() if us[i].start_ms in questions]
+    follow_ups = [v for i, v in scores.items() if us[i].start_ms not in questions]
+    assert min(opening) > 0 and min(opening) > max(follow_ups), (opening, follow_ups)
+    out = chapters.segment(doc, chapters.ChapterOptions(count=3, min_chapter_ms=20_000, window_ms=40_000))
+    assert [c.start_ms for c in out.chapters[1:]] == questions
+
+
+def test_a_hosts_question_without_its_question_mark_still_gives_the_heading(segmented):
+    from dataclasses import replace
+
+    doc = segmented[0]
+    words = tuple(replace(w, text=w.text.rstrip("?")) for w in doc.words)
+    out = headings.add_headings(replace(doc, words=words, chapters=doc.chapters))
+    assert out.chapters[1].heading == "How do you grow tomatoes in a small garden with poor soil"

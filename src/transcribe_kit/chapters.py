@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import hostled
 from .document import Chapter, Transcript
 from .turns import ends_sentence, paragraph_spans
 
@@ -57,6 +58,7 @@ class ChapterOptions:
     unit_pause_ms: int = 500  # without punctuation, a pause this long ends a unit...
     unit_min_words: int = 8  # ...that has at least this many words
     unit_max_words: int = 80  # and no unit is longer
+    host_led: bool = True  # speakers known and a host among them: chapters open at host turns that point ahead (hostled.py)
 
 
 @dataclass(frozen=True)
@@ -294,8 +296,9 @@ def score_places(doc: Transcript, us: list[Unit], cands: list[int], options: Cha
 
 
 def choose(us: list[Unit], scores: dict[int, float], first: int, end_ms: int,
-           options: ChapterOptions) -> list[int]:
-    """Greedy: best places first, none within ``min_chapter_ms`` of another or of the edges."""
+           options: ChapterOptions, threshold: float | None = None) -> list[int]:
+    """Greedy: best places first, none within ``min_chapter_ms`` of another or of the edges.
+    With no count, places must score above ``threshold`` (default: the peaks' cutoff)."""
     pool = [c for c in scores if c > first]
     if not pool:
         return []
@@ -305,6 +308,8 @@ def choose(us: list[Unit], scores: dict[int, float], first: int, end_ms: int,
     values = np.array([scores[c] for c in (peaks if len(peaks) >= MIN_PEAKS else pool)])
     limit = options.count if options.count is not None else len(pool)
     cutoff = -np.inf if options.count is not None else values.mean() + options.cutoff * values.std()
+    if options.count is None and threshold is not None:
+        cutoff = threshold
     edges = [us[first].start_ms, end_ms]
     chosen: list[int] = []
     for c in sorted(pool, key=lambda c: -scores[c]):
@@ -337,13 +342,18 @@ def segment(doc: Transcript, options: ChapterOptions = ChapterOptions()) -> Tran
     if not doc.words:
         return replace(doc, chapters=())
     us = units(doc, options)
-    cands = candidates(doc, us, options)
-    scores = score_places(doc, us, cands, options) if cands else {}
+    threshold = None
+    if options.host_led and options.use_embeddings and hostled.is_host_led(doc, us):
+        scores = hostled.agenda_scores(us, embed([u.text for u in us]))
+        cands, threshold = sorted(scores), 0.0  # a host turn that points ahead opens a topic
+    else:
+        cands = candidates(doc, us, options)
+        scores = score_places(doc, us, cands, options) if cands else {}
     opening = opening_end(us, cands, scores, options)
     if options.count is not None:  # the first topic chapter opens after the introductions (or at the start)
         options = replace(options, count=max(options.count - 1, 0))
     first = opening if opening is not None else 0
-    places = choose(us, scores, first, doc.duration_ms or doc.words[-1].end_ms, options)
+    places = choose(us, scores, first, doc.duration_ms or doc.words[-1].end_ms, options, threshold)
     doc = open_paragraphs(doc, [us[p].start for p in [first, *places] if p])
     untitled = opening is not None or not places  # one chapter for everything needs no heading
     chapters = [Chapter(start_ms=doc.words[0].start_ms, source=OPENING if untitled else "auto")]

@@ -73,14 +73,22 @@ def question_heading(doc: Transcript, a: int, b: int, options: HeadingOptions) -
         words = [w.text for w in doc.words[max(start, a):min(end, b)]]
         for sentence in re.split(r"(?<=[.!?])['\"’”)]*\s+", " ".join(words)):
             sentence = sentence.rstrip("'\"’”)")
-            if not sentence.endswith("?"):
+            if not sentence.endswith("?") and not _hosts_last(doc, start, end, b, sentence, words):
                 continue
             clauses = [m.start() for m in _WH.finditer(sentence)]
             for at in reversed(clauses):
-                phrase = _ASIDE.sub("", sentence[at:]).rstrip("?").split()
+                phrase = _ASIDE.sub("", sentence[at:]).rstrip("?.!").split()
                 if options.min_words <= len(phrase) <= options.question_max_words:
                     return sentence_case(" ".join(phrase).rstrip(","))
     return None
+
+
+def _hosts_last(doc: Transcript, start: int, end: int, b: int, sentence: str, words: list[str]) -> bool:
+    """The last sentence of a host's whole turn: where the host asks, even when the recogniser
+    dropped the question mark."""
+    speaker = doc.speaker(doc.words[start].speaker)
+    return bool(speaker and speaker.is_host and len(doc.speakers) > 1 and end <= b
+                and " ".join(words).endswith(sentence))
 
 
 def _content(token) -> bool:
