@@ -38,19 +38,10 @@ def jfk_text() -> str:
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int = 16000) -> Path:
-    """Write float samples in [-1, 1] as 16-bit PCM WAV with PyAV."""
-    import av
+    """Write float samples in [-1, 1] as 16-bit PCM WAV."""
+    from clips import write
 
-    pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
-    with av.open(str(path), "w", format="wav") as out:
-        stream = out.add_stream("pcm_s16le", rate=rate, layout="mono")
-        frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate = rate
-        for packet in stream.encode(frame):
-            out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
+    return write((np.clip(samples, -1, 1) * 32767).astype(np.int16), path, rate)
 
 
 def write_video(path: Path, with_audio_from: Path | None = None, seconds: float = 2.0) -> Path:
