@@ -18,15 +18,8 @@ a half-written episode folder.
 """
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
 import logging
-import os
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from pathlib import Path
 
 from . import asr, audio, glossary, metadata, vocabulary
@@ -35,8 +28,8 @@ from .chapters import ChapterOptions
 from .checker import Rules, check_file
 from .correct import CorrectOptions, correct
 from .diarize import DiarizeOptions
-from .document import DocumentError, EpisodeMeta, Speaker, SpeechSegment, Transcript
-from .fileio import atomic_write, atomic_write_many, sha256_file
+from .document import Speaker, SpeechSegment, Transcript
+from .fileio import atomic_write_many, sha256_file
 from .id3 import tagged_copy
 from .reassign import RefineOptions
 from .speakers import NamingOptions
@@ -44,18 +37,17 @@ from .style import StyleOptions, apply_style
 from .timing import TimingOptions, refine
 from .turns import TurnOptions, build_turns
 from .writers import WriterOptions, render_all
+from .stagecache import (  # noqa: F401  (re-exported: the pipeline API)
+    Context, Hook, Stage, StageCache, _quiet, first_key, run_stages, stage_key,
+)
 
 log = logging.getLogger(__name__)
 
-Hook = Callable[[str, int, int], None]  # (stage, completed, total)
 CAPTION_FILES = ("captions.vtt", "captions.srt")  # checked after every run
 SPEAKER_MODELS = "pyannote-segmentation(whisperx-3.8.6)+ge2e(resemblyzer-0.1.4)+en_core_web_sm-3.8.0"
 DEFAULT_FORMATS = ("json", "txt", "md", "html", "docx", "vtt", "srt", "chapters-vtt", "chapters-json",
                    "chapters-txt", "podcast-json", "rttm")
 
-
-def _quiet(stage: str, completed: int, total: int) -> None:
-    pass
 
 
 @dataclass(frozen=True)
@@ -101,34 +93,6 @@ class Result:
     checks: tuple = ()  # checker.Report for each caption file written
     computed: tuple[str, ...] = ()  # stages that ran
     cached: tuple[str, ...] = ()  # stages taken from the cache
-
-
-class Context:
-    """What a stage may need besides the Transcript: the audio (decoded on first use) and the hook."""
-
-    def __init__(self, path: Path | None, hook: Hook = _quiet, source: audio.Audio | None = None):
-        self.path = path
-        self.hook = hook
-        if source is not None:
-            self.__dict__["audio"] = source  # already decoded: the cached property is filled
-
-    @cached_property
-    def audio(self) -> audio.Audio:
-        if self.path is None:
-            raise ValueError("this stage needs the audio, and none was given")
-        self.hook("decode", 0, 1)
-        decoded = audio.load(self.path)
-        self.hook("decode", 1, 1)
-        return decoded
-
-
-@dataclass(frozen=True)
-class Stage:
-    name: str
-    run: Callable[[Transcript, object, Context], Transcript]  # (doc, options, ctx) -> doc
-    options: object = None  # a frozen dataclass; its repr is part of the cache key
-    model: str = ""  # model id; part of the cache key
-    version: int = 1  # bump when the stage's code changes its results, so old cache entries are not reused
 
 
 # ---- the stages -------------------------------------------------------------
@@ -332,87 +296,6 @@ def stages(options: ProcessOptions, vocab: vocabulary.Vocabulary = vocabulary.Vo
 
 
 # ---- the stage cache --------------------------------------------------------
-
-def first_key(audio_sha256: str, episode: str, meta: EpisodeMeta) -> str:
-    """The key everything else chains from: the audio's bytes and what the episode is told."""
-    return _digest("input", audio_sha256, episode, repr(meta))
-
-
-def stage_key(previous: str, stage: Stage) -> str:
-    return _digest(previous, stage.name, str(stage.version), repr(stage.options), stage.model)
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-class StageCache:
-    """Stage results as gzipped Transcript JSON under ``root``, plus a log of every stage run.
-
-    ``root/log.jsonl`` gets one line per stage (computed or taken from the
-    cache), appended after the stage finished, so it shows what a run did.
-    """
-
-    def __init__(self, root: str | Path):
-        self.root = Path(root)
-
-    def _path(self, key: str) -> Path:
-        return self.root / "stages" / key[:2] / f"{key}.json.gz"
-
-    def get(self, key: str) -> Transcript | None:
-        path = self._path(key)
-        try:
-            return Transcript.from_json(gzip.decompress(path.read_bytes()).decode("utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, EOFError, UnicodeDecodeError, DocumentError) as exc:
-            log.warning("ignoring damaged cache entry %s: %s", path, exc)
-            return None
-
-    def put(self, key: str, doc: Transcript) -> None:
-        atomic_write(self._path(key), gzip.compress(doc.to_json().encode("utf-8"), mtime=0))
-
-    def note(self, episode: str, stage: str, key: str, seconds: float, cached: bool) -> None:
-        line = json.dumps({"episode": episode, "stage": stage, "key": key, "cached": cached,
-                           "seconds": round(seconds, 3), "pid": os.getpid(), "at": time.time()})
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / "log.jsonl", "a", encoding="utf-8") as fh:
-            fh.write(line + "\n")
-
-    def entries(self) -> list[dict]:
-        path = self.root / "log.jsonl"
-        if not path.exists():
-            return []
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-@dataclass
-class RunRecord:
-    computed: list[str] = field(default_factory=list)
-    cached: list[str] = field(default_factory=list)
-
-
-def run_stages(doc: Transcript, chain: tuple[Stage, ...], ctx: Context,
-               cache: StageCache | None = None, key: str = "") -> tuple[Transcript, RunRecord]:
-    """Run each stage in turn, taking its result from ``cache`` when the key matches."""
-    record = RunRecord()
-    for stage in chain:
-        key = stage_key(key, stage)
-        started = time.perf_counter()
-        hit = cache.get(key) if cache else None
-        if hit is not None:
-            doc = hit
-            ctx.hook(stage.name, 1, 1)
-            record.cached.append(stage.name)
-        else:
-            doc = stage.run(doc, stage.options, ctx)
-            if cache:
-                cache.put(key, doc)
-            record.computed.append(stage.name)
-        if cache:
-            cache.note(doc.episode, stage.name, key, time.perf_counter() - started, hit is not None)
-    return doc, record
-
 
 # ---- whole episodes ---------------------------------------------------------
 
