@@ -19,6 +19,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .fileio import sha256_file
+
 DEFAULT_MODEL = "base"
 FAST_MODEL = "tiny.en"
 
@@ -63,15 +65,6 @@ def _package_dir(module: str, sub: str) -> Path | None:
     if importlib.util.find_spec(module) is None:
         return None
     return Path(str(importlib.resources.files(module) / sub))
-
-
-def _sha256(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
 
 
 def ct2_dir(name: str = DEFAULT_MODEL) -> Path:
@@ -156,6 +149,6 @@ def status(name: str) -> ModelStatus:
     except ModelError as exc:
         return ModelStatus(name, _PACKAGES[name], None, None, False, str(exc))
     model_bin = path / "model.bin"
-    ok = _sha256([model_bin]) == _SHA256[name]
+    ok = sha256_file(model_bin) == _SHA256[name]
     detail = "sha256 ok" if ok else "sha256 MISMATCH: reinstall " + " ".join(_PACKAGES[name])
     return ModelStatus(name, _PACKAGES[name], path, model_bin.stat().st_size, ok, detail)
