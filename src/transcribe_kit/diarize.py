@@ -22,7 +22,8 @@ from pathlib import Path
 
 from .audio import SAMPLE_RATE, Audio
 from .document import EpisodeMeta
-from .models import ModelError, _sha256
+from .fileio import sha256_file
+from .models import ModelError
 
 SEGMENTATION_SHA256 = "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea"
 INSTALL_HINT = ("pip install 'transcribe-kit[diarize]' and "
@@ -102,7 +103,7 @@ def segmentation_path() -> Path:
     path = Path(spec.origin).parent / "assets" / "pytorch_model.bin"
     if not path.is_file():
         raise ModelError(f"{path} is missing: {INSTALL_HINT}")
-    if _sha256([path]) != SEGMENTATION_SHA256:
+    if sha256_file(path) != SEGMENTATION_SHA256:
         raise ModelError(f"{path} is damaged (sha256 mismatch); reinstall whisperx==3.8.6 --no-deps")
     return path
 

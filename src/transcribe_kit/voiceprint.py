@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .models import ModelError, _sha256
+from .fileio import sha256_file
+from .models import ModelError
 
 SAMPLE_RATE = 16_000
 DIMENSION = 256
@@ -36,7 +37,7 @@ def weights_path() -> Path:
     path = Path(spec.submodule_search_locations[0]) / "pretrained.pt"
     if not path.is_file():
         raise ModelError(f"{path} is missing: {INSTALL_HINT}")
-    if _sha256([path]) != WEIGHTS_SHA256:
+    if sha256_file(path) != WEIGHTS_SHA256:
         raise ModelError(f"{path} is damaged (sha256 mismatch): reinstall with {INSTALL_HINT}")
     return path
 
