@@ -17,6 +17,8 @@ so an editor can see and undo it.
 - Numbers, acronyms, capitalisation: glossary terms set the case of words that
   match them ("Uk" -> "UK"; "chief exec" -> "Chief Exec"), and small whole
   numbers are written as words ("5" -> "five"), as the page does.
+- Organisations named by an ordinary word ("Respect") are capitalised where the
+  sentence uses the word as a name (:mod:`transcribe_kit.namesense`).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from .corrections import Edit, apply_edits
 from .correct import CorrectOptions, Token, is_common, tokens
 from .document import Transcript
+from .namesense import capitalise_names
 from .vocabulary import Vocabulary, is_acronym
 
 SPELLINGS = ("uk", "us", "off")
@@ -51,6 +54,7 @@ class StyleOptions:
     drop_fillers: tuple[str, ...] = HESITATIONS  # () keeps every word
     spell_numbers_to: int = 10  # whole numbers up to this are written as words; 0 = never
     glossary_case: bool = True  # glossary terms set the case of matching words
+    name_sense: bool = True  # capitalise organisations named by an ordinary word where used as names
 
 
 def apply_style(doc: Transcript, vocab: Vocabulary = Vocabulary(),
@@ -59,6 +63,7 @@ def apply_style(doc: Transcript, vocab: Vocabulary = Vocabulary(),
     doc = respell(doc, options.spelling, vocab)
     doc = drop_fillers(doc, options.drop_fillers)
     doc = glossary_case(doc, vocab) if options.glossary_case else doc
+    doc = capitalise_names(doc, vocab) if options.name_sense else doc
     return spell_numbers(doc, options.spell_numbers_to)
 
 

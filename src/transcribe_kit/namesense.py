@@ -1,0 +1,146 @@
+"""Organisations whose name is an ordinary word ("Respect", "Shelter", "Mind").
+
+The recogniser writes such a name in lower case ("the respect standard"), and
+the glossary passes may not touch a lower-case ordinary word.  This pass
+capitalises an occurrence only where the grammar of its own sentence says it is
+used as a name, never where it is the ordinary word.  The sentence is parsed
+as recognised (lower case, so the parse is not biased towards a name) with the
+offline spaCy model, and the word is a name when it is a noun and
+
+- it modifies the noun or participle after it ("the respect standard",
+  "12 respect accredited programmes") or carries a possessive ("respect's");
+- it is a bare object (no article, possessive, adjective or number of its own)
+  of a preposition that takes places and bodies: "at respect", "within
+  respect", "like respect"; or of "of" after a quantity or a job title ("some of
+  respect", "chief executive of respect");
+- it is a bare complement of "being"/"is" whose subject counts the members of a
+  set ("one being respect ...").
+
+An ordinary noun takes an article or adjective ("the respect they showed",
+"mutual respect"), a complement ("respect for", "with respect to", "in respect
+of"), or sits in the idioms those make; a verb is never changed.  Each change
+is recorded as a Correction with rule ``"name-sense"``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .corrections import Edit, apply_edits
+from .correct import Token, is_common, tokens
+from .document import Transcript
+from .vocabulary import TITLE_HEADS, Vocabulary
+
+RULE = "name-sense"
+# prepositions whose bare object is a place or a body, not a quality
+PLACE_PREPOSITIONS = frozenset("at within like from inside outside".split())
+# heads of "of" that make its bare object a member of a set or an employer
+QUANTITIES = frozenset("some one many most none each part members member both several few".split())
+COUNTERS = frozenset("one another two three four five first second third other".split())
+_OWN_MODIFIERS = frozenset({"det", "poss", "amod", "nummod", "compound", "quantmod", "predet"})
+_NOUN_TAGS = frozenset({"NN", "NNP"})
+_MODIFIER_DEPS = frozenset({"compound", "nmod", "npadvmod", "amod"})
+_MODIFIED_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "VBN"})
+WINDOW = 30  # words each side of an occurrence when its sentence has no end in sight
+
+
+@dataclass(frozen=True)
+class NameSenseOptions:
+    common_frequency: int = 100  # a term whose lower case is at least this common is an ordinary word
+
+
+def ordinary_word_names(vocab: Vocabulary, options: NameSenseOptions = NameSenseOptions()) -> dict[str, str]:
+    """lower case -> the name, for one-word organisation and glossary terms that are ordinary words."""
+    out = {}
+    for term in vocab.of_kind("organisation", "glossary"):
+        text = term.text
+        if " " in text or not text[:1].isupper() or text.isupper():
+            continue
+        if is_common(text.casefold(), options.common_frequency):
+            out[text.casefold()] = text
+    return out
+
+
+def capitalise_names(doc: Transcript, vocab: Vocabulary,
+                     options: NameSenseOptions = NameSenseOptions()) -> Transcript:
+    """A new Transcript with ordinary-word organisation names capitalised where used as names."""
+    names = ordinary_word_names(vocab, options)
+    if not names or not doc.words:
+        return doc
+    toks = tokens(doc.words)
+    found = [i for i, t in enumerate(toks) if t.core in names]  # lower case only: the case as heard
+    if not found:
+        return doc
+    edits = []
+    for i in _named(toks, found):
+        t = toks[i]
+        edits.append(Edit(i, i + 1, (t.prefix + names[t.core] + t.suffix,), RULE, names[t.core]))
+    return apply_edits(doc, edits)
+
+
+def _named(toks: list[Token], found: list[int]) -> list[int]:
+    """Which of the word positions ``found`` are used as a name."""
+    from .nlp import load
+    nlp = load(exclude=("ner", "lemmatizer"))
+    out = []
+    for a, b in _sentences(toks, found):
+        words = [t.prefix + t.core + t.suffix for t in toks[a:b]]
+        text = " ".join(words)
+        starts, pos = [], 0
+        for w in words:
+            starts.append(pos)
+            pos += len(w) + 1
+        parsed = nlp(text)
+        by_start = {tok.idx: tok for tok in parsed}
+        for i in (i for i in found if a <= i < b):
+            token = by_start.get(starts[i - a] + len(toks[i].prefix))
+            if token is not None and used_as_name(token):
+                out.append(i)
+    return out
+
+
+def _sentences(toks: list[Token], found: list[int]) -> list[tuple[int, int]]:
+    """Word ranges, one per sentence that holds an occurrence (a long run is cut ``WINDOW`` words out)."""
+    spans: list[tuple[int, int]] = []
+    for i in found:
+        if spans and spans[-1][0] <= i < spans[-1][1]:
+            continue
+        a = i
+        while a > 0 and not toks[a].sentence_start and i - a < WINDOW:
+            a -= 1
+        b = i + 1
+        while b < len(toks) and not toks[b].sentence_start and b - i < WINDOW:
+            b += 1
+        spans.append((a, b))
+    return spans
+
+
+def used_as_name(token) -> bool:
+    """Does the parse of this (lower-case) spaCy token say it names something?"""
+    if token.tag_ not in _NOUN_TAGS:
+        return False
+    kids = list(token.children)
+    nxt = token.nbor() if token.i + 1 < len(token.doc) else None
+    if nxt is not None and nxt.tag_ == "POS":
+        return True  # "respect's standards"
+    head = token.head
+    if token.dep_ in _MODIFIER_DEPS and head.i > token.i and nxt is not None and nxt.tag_ in _MODIFIED_TAGS \
+            and (head.i == nxt.i or nxt.tag_ == "VBN"):
+        # "the respect standard", "12 respect accredited programmes" (the number counts the programmes)
+        return not any(k.dep_ in ("amod", "poss") for k in kids)
+    if any(k.dep_ in _OWN_MODIFIERS and k.lower_ not in COUNTERS for k in kids):
+        return False  # "the respect", "mutual respect", "our drive"
+    if any(k.dep_ == "prep" and k.lower_ in ("of", "for", "towards", "toward") for k in kids):
+        return False  # "respect for", "in respect of"
+    if token.dep_ == "pobj":
+        prep = head.lower_
+        if prep in PLACE_PREPOSITIONS:
+            return True  # "at respect", "like respect"
+        if prep == "of":
+            owner = head.head
+            return owner.lower_ in QUANTITIES or owner.lower_ in TITLE_HEADS
+        return False
+    if token.dep_ in ("attr", "appos") and head.lower_ in ("being", "is", "was", "be"):
+        subjects = [k for k in head.children if k.dep_ in ("nsubj", "nsubjpass")]
+        return any(s.lower_ in COUNTERS for s in subjects)
+    return False
+
