@@ -140,11 +140,28 @@ class Words:
         return self.ends[b - 1] - self.starts[a] <= self.options.max_duration_ms and b <= self.reach[a]
 
     def screen_time(self, a: int, b: int) -> int:
-        """About how long words [a, b) can stay on screen, using the silence after them."""
+        """About how long words [a, b) can stay on screen, using the silences around them.
+
+        A silence between two words is shared by the cue before it (lingering) and
+        the cue after it (appearing early): each may count on half of it, so two
+        neighbouring groups never both count on the whole of one pause."""
         o = self.options
-        limit = self.starts[b] - o.min_gap_ms if b < len(self) else self.end_of_media
-        end = max(self.ends[b - 1], min(self.ends[b - 1] + o.max_linger_ms, limit))
-        return min(end - self.starts[a], o.max_duration_ms)
+        return min(self.ends[b - 1] + self.room_after(b - 1) - self.starts[a] + self.room_before(a),
+                   o.max_duration_ms)
+
+    def room_before(self, a: int) -> int:
+        """How early a cue opening at word ``a`` may count on appearing: half the silence before it."""
+        o = self.options
+        if a == 0:
+            return min(self.starts[0], o.max_lead_ms)
+        return min(max(0, (self.starts[a] - self.ends[a - 1] - o.min_gap_ms) // 2), o.max_lead_ms)
+
+    def room_after(self, k: int) -> int:
+        """How long a cue ending with word ``k`` may count on staying: half the silence after it."""
+        o = self.options
+        if k + 1 == len(self):
+            return max(0, min(self.end_of_media - self.ends[k], o.max_linger_ms))
+        return min(max(0, (self.starts[k + 1] - self.ends[k] - o.min_gap_ms) // 2), o.max_linger_ms)
 
     def layout_cost(self, a: int, b: int) -> float:
         """How bad the best place to break words [a, b) into two lines is (0 if none is bad)."""

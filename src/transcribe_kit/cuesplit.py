@@ -49,7 +49,7 @@ def pair_costs(words: Words, a: int, b: int, widest: int) -> tuple[np.ndarray, n
     i = np.where(inside, j - d, a)  # any valid index where there is no candidate
     last = j - 1
     fits = (d == 1) | ((arr.ends[last] - arr.starts[i] <= o.max_duration_ms) & (j <= arr.reach[i]))
-    time = np.minimum(arr.screen_end[last] - arr.starts[i], o.max_duration_ms)
+    time = np.minimum(arr.screen_end[last] - arr.screen_start[i], o.max_duration_ms)
     chars = arr.before[j] - arr.before[i] + (j - i - 1) + arr.reserves[i]
     with np.errstate(divide="ignore"):
         cps = np.where(time > 0, chars * 1000 / np.where(time > 0, time, 1), np.inf)
@@ -90,9 +90,9 @@ class Arrays:
         self.reserves = np.array([words.reserve(k) for k in range(n)], dtype=np.int64)
         self.reach = np.array(words.reach, dtype=np.int64)
         self.sentence_ends_before = np.array(words.sentence_ends_before, dtype=np.int64)
-        # Words.screen_time's end of a cue whose last word is k
-        limit = np.append(self.starts[1:] - o.min_gap_ms, words.end_of_media)
-        self.screen_end = np.maximum(self.ends, np.minimum(self.ends + o.max_linger_ms, limit))
+        # Words.screen_time's start of a cue whose first word is k, and end of one whose last word is k
+        self.screen_start = self.starts - np.array([words.room_before(k) for k in range(n)], dtype=np.int64)
+        self.screen_end = self.ends + np.array([words.room_after(k) for k in range(n)], dtype=np.int64)
         pause = np.append(self.starts[1:] - self.ends[:-1], o.max_linger_ms)  # Words.pause_after
         self.cue_may_end = np.array(words.sentence_end, dtype=bool) | (pause >= o.pause_split_ms)
         self.first_width = self.before[1:] + np.arange(n)  # before[k + 1] + k: grows with k
