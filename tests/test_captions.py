@@ -122,6 +122,16 @@ def test_builder_keeps_every_word_once_in_order_and_breaks_no_hard_rule(doc):
 
 
 @settings(max_examples=40, deadline=None)
+@given(transcripts())
+def test_netflix_strict_chaining_leaves_two_frames_between_every_cue(doc):
+    cues = build_cues(doc, CaptionOptions(pos_tags=False, chain_gap_ms=80))
+    assert_partition(doc, cues)
+    # a cue squeezed below its minimum time (flagged) may have less
+    assert all(b.start_ms - a.end_ms >= 80 or hard_flags(a) for a, b in zip(cues, cues[1:]))
+    assert all(c.start_ms <= doc.words[c.first_word].start_ms for c in cues)
+
+
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.text(min_size=0, max_size=30), st.integers(0, 5000), st.integers(0, 3000)),
                 max_size=40))
 def test_builder_never_loses_words_whatever_the_input(items):

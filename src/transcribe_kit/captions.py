@@ -41,6 +41,7 @@ class CaptionOptions:
     min_duration_ms: int = 1000  # Netflix
     max_duration_ms: int = 7000  # Netflix
     min_gap_ms: int = 80  # two frames between cues that are not chained (Netflix)
+    chain_gap_ms: int = 0  # chained cues (no pause to show) end this long before the next starts; Netflix-strict: 80
     max_linger_ms: int = 1500  # a cue may stay up this long after its last word (BBC 5.4)
     max_lead_ms: int = 1500  # ...and appear this long before its first word (BBC 5.2)
     turn_lead_ms: int = 0  # a new speaker's cue may appear this long before the last one stops

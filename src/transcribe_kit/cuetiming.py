@@ -64,9 +64,10 @@ def _timing_costs(words: Words, cue: Cue, starts: np.ndarray, next_starts: np.nd
                          words.end_of_media)
     else:
         nxt = next_starts[None, :]
-        end = np.minimum(np.minimum(words.ends[cue.last_word] + o.max_linger_ms, s + o.max_duration_ms), nxt)
+        chained = nxt - o.chain_gap_ms
+        end = np.minimum(np.minimum(words.ends[cue.last_word] + o.max_linger_ms, s + o.max_duration_ms), chained)
         gap = nxt - end
-        end = np.where((gap > 0) & (gap < o.min_gap_ms), nxt, end)  # chain
+        end = np.where((gap > o.chain_gap_ms) & (gap < o.min_gap_ms), chained, end)  # chain
     length = np.maximum(end, s + 1) - s
     short = _time_needed(cue, o.max_cps, o) - length
     hard = (short > 0) | (length > o.max_duration_ms)
@@ -101,9 +102,9 @@ def _start_grid(words: Words, cues: list[Cue]) -> list[list[int]]:
 def _end(words: Words, cue: Cue, start: int, next_start: int | None) -> int:
     o = words.options
     end = min(words.ends[cue.last_word] + o.max_linger_ms, start + o.max_duration_ms,
-              words.end_of_media if next_start is None else next_start)
-    if next_start is not None and 0 < next_start - end < o.min_gap_ms:
-        end = next_start  # chain rather than leave a gap too short to see
+              words.end_of_media if next_start is None else next_start - o.chain_gap_ms)
+    if next_start is not None and o.chain_gap_ms < next_start - end < o.min_gap_ms:
+        end = next_start - o.chain_gap_ms  # chain rather than leave a gap too short to see
     return max(end, start + 1)
 
 
@@ -131,12 +132,13 @@ def close_small_gaps(words: Words, cues: list[Cue]) -> list[Cue]:
         cue, nxt = out[k], out[k + 1]
         gap = nxt.start_ms - cue.end_ms
         if gap < words.options.min_gap_ms:
-            if gap > 0 and nxt.start_ms - cue.start_ms > words.options.max_duration_ms:
+            chained = nxt.start_ms - words.options.chain_gap_ms
+            if chained > cue.end_ms and chained - cue.start_ms > words.options.max_duration_ms:
                 continue  # chaining would make the cue too long: a short gap is only a warning
             if nxt.start_ms <= cue.start_ms:  # word times out of order: keep the order
                 out[k + 1] = nxt = replace(nxt, start_ms=cue.start_ms + 1,
                                            end_ms=max(nxt.end_ms, cue.start_ms + 2))
-            out[k] = replace(cue, end_ms=nxt.start_ms)
+            out[k] = replace(cue, end_ms=max(chained, cue.start_ms + 1))
     return out
 
 
