@@ -168,6 +168,34 @@ def test_a_hosts_question_without_its_question_mark_still_gives_the_heading(segm
     assert out.chapters[1].heading == "How do you grow tomatoes in a small garden with poor soil"
 
 
+@pytest.mark.parametrize("sentence, asks", [
+    ("Is it the case that some of what needs to change is the way people think about impact.", True),
+    ("So, do you think the law has caught up with practice.", True),
+    ("If a few people set the agenda what does that then do to the sector's ability to innovate.", True),
+    ("So my question to you is who should fund this work.", True),
+    ("I'm hearing much more discussion around what might work best for whom.", False),
+    ("We know what works, and it is what it is.", False),
+    ("That is the case in most areas.", False),
+])
+def test_questions_are_recognised_by_their_word_order_without_punctuation(sentence, asks):
+    assert headings.is_interrogative(sentence) is asks
+
+
+def test_a_question_that_lost_its_mark_mid_turn_gives_the_heading_and_trailing_words_go():
+    turns = [("A", "Hello, I'm Ann. Welcome to the show."), ("B", "I'm Bo, thanks for having me."),
+             ("A", "It feels like a moment of change in the field. Is it the case that what needs to change "
+                   "is the way people think about impact okay. I keep thinking about power and who holds it."),
+             ("B", "Impact is measured too narrowly, and power sits with funders, so we need wider measures.")]
+    doc = transcript_from(turns, speakers=(HOST, GUESTS[0]))
+    from dataclasses import replace
+
+    from transcribe_kit.document import Chapter
+    start = doc.words[doc.turns[2].start].start_ms
+    doc = replace(doc, chapters=(Chapter(start_ms=0, source=chapters.OPENING), Chapter(start_ms=start)))
+    out = headings.add_headings(doc)
+    assert out.chapters[1].heading == "What needs to change is the way people think about impact"
+
+
 def test_loading_the_encoder_prints_nothing_even_after_transformers_was_imported():
     # diarisation imports transformers before the chapters stage; its "Loading weights"
     # bar then printed over the progress display, even with -q

@@ -24,6 +24,15 @@ from .turns import paragraph_spans
 # "who", "which" and "where" are left out: mid-sentence they mostly open relative clauses
 # ("people who cause harm"), which are not what a question asks
 _WH = re.compile(r"\b(what|how|why|whether)\b", re.I)
+# a question without its question mark (recognisers often drop it in a long turn), by its
+# grammar: a clause opening with the auxiliary before its subject ("Is it the case that..."),
+# a wh-word followed by that inversion ("what role do you think...", "what does that do..."),
+# or the speaker saying it is the question
+_AUX = r"(?:is|are|was|were|do|does|did|can|could|would|will|should|has|have|might)"
+_SUBJECT = r"(?:it|you|we|they|there|that|this|he|she|i|people|anyone|everyone|the|your|our|their)"
+_INVERTED = re.compile(rf"^(?:(?:so|and|but|now|okay|well|then)\b,?\s+)*{_AUX}\s+{_SUBJECT}\b", re.I)
+_WH_INVERTED = re.compile(rf"\b(?:what|how|why)\s+(?:\w+\s+)?{_AUX}\s+{_SUBJECT}\b", re.I)
+_ASKING = re.compile(r"\bmy question\b", re.I)
 # asides that make a question a question to someone, not a description of a topic
 _ASIDE = re.compile(r"\b(?:(?:do|would|did|does|could) (?:you|we) (?:think|say|feel|believe)|you know|I think"
                     r"|currently|actually|really|basically)\b,?\s*", re.I)
@@ -73,14 +82,35 @@ def question_heading(doc: Transcript, a: int, b: int, options: HeadingOptions) -
         words = [w.text for w in doc.words[max(start, a):min(end, b)]]
         for sentence in re.split(r"(?<=[.!?])['\"’”)]*\s+", " ".join(words)):
             sentence = sentence.rstrip("'\"’”)")
-            if not sentence.endswith("?") and not _hosts_last(doc, start, end, b, sentence, words):
+            if not (sentence.endswith("?") or is_interrogative(sentence)
+                    or _hosts_last(doc, start, end, b, sentence, words)):
                 continue
+            asked = {m.start() for m in _WH_INVERTED.finditer(sentence)}
             clauses = [m.start() for m in _WH.finditer(sentence)]
-            for at in reversed(clauses):
-                phrase = _ASIDE.sub("", sentence[at:]).rstrip("?.!").split()
+            # the wh-word that asks ("what does that do") before one inside a statement ("what works")
+            for at in [c for c in reversed(clauses) if c in asked] + [c for c in reversed(clauses) if c not in asked]:
+                phrase = _trim(_ASIDE.sub("", sentence[at:]).rstrip("?.!").split())
                 if options.min_words <= len(phrase) <= options.question_max_words:
                     return sentence_case(" ".join(phrase).rstrip(","))
     return None
+
+
+# words a heading cannot end on: what a run-on question trails into ("... evidence base okay",
+# "... right answers thank") and words that need something after them ("such a", "to the")
+_NO_END = frozenset("""okay ok yes yeah right so and but or thank thanks please then now well
+a an the of to in on for with from by at as into than which whose such
+i we they he she my your our their its""".split())
+
+
+def _trim(phrase: list[str]) -> list[str]:
+    while phrase and (phrase[-1].lower().strip(",;:") in _NO_END):
+        phrase = phrase[:-1]
+    return phrase
+
+
+def is_interrogative(sentence: str) -> bool:
+    """Is this sentence a question by its word order, whatever its punctuation?"""
+    return bool(_INVERTED.search(sentence) or _WH_INVERTED.search(sentence) or _ASKING.search(sentence))
 
 
 def _hosts_last(doc: Transcript, start: int, end: int, b: int, sentence: str, words: list[str]) -> bool:
