@@ -80,7 +80,7 @@ def capitalise_names(doc: Transcript, vocab: Vocabulary,
 def _named(toks: list[Token], found: list[int]) -> list[int]:
     """Which of the word positions ``found`` are used as a name."""
     from .nlp import load
-    nlp = load(exclude=("ner", "lemmatizer"))
+    nlp = load(exclude=("ner",))  # the pipeline the headings use too: loaded once
     out = []
     for a, b in _sentences(toks, found):
         words = [t.prefix + t.core + t.suffix for t in toks[a:b]]
