@@ -115,3 +115,16 @@ def test_help_for_every_command():
         assert command.help, f"command {name} has no help"
         result = CliRunner().invoke(cli, [name, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_a_rerun_takes_the_stages_from_the_cache_unless_told_not_to(tmp_path, jfk_wav):
+    first = process(jfk_wav, "-o", tmp_path)
+    assert first.exit_code == 0 and "from the cache" not in first.output
+    doc = Transcript.load(tmp_path / "jfk" / "transcript.json")
+    again = process(jfk_wav, "-o", tmp_path, "--timestamps")  # a writer setting: no stage changes
+    assert again.exit_code == 0
+    assert re.search(r"from the cache: recognise\b", again.output), again.output
+    assert [w.text for w in Transcript.load(tmp_path / "jfk" / "transcript.json").words] == [w.text for w in doc.words]
+    assert "[00:00]" in (tmp_path / "jfk" / "transcript.txt").read_text()  # the new writer setting took effect
+    fresh = process(jfk_wav, "-o", tmp_path, "--no-cache")
+    assert fresh.exit_code == 0 and "from the cache" not in fresh.output

@@ -35,20 +35,27 @@ def cli():
               help="Number of topic chapters after the untitled opening (default: chosen from the content; 0: none).")
 @click.option("--tag-audio", is_flag=True,
               help="Also write <name>.chapters.mp3: a copy of an MP3 input with ID3 chapters (the input is not changed).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Stage cache: a rerun redoes only the stages its settings change [default: OUTPUT/.cache].")
+@click.option("--no-cache", is_flag=True, help="Run every stage; read and write no cache.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def process(audio_files, output, meta, engine, model, fast, model_path, language, beam_size,
             outline, glossary_file, no_vocabulary, spelling, fillers,
-            num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters, tag_audio, quiet):
+            num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters, tag_audio,
+            cache_dir, no_cache, quiet):
     """Transcribe AUDIO_FILES (any audio or video) into OUTPUT/<name>/.
 
     Writes transcript.json (the editable document), the published page's
     layout as transcript.txt, .md, .html and .docx, captions.vtt and
     captions.srt (checked against the caption rules; the summary is printed),
     chapters.vtt, chapters.json, chapters.txt, transcript.podcast.json and speakers.rttm.
+
+    Each stage's result is cached, so running again with other caption,
+    chapter or style settings does not recognise the speech again.
     """
     from .chapters import ChapterOptions
     from .outline import read_outline
-    from .pipeline import ProcessOptions, process_file
+    from .pipeline import ProcessOptions, StageCache, process_file
     from .progress import rich_hook
     from .writers import WriterOptions
 
@@ -60,11 +67,12 @@ def process(audio_files, output, meta, engine, model, fast, model_path, language
                              chapters=chapters, outline=titles,
                              speakers=build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize),
                              tag_audio=tag_audio)
+    cache = None if no_cache else StageCache(cache_dir or output / ".cache")
     failures = 0
     for path in audio_files:
         try:
             with rich_hook(path.name, enabled=not quiet) as hook:
-                result = user_errors(process_file)(path, output, options, meta_path=meta, hook=hook)
+                result = user_errors(process_file)(path, output, options, meta_path=meta, hook=hook, cache=cache)
         except click.ClickException as exc:
             failures += 1
             click.echo(f"Error: {exc.message}", err=True)
@@ -74,7 +82,8 @@ def process(audio_files, output, meta, engine, model, fast, model_path, language
         for report in result.checks:
             click.echo(f"check {report.summary()}", err=True)
         words = len(result.transcript.words)
-        click.echo(f"{path.name}: {words} words -> {result.out_dir}/")
+        reused = f" (from the cache: {', '.join(result.cached)})" if result.cached else ""
+        click.echo(f"{path.name}: {words} words -> {result.out_dir}/{reused}")
     if failures:
         sys.exit(1)
 
