@@ -162,3 +162,16 @@ def test_an_unreachable_scheduler_is_a_clear_error():
 
     with pytest.raises(BatchError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1"):
         _connect("tcp://127.0.0.1:1", timeout_s=1)
+
+
+def test_batch_takes_the_speaker_and_chapter_settings_of_process(folder, reference, tmp_path):
+    out = shutil.copytree(reference, tmp_path / "out")
+    log = StageCache(out / ".cache")
+    count = len(log.entries())
+    run = subprocess.run(_batch_command(folder, out, "--no-diarize", "--chapters", "0"), env=_env(),
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1, run.stderr  # broken.mp3
+    recomputed = {e["stage"] for e in log.entries()[count:] if not e["cached"]}
+    assert "recognise" not in recomputed and {"speakers", "chapters"} <= recomputed, recomputed
+    doc = json.loads((out / "b" / "transcript.json").read_text())
+    assert {w["speaker"] for w in doc["words"]} == {"S1"} and doc["chapters"] == []

@@ -126,10 +126,14 @@ def check(caption_file, rules_file, summary_only):
               help="Stage cache that lets a rerun resume [default: OUTPUT/.cache].")
 @asr_options
 @vocabulary_options
+@speaker_options
 @click.option("--timestamps", is_flag=True, help="Put [mm:ss] before each paragraph of the text layouts.")
+@click.option("--chapters", "n_chapters", type=click.IntRange(0), default=None,
+              help="Number of topic chapters after the untitled opening (default: chosen from the content; 0: none).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def batch(folder, output, workers, scheduler, cache_dir, engine, model, fast, model_path, language, beam_size,
-          outline, glossary_file, no_vocabulary, spelling, fillers, timestamps, quiet):
+          outline, glossary_file, no_vocabulary, spelling, fillers,
+          num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters, quiet):
     """Process every audio or video file in FOLDER (with its <name>.toml metadata).
 
     Each episode goes to OUTPUT/<name>/ as with `process`.  Every stage's
@@ -138,13 +142,19 @@ def batch(folder, output, workers, scheduler, cache_dir, engine, model, fast, mo
     bad file never stops the others; the exit code is 1 if any failed.
     """
     from .batch import find_audio, run_batch
+    from .chapters import ChapterOptions
+    from .outline import read_outline
     from .pipeline import ProcessOptions
     from .progress import BatchProgress
     from .writers import WriterOptions
 
     vocab, style = build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers)
+    titles = tuple(user_errors(read_outline)(outline)) if outline else ()
     options = ProcessOptions(asr=build_asr_options(engine, model, fast, model_path, language, beam_size),
-                             vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps))
+                             vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps),
+                             chapters=None if n_chapters == 0 else ChapterOptions(count=n_chapters),
+                             outline=titles,
+                             speakers=build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize))
     paths = find_audio(folder)
     if not paths:
         raise click.ClickException(f"{folder}: no audio or video files found")
