@@ -103,6 +103,73 @@ def test_read_plain_text_outline_strips_bullets(tmp_path):
     assert outline.read_outline(path) == ["Presentation outline", "About the project", "Questions"]
 
 
+DECK_TEXT = """
+community libraries
+
+Beyond the bookshelf: a year of digital drop-ins
+
+Dr Ann Lee
+
+14th March 2026
+
+Agenda
+
+- > Why drop-ins
+- > What we learned
+- > Questions
+
+Why drop-ins
+
+- > Most visitors who asked for help had **never used an email account** before, and many had been turned away elsewhere.
+- > Volunteers were recruited from the local residents' group and trained over four evenings in the spring term.
+ - Tablets on loan
+
+community libraries
+
+What we learned
+
+\u201cI was scared to press anything in case I broke it, and now I book my own appointments online every month.\u201d
+
+Lived experience group
+
+\u201cMy grandson set it up for me once, but I never knew what I had agreed to or where my details had gone.\u201d
+
+Lived experience
+group
+
+\u201cI come every week now, and I help the new people who are as nervous as I was when I first walked in.\u201d
+
+Lived experience group 12
+
+\u201cThe sessions only work because nobody is rushed and everybody goes at their own pace, week after week.\u201d
+
+Volunteer group
+
+community libraries
+
+Questions?
+"""
+
+
+def test_a_decks_text_gives_its_slide_titles_not_its_bullets_quotes_or_footers(tmp_path):
+    path = tmp_path / "deck.txt"
+    path.write_text(DECK_TEXT, encoding="utf-8")
+    assert outline.read_outline(path) == ["Agenda", "Why drop-ins", "What we learned", "Questions?"]
+
+
+def test_the_shared_event_deck_gives_its_slide_titles():
+    from clips import SHARED
+
+    deck = SHARED / "reference" / "event_slides.txt"
+    if not deck.is_file():
+        pytest.skip(f"{deck} is not available")
+    titles = outline.read_outline(deck)
+    assert titles[:3] == ["Presentation outline", "About the project", "Current landscape and scale of the issue"]
+    assert {"Rapid Literature Review", "Strategic Briefing", "Questions?"} <= set(titles)
+    assert all(len(t.split()) <= outline.TITLE_MAX_WORDS and not t.startswith(("\u201c", '"')) for t in titles)
+    assert not {"research in practice", "Lived experience group", "Dr Jessica Wild"} & set(titles)
+
+
 def test_read_pptx_titles(tmp_path):
     import pptx
 

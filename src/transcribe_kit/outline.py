@@ -41,7 +41,7 @@ def read_outline(path: str | Path) -> list[str]:
         elif suffix == ".pdf":
             titles = _pdf_titles(path)
         else:
-            titles = path.read_text(encoding="utf-8").splitlines()
+            titles = text_titles(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise OutlineError(f"{path}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError:
@@ -51,6 +51,88 @@ def read_outline(path: str | Path) -> list[str]:
     if not titles:
         raise OutlineError(f"{path}: no titles found")
     return titles
+
+
+TITLE_MAX_WORDS = 14  # a line longer than this is slide text, not a title
+_QUOTE = re.compile(r"^\s*[\"“”‘’'«]")
+_MONTHS = "january february march april may june july august september october november december"
+_DATE = re.compile(rf"^\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{'|'.join(_MONTHS.split())})\s+\d{{4}}\s*$"
+                   rf"|^\s*\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\s*$", re.I)
+
+
+def text_titles(text: str) -> list[str]:
+    """Titles from a text outline: every line of a plain list, or the slide titles of a deck's text.
+
+    A plain list (short lines, bullets or not) gives one title a line.  A deck
+    saved as text (see ``shared/reference/event_slides.txt``) also holds the
+    slides' bullets, quotations and footers; there the titles are the lines that
+    are not bullets, quotations or their attributions, sentences longer than a
+    title, dates, or lines repeated on three slides or more ("research in
+    practice", "Lived experience group") and the pieces of such lines.  The title
+    slide (the lines before the first slide with bullets) names the whole talk,
+    not a chapter of it.
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not any(_is_body(line) for line in lines):
+        return lines  # a plain list of titles
+    furniture = _repeated(lines)
+    attributions = _attributions(text)
+    # the title slide (the talk's title, the speaker, the date) comes before the first slide with bullets
+    first = next((k for k in range(len(lines) - 1) if not _BULLET.match(lines[k]) and _BULLET.match(lines[k + 1])), 0)
+    titles = []
+    for k, line in enumerate(lines[first:], start=first):
+        if _BULLET.match(line) or _is_body(line) or _DATE.match(line) or k in attributions:
+            continue
+        key = _key(line)
+        if key in furniture or any(_part_of(key, f) for f in furniture):
+            continue
+        titles.append(line.replace("**", "").strip())
+    return titles
+
+
+def _attributions(text: str, max_words: int = 6) -> set[int]:
+    """Indices (among the non-blank lines) of the short lines right after a quotation, up to the
+    next blank line: who said it ("Professionals group", or "Lived experience" / "group")."""
+    out: set[int] = set()
+    k, after_quote, started = -1, False, False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            if started:  # the attribution's block has ended (blanks before it are skipped)
+                after_quote = started = False
+            continue
+        k += 1
+        if _QUOTE.match(line):
+            after_quote, started = True, False
+        elif after_quote and len(line.split()) <= max_words:
+            out.add(k)
+            started = True
+        else:
+            after_quote = started = False
+    return out
+
+
+def _is_body(line: str) -> bool:
+    return bool(_QUOTE.match(line)) or len(_BULLET.sub("", line).split()) > TITLE_MAX_WORDS
+
+
+def _key(line: str) -> str:
+    """A line as a footer repeats it: lower case, no slide number at the end."""
+    return re.sub(r"\s+\d+$", "", " ".join(line.replace("**", "").casefold().split()))
+
+
+def _repeated(lines: list[str], times: int = 3) -> set[str]:
+    counts: dict[str, int] = {}
+    for line in lines:
+        if not _BULLET.match(line):
+            counts[_key(line)] = counts.get(_key(line), 0) + 1
+    return {k for k, n in counts.items() if n >= times}
+
+
+def _part_of(key: str, furniture: str) -> bool:
+    """A footer broken over two lines ("Lived experience" / "group")."""
+    words, whole = key.split(), furniture.split()
+    return len(words) < len(whole) and (whole[:len(words)] == words or whole[-len(words):] == words)
 
 
 def _pptx_titles(path: Path) -> list[str]:
