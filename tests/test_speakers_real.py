@@ -159,3 +159,22 @@ def test_voices_add_from_an_episode_and_recognise_the_voice(tmp_path, monkeypatc
     theirs = [seg for seg in doc.segments if seg.speaker == sheila[0].id]
     overlap = sum(max(0, min(b, s.end_ms) - max(a, s.start_ms)) for s in theirs for a, b in reference_spans("speaker91"))
     assert overlap > 0.8 * sum(b - a for a, b in reference_spans("speaker91"))
+
+
+def test_a_speaker_count_given_wins_over_a_single_participant(tmp_path, monkeypatch):
+    # an event: the metadata names the speaker on stage; --min-speakers 2 says the audience speaks too
+    from transcribe_kit import diarize, pipeline
+    from transcribe_kit.document import EpisodeMeta, Participant, Transcript
+
+    monkeypatch.setenv("TRANSCRIBE_KIT_DATA", str(tmp_path))
+    clip, words, truth = corpus_clip(25.0, 48.0)  # two voices
+    meta = EpisodeMeta(participants=(Participant("Jo Todd", "Chief Executive of Respect"),))
+    doc = Transcript("clip", clip.duration_ms, meta=meta, words=words)
+    ctx = pipeline.Context(None, source=clip)
+    alone = pipeline.speakers_stage(doc, pipeline.SpeakerOptions(), ctx)
+    assert {w.speaker for w in alone.words} == {"S1"} and alone.speakers[0].name == "Jo Todd"
+    options = pipeline.SpeakerOptions(diarize=diarize.DiarizeOptions(min_speakers=2))
+    assert diarize.with_count_from(meta, options.diarize).num_speakers is None
+    both = pipeline.speakers_stage(doc, options, ctx)
+    assert len({w.speaker for w in both.words}) == 2
+    assert both.speaker(both.words[0].speaker).name == "Jo Todd"  # she introduces herself first

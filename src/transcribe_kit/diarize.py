@@ -87,11 +87,19 @@ class Diarization:
     overlaps: tuple[Segment, ...] = ()  # a second voice talking over the exclusive one
 
 
+def count_given(options: DiarizeOptions) -> bool:
+    """Did the user say how many speakers there are (``--speakers``, ``--min-speakers``, ``--max-speakers``)?"""
+    return any(n is not None for n in (options.num_speakers, options.min_speakers, options.max_speakers))
+
+
 def with_count_from(meta: EpisodeMeta, options: DiarizeOptions) -> DiarizeOptions:
-    """The metadata's participants fix the speaker count exactly when no count was given."""
+    """The metadata's participants fix the speaker count exactly when the user gave no count.
+
+    A count the user gives wins: an event's metadata may name only the speaker on
+    stage while ``--min-speakers 2`` says that the audience asks questions too."""
     from dataclasses import replace
 
-    if options.num_speakers is None and meta.participants:
+    if not count_given(options) and meta.participants:
         return replace(options, num_speakers=len(meta.participants))
     return options
 

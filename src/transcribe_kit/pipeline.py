@@ -27,7 +27,7 @@ from .align import AlignOptions
 from .chapters import ChapterOptions
 from .checker import Rules, check_file
 from .correct import CorrectOptions, correct
-from .diarize import DiarizeOptions
+from .diarize import DiarizeOptions, count_given
 from .document import Speaker, SpeechSegment, Transcript
 from .fileio import atomic_write_many, sha256_file
 from .id3 import tagged_copy
@@ -265,9 +265,12 @@ def _speaker_report(doc: Transcript, estimated: bool) -> list[str]:
 
 
 def speakers_stage(doc: Transcript, options: SpeakerOptions, ctx: Context) -> Transcript:
-    """The speaker stage: diarise and name when more than one voice may speak, else one voice."""
+    """The speaker stage: diarise and name when more than one voice may speak, else one voice.
+
+    One participant in the metadata means one voice, unless the user gave a speaker count."""
     doc = assign_single_speaker(doc)
-    if not options.enabled or not doc.words or len(doc.meta.participants) == 1:
+    alone = len(doc.meta.participants) == 1 and not count_given(options.diarize)
+    if not options.enabled or not doc.words or alone:
         return doc
     named, _ = identify_speakers(build_turns(doc), ctx.audio, options, hook=ctx.hook)
     return named
