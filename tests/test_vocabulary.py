@@ -71,3 +71,14 @@ def test_outline_read_as_plain_titles(tmp_path):
     assert read_outline(path) == ("Welcome", "The Drive Partnership", "Questions from the NHS")
     with pytest.raises(GlossaryError, match="cannot read the outline"):
         read_outline(tmp_path / "missing.txt")
+
+
+def test_a_decks_quotes_dates_and_numerals_add_no_ordinary_words():
+    deck = ("Launch event, 28th September 2021",
+            "- > Part II of the Westmarland review (ONS, 2020; Dobash & Dobash, 2000)",
+            "\u201cIt is always on the mother. They never ask the father.\u201d",
+            "1. Key messages: Shifting responsibility",
+            "- > shifting responsibility to the person who causes harm")
+    terms = {t.text for t in build(EpisodeMeta(), outline=deck).terms}
+    assert {"ONS", "Dobash & Dobash"} <= terms and any("Westmarland" in t for t in terms)
+    assert not {"It", "They", "September", "II", "Shifting"} & terms, terms

@@ -31,6 +31,10 @@ TITLE_HEADS = frozenset(
     "commissioner ceo cto coo cfo".split()
 )
 CONNECTORS = frozenset("of in for the on to de da von van du la le &".split())
+CALENDAR = frozenset("january february march april may june july august september october november december "
+                     "monday tuesday wednesday thursday friday saturday sunday".split())
+# pyspellchecker count at which a capitalised word alone counts as an ordinary word
+COMMON_WORD_FREQUENCY = 10_000
 # Whisper keeps 223 prompt tokens (half its 448-token context, less one)
 PROMPT_TOKENS = 223
 # hotwords repeat in every 30 s window next to up to 223 tokens of previous text
@@ -72,10 +76,13 @@ def build(meta: EpisodeMeta, glossary: tuple[Entry, ...] = (), outline: tuple[st
     prose = [t for t in (meta.title, meta.summary, meta.participants_text) if t] + list(outline)
     for text in prose:
         found += [Term(a, "acronym", source="text") for a in acronyms(text)]
+    # a word the text also writes in lower case is an ordinary word ("Shifting responsibility" ... "shifting")
+    lower = {w for text in prose for w in re.findall(r"\b[a-z][\w’'-]*", text)}
     for text in prose:
         known = {w.casefold() for t in found + titles for w in t.text.split()} | HONORIFICS
         found += [Term(p, "phrase", source="text") for p in capitalised_phrases(text)
-                  if any(w.casefold() not in known | CONNECTORS for w in p.split())]
+                  if any(w.casefold() not in known | CONNECTORS for w in p.split())
+                  and not (" " not in p and p.casefold() in lower)]
     found += titles
     return Vocabulary(_dedupe(found))
 
@@ -130,18 +137,33 @@ def is_acronym(word: str) -> bool:
     return 2 <= len(bare) <= 6 and bare.isupper() and bare.isalpha()
 
 
+_ROMAN = re.compile(r"^[IVXLC]+s?$")
+
+
 def acronyms(text: str) -> list[str]:
-    return [w for w in re.findall(r"\b[A-Z][A-Z.&]*[A-Z]s?\b", text) if is_acronym(w)]
+    return [w for w in re.findall(r"\b[A-Z][A-Z.&]*[A-Z]s?\b", text) if is_acronym(w) and not _ROMAN.match(w)]
 
 
 def capitalised_phrases(text: str) -> list[str]:
-    """Runs of capitalised words (connectors allowed inside) that do not start a sentence."""
+    """Runs of capitalised words (connectors allowed inside) that do not start a sentence.
+
+    A single word that is a common English word is left out: after a quotation
+    mark or a bullet it is the start of a sentence ("It", "They", "Shifting"),
+    and a month or an ordinary word says nothing the recogniser needs to hear."""
     phrases = []
     for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
         for n, clause in enumerate(re.split(r"[,;:()\"“”]", sentence)):
             words = re.findall(r"[\w’'&-]+", clause)
             phrases += _runs(words[1:] if n == 0 else words)
-    return [p for p in phrases if not is_acronym(p)]
+    return [p for p in phrases if not is_acronym(p) and not _ordinary(p)]
+
+
+def _ordinary(phrase: str) -> bool:
+    from .correct import is_common  # correct imports this module
+
+    words = phrase.split()
+    return len(phrase) < 2 or (len(words) == 1 and (phrase.casefold() in CALENDAR
+                                                    or is_common(phrase, COMMON_WORD_FREQUENCY)))
 
 
 def _runs(words: list[str]) -> list[str]:
