@@ -113,3 +113,24 @@ def test_silence_and_music_give_an_empty_transcript_and_a_warning(tmp_path, out,
 
     doc = Transcript.load(out / kind / "transcript.json")
     assert doc.words == ()
+
+
+@pytest.mark.parametrize("where", ["output", "cache"])
+def test_a_folder_that_cannot_be_written_fails_before_any_work(tmp_path, out, jfk_wav, where):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    args = ["process", str(jfk_wav), "-q", "--fast"]
+    args += ["-o", str(blocker / "outputs")] if where == "output" else ["-o", str(out), "--cache-dir", str(blocker / "c")]
+    assert_clean_failure(run(args), out, "cannot write to this folder")
+
+
+def test_atomic_writes_fail_as_one_user_error(tmp_path):
+    from transcribe_kit.fileio import WriteError, atomic_write, atomic_write_many
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(WriteError, match="cannot write"):
+        atomic_write(blocker / "x.txt", "text")
+    with pytest.raises(WriteError, match="cannot write"):
+        atomic_write_many({tmp_path / "ok.txt": "fine", blocker / "x.txt": "text"})
+    assert not (tmp_path / "ok.txt").exists()  # nothing renamed into place when one file fails

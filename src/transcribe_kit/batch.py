@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .audio import AudioError
 from .document import DocumentError
+from .fileio import WriteError
 from .metadata import MetadataError
 from .models import ModelError
 from .pipeline import ProcessOptions, Result, StageCache, process_file
@@ -29,7 +30,7 @@ class BatchError(ValueError):
     """The batch as a whole cannot run (e.g. the Dask scheduler cannot be reached)."""
 
 
-USER_ERRORS = (AudioError, DocumentError, MetadataError, ModelError)  # reported by message alone
+USER_ERRORS = (AudioError, DocumentError, MetadataError, ModelError, WriteError)  # reported by message alone
 OnEvent = Callable[[str, str, int, int], None]  # (episode, stage, completed, total)
 OnDone = Callable[["EpisodeReport"], None]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .fileio import ensure_folder
 from .cli_options import (
     asr_options, build_asr_options, build_speaker_options, build_vocabulary_options, speaker_options,
     user_errors, vocabulary_options,
@@ -67,7 +68,8 @@ def process(audio_files, output, meta, engine, model, fast, model_path, language
                              chapters=chapters, outline=titles,
                              speakers=build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize),
                              tag_audio=tag_audio)
-    cache = None if no_cache else StageCache(cache_dir or output / ".cache")
+    user_errors(ensure_folder)(output)  # before minutes of work, not after
+    cache = None if no_cache else StageCache(user_errors(ensure_folder)(cache_dir or output / ".cache"))
     failures = 0
     for path in audio_files:
         try:
@@ -158,6 +160,8 @@ def batch(folder, output, workers, scheduler, cache_dir, engine, model, fast, mo
     paths = find_audio(folder)
     if not paths:
         raise click.ClickException(f"{folder}: no audio or video files found")
+    user_errors(ensure_folder)(output)
+    user_errors(ensure_folder)(cache_dir or output / ".cache")
     with BatchProgress(len(paths), enabled=not quiet) as bar:
         reports = user_errors(run_batch)(paths, output, options, cache_dir or output / ".cache", workers, scheduler,
                                          on_event=bar.event,

@@ -11,6 +11,7 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from .batch import BatchError
     from .checker import CaptionParseError
     from .document import DocumentError
+    from .fileio import WriteError
     from .glossary import GlossaryError
     from .metadata import MetadataError
     from .models import ModelError
@@ -23,7 +24,7 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from .voices import VoiceError
 
     return (AudioError, BatchError, CaptionParseError, DocumentError, EditError, GlossaryError, MetadataError,
-            ModelError, NlpError, OutlineError, PublishError, TimecodeError, RenameError, VoiceError)
+            ModelError, NlpError, OutlineError, PublishError, TimecodeError, RenameError, VoiceError, WriteError)
 
 
 def user_errors(fn):

@@ -11,10 +11,33 @@ os.umask(_UMASK)
 FILE_MODE = 0o666 & ~_UMASK  # what open() would give; mkstemp alone gives 0600, unreadable by a web server
 
 
+class WriteError(OSError):
+    """A file or folder cannot be written (missing parent, no permission, disk full): a user error."""
+
+
+def _write_error(path: Path, exc: OSError) -> WriteError:
+    return WriteError(f"{path}: cannot write ({exc.strerror or exc})")
+
+
+def ensure_folder(path: str | Path) -> Path:
+    """Create ``path`` if needed and make sure a file can be written in it, before any long work."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot write to this folder ({exc.strerror or exc})") from None
+    return path
+
+
 def atomic_write(path: str | Path, data: str | bytes) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
@@ -22,9 +45,11 @@ def atomic_write(path: str | Path, data: str | bytes) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, WriteError):
+            raise _write_error(path, exc) from None
         raise
     return path
 
@@ -36,6 +61,7 @@ def atomic_write_many(files: dict[Path, str | bytes]) -> None:
     writing leaves the previous outputs untouched.
     """
     staged: list[tuple[str, Path]] = []
+    path = Path()
     try:
         for path, data in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,6 +72,8 @@ def atomic_write_many(files: dict[Path, str | bytes]) -> None:
                 fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         for tmp, path in staged:
             os.replace(tmp, path)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
     finally:
         for tmp, _ in staged:
             if os.path.exists(tmp):
