@@ -90,6 +90,19 @@ def test_lexical_alignment_alone_finds_the_same_chapters():
     assert [c.heading for c in doc.chapters if c.source == "outline"] == [t for t in TITLES if t in SPOKEN]
 
 
+def test_an_agenda_read_aloud_is_not_where_the_slides_start():
+    agenda = ("Today I will cover what the project is about, the context and background, the sources "
+              "we used and the themes from the focus groups, and finish with questions from the audience.")
+    turns = [("S1", "Good morning and thank you all for coming along today."), ("S1", agenda)]
+    turns += [("S1", f"{SPOKEN[t]} {FILLER}.") for t in TITLES if t in SPOKEN]
+    doc = transcript_from(turns)
+    first_slide = doc.words[len(turns[0][1].split()) + len(agenda.split())].start_ms
+    out = outline.outline_chapters(doc, TITLES)
+    headed = [c for c in out.chapters if c.source == "outline"]
+    assert [c.heading for c in headed] == [t for t in TITLES if t in SPOKEN]
+    assert headed[0].start_ms == first_slide  # "About the project" where it is talked about, not in the agenda
+
+
 def test_align_is_monotonic_and_skips_weak_titles():
     import numpy as np
 

@@ -29,6 +29,8 @@ class OutlineOptions:
     window_words: int = 60  # words from a place compared with a title
     min_score: float = 0.4  # a title is placed only where it scores at least this (0..1)
     use_embeddings: bool = True
+    overview_titles: int = 3  # words that say this many whole titles are an agenda, where no slide starts
+    overview_words: int = 30  # ...within this many words
 
 
 def read_outline(path: str | Path) -> list[str]:
@@ -188,11 +190,28 @@ def similarity(titles: list[str], us: list[ch.Unit], options: OutlineOptions) ->
 
     sentences = [u.text for u in us]
     lexical = (coverage(sentences) + coverage(windows)) / 2
-    if not options.use_embeddings:
-        return lexical
-    vt = ch.embed(titles)
-    semantic = (np.clip(vt @ ch.embed(sentences).T, 0, 1) + np.clip(vt @ ch.embed(windows).T, 0, 1)) / 2
-    return (lexical + semantic) / 2
+    if options.use_embeddings:
+        vt = ch.embed(titles)
+        semantic = (np.clip(vt @ ch.embed(sentences).T, 0, 1) + np.clip(vt @ ch.embed(windows).T, 0, 1)) / 2
+        lexical = (lexical + semantic) / 2
+    lexical[:, overviews(titles, us, options)] = 0.0
+    return lexical
+
+
+def overviews(titles: list[str], us: list[ch.Unit], options: OutlineOptions) -> np.ndarray:
+    """Units where the speaker reads the agenda: the next ``overview_words`` words say every content
+    word of ``overview_titles`` titles or more ("I'll talk about the project, then who came... and
+    the next steps, leaving time for questions").  No slide starts there: each starts later, where
+    it is talked about."""
+    wanted = [w for w in (_content_words(t) for t in titles)]
+    out = np.zeros(len(us), dtype=bool)
+    for i in range(len(us)):
+        j, bag = i, set()
+        while j < len(us) and us[j].start - us[i].start < options.overview_words:
+            bag |= _content_words(us[j].text)
+            j += 1
+        out[i] = sum(bool(w) and w <= bag for w in wanted) >= options.overview_titles
+    return out
 
 
 def align(scores: np.ndarray, min_score: float) -> list[int | None]:
