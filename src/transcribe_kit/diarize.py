@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import io
 import logging
 import os
 import warnings
@@ -194,16 +195,37 @@ def diarize(source: Audio, options: DiarizeOptions = DiarizeOptions(),
     count = {k: v for k, v in (("num_speakers", options.num_speakers),
                                ("min_speakers", options.min_speakers),
                                ("max_speakers", options.max_speakers)) if v is not None}
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        output = pipeline({"waveform": waveform, "sample_rate": SAMPLE_RATE}, hook=_pyannote_hook(hook), **count)
-    for w in caught:  # e.g. "Found only 2 clusters": the count is reported by the caller instead
-        log.info("pyannote: %s", str(w.message).strip())
+    output = _run(pipeline, waveform, count, hook)
+    wanted = options.num_speakers or options.min_speakers
+    if wanted and len(output.speaker_diarization.labels()) < wanted \
+            and pipeline.clustering.min_cluster_size > SHORT_VOICE_CLUSTER:
+        # a voice heard for a few seconds only (an audience's question) has fewer chunk
+        # embeddings than a cluster needs: with the count given, let small clusters count
+        log.info("pyannote found fewer speakers than asked for; clustering again with smaller clusters")
+        pipeline.clustering.min_cluster_size = SHORT_VOICE_CLUSTER
+        try:
+            output = _run(pipeline, waveform, count, hook)
+        finally:
+            pipeline.clustering.min_cluster_size = options.min_cluster_size
     hook("diarise", 1000, 1000)
     exclusive = _exclusive(_segments(output.exclusive_speaker_diarization))
     overlaps = _overlaps(_segments(output.speaker_diarization), exclusive)
     order = list(dict.fromkeys(s.speaker for s in exclusive))
     return Diarization(tuple(exclusive), tuple(order), options.num_speakers is None, tuple(overlaps))
+
+
+SHORT_VOICE_CLUSTER = 2  # chunk embeddings a cluster needs when a count was given but not reached
+
+
+def _run(pipeline, waveform, count: dict, hook: Hook):
+    """One pyannote run, its warnings and prints ("Found only 1 clusters...") sent to the log."""
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()) as printed:
+        warnings.simplefilter("always")
+        output = pipeline({"waveform": waveform, "sample_rate": SAMPLE_RATE}, hook=_pyannote_hook(hook), **count)
+    for message in [str(w.message) for w in caught] + printed.getvalue().splitlines():
+        if message.strip():  # the count is reported by the caller instead
+            log.info("pyannote: %s", message.strip())
+    return output
 
 
 def _segments(annotation) -> list[Segment]:
