@@ -115,3 +115,12 @@ def test_rename_errors_say_what_is_wrong():
         rename(doc, "Speaker 9", "X")
     with pytest.raises(RenameError, match="OLD=NEW"):
         parse_rename("Speaker 2")
+
+
+def test_a_single_participant_is_labelled_by_first_name_not_honorific():
+    from transcribe_kit.document import EpisodeMeta, Participant, Transcript, Word
+    from transcribe_kit.pipeline import assign_single_speaker
+
+    meta = EpisodeMeta(participants=(Participant("Dr Ann Lee", "Research Fellow"),))
+    doc = assign_single_speaker(Transcript("t", 1000, meta=meta, words=(Word("Hello.", 0, 400),)))
+    assert doc.speakers[0].label == "Ann" and doc.speakers[0].name == "Dr Ann Lee"

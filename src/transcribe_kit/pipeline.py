@@ -201,7 +201,9 @@ def assign_single_speaker(doc: Transcript, options: object = None, ctx: Context 
     """Before diarisation: everything is one voice, named when only one participant is known."""
     people = doc.meta.participants
     if len(people) == 1:
-        speaker = Speaker(id="S1", name=people[0].name, label=people[0].name.split()[0],
+        from .speakers import person
+
+        speaker = Speaker(id="S1", name=people[0].name, label=person(people[0].name).first,
                           role=people[0].role, is_host=people[0].host)
     else:
         speaker = Speaker(id="S1", label="Speaker 1")

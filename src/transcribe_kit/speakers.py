@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .document import EpisodeMeta, Transcript
+from .vocabulary import HONORIFICS
 
-HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "rev", "lord", "lady"}
 _INTRO = (("i'm",), ("i", "am"), ("name's",), ("name", "is"), ("called",), ("this", "is"), ("it's",))
 _THANKS = {"thank", "thanks", "thankyou", "cheers"}
 # a name after these words, or before those, is talked about rather than talked to ("what Jo was saying")
