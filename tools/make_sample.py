@@ -139,12 +139,16 @@ class Voice:
         self.cfg = SynthesisConfig(length_scale=LENGTH_SCALE)
 
     def say(self, text: str, speaker: str) -> tuple[np.ndarray, np.ndarray]:
+        *_, f0, formant = SPEAKERS[speaker]
+        return self.say_as(text, f0, formant)
+
+    def say_as(self, text: str, f0: float, formant: float) -> tuple[np.ndarray, np.ndarray]:
+        """``text`` read by the voice moved to median pitch ``f0`` (Hz) and formant ratio ``formant``."""
         import parselmouth
         from parselmouth.praat import call
 
         raw = np.concatenate([c.audio_float_array for c in self.voice.synthesize(text, syn_config=self.cfg)])
         snd = parselmouth.Sound(raw.astype(np.float64), self.voice.config.sample_rate)
-        *_, f0, formant = SPEAKERS[speaker]
         # Change gender: pitch floor, ceiling, formant ratio, new median F0, range factor, duration factor
         shifted = call(snd, "Change gender", 75, 600, formant, f0, 1.0, 1.0)
         y = trim(shifted.resample(SR, 50).values[0])
