@@ -187,6 +187,9 @@ def test_read_pptx_titles(tmp_path):
     import pptx
 
     deck = pptx.Presentation()
+    cover = deck.slides.add_slide(deck.slide_layouts[0])  # "Title Slide": the talk, not a chapter
+    cover.shapes.title.text = "Responding to perpetrators: project overview"
+    cover.placeholders[1].text = "Dr Jessica Wild, 28th September 2021"
     for title in TITLES[:3]:
         slide = deck.slides.add_slide(deck.slide_layouts[1])
         slide.shapes.title.text = title

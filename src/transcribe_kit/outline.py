@@ -147,6 +147,8 @@ def _pptx_titles(path: Path) -> list[str]:
         raise OutlineError(f"{path}: not a PowerPoint deck ({exc})") from None
     titles = []
     for slide in deck.slides:
+        if slide.slide_layout.name.strip().lower() == "title slide":
+            continue  # the talk's title, the speaker and the date: the untitled opening, not a chapter
         shape = slide.shapes.title
         if shape is None:
             shape = next((s for s in slide.shapes if s.has_text_frame and s.text_frame.text.strip()), None)
