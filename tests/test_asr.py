@@ -73,3 +73,12 @@ def test_hyphenated_pieces_join_the_word_before():
     words = asr.segment_words(raw)
     assert [w.text for w in words] == ["a", "drop-in", "session.", "well", "-", "known"]
     assert (words[1].start_ms, words[1].end_ms, words[1].probability) == (200, 700, 0.6)
+
+
+def test_the_rest_of_a_number_joins_its_first_digits():
+    raw = [(" more", 0.0, 0.2, 0.9), (" than", 0.2, 0.4, 0.9), (" 3", 0.4, 0.7, 0.7), (",000", 0.7, 1.0, 0.8),
+           (" visits,", 1.0, 1.4, 0.9), (" 2", 1.5, 1.6, 0.9), (".5", 1.6, 1.8, 0.9), (" times,", 1.8, 2.1, 0.9),
+           (" 5", 2.2, 2.4, 0.9), (",", 2.4, 2.4, 0.9), (" then", 2.5, 2.7, 0.9)]
+    words = asr.segment_words(raw)
+    assert [w.text for w in words] == ["more", "than", "3,000", "visits,", "2.5", "times,", "5", ",", "then"]
+    assert (words[2].start_ms, words[2].end_ms) == (400, 1000)

@@ -52,12 +52,17 @@ def clean_word(text: str) -> str:
     return text.strip()
 
 
+def _continues_number(before: str, piece: str) -> bool:
+    return before[-1:].isdigit() and len(piece) > 1 and piece[0] in ",." and piece[1].isdigit()
+
+
 def segment_words(raw: list[tuple[str, float, float, float]]) -> list[Word]:
     """One segment's Whisper words ``(text, start_s, end_s, probability)`` as Words.
 
     Whisper marks a new word with a leading space; a piece without one that
     starts with a hyphen ("drop" + "-in") continues the word before it, so it is
-    joined to it rather than printed as a word of its own ("drop -in").
+    joined to it rather than printed as a word of its own ("drop -in"); so does
+    the rest of a number after a digit ("3" + ",000", "2" + ".5").
     """
     from ..timecode import seconds_to_ms
 
@@ -68,7 +73,7 @@ def segment_words(raw: list[tuple[str, float, float, float]]) -> list[Word]:
             continue
         start, end = seconds_to_ms(start_s), seconds_to_ms(end_s)
         probability = round(float(probability), 4)
-        if words and not text[:1].isspace() and piece.startswith("-"):
+        if words and not text[:1].isspace() and (piece.startswith("-") or _continues_number(words[-1].text, piece)):
             last = words[-1]
             words[-1] = Word(text=last.text + piece, start_ms=last.start_ms, end_ms=max(last.end_ms, end),
                              probability=min(last.probability or 1.0, probability))
