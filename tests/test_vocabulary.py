@@ -82,3 +82,11 @@ def test_a_decks_quotes_dates_and_numerals_add_no_ordinary_words():
     terms = {t.text for t in build(EpisodeMeta(), outline=deck).terms}
     assert {"ONS", "Dobash & Dobash"} <= terms and any("Westmarland" in t for t in terms)
     assert not {"It", "They", "September", "II", "Shifting"} & terms, terms
+
+
+def test_a_name_cut_at_a_sentence_start_is_not_kept_as_a_fragment():
+    deck = ("- > Good Things Foundation (2025) Digital Nation. Sheffield: Good Things Foundation.",
+            "- > The Children's Commissioner in England reported it, and Wales too.")
+    terms = {t.text for t in build(EpisodeMeta(), outline=deck).terms}
+    assert "Good Things Foundation" in terms and "Things Foundation" not in terms
+    assert {"Wales", "Digital Nation"} <= terms

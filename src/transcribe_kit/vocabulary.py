@@ -84,7 +84,18 @@ def build(meta: EpisodeMeta, glossary: tuple[Entry, ...] = (), outline: tuple[st
                   if any(w.casefold() not in known | CONNECTORS for w in p.split())
                   and not (" " not in p and p.casefold() in lower)]
     found += titles
-    return Vocabulary(_dedupe(found))
+    return Vocabulary(_dedupe(_without_fragments(found)))
+
+
+def _without_fragments(terms: list[Term]) -> list[Term]:
+    """Drop a phrase that is the tail of a longer phrase in the same text ("Things Foundation",
+    cut from "Good Things Foundation" where that opened a sentence)."""
+    phrases = [t.text.split() for t in terms if t.kind == "phrase"]
+
+    def fragment(words: list[str]) -> bool:
+        return len(words) > 1 and any(len(p) > len(words) and p[-len(words):] == words for p in phrases)
+
+    return [t for t in terms if t.kind != "phrase" or not fragment(t.text.split())]
 
 
 def read_outline(path: Path) -> tuple[str, ...]:
@@ -95,7 +106,7 @@ def read_outline(path: Path) -> tuple[str, ...]:
         raise GlossaryError(f"{path}: cannot read the outline ({exc})") from None
     lines = []
     for line in text.splitlines():
-        text = re.sub(r"^\s*(?:[-*•]|\d+[.)]|\d{1,2}:\d{2}(?::\d{2})?)\s*", "", line).strip()
+        text = re.sub(r"^\s*(?:(?:[-*•›>]\s*)+|\d+[.)]|\d{1,2}:\d{2}(?::\d{2})?)\s*", "", line).strip()
         if text:
             lines.append(text)
     return tuple(lines)
