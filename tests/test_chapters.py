@@ -205,3 +205,22 @@ def test_loading_the_encoder_prints_nothing_even_after_transformers_was_imported
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" and done.stdout == ""
+
+
+def test_without_a_question_the_heading_comes_from_the_hosts_opening_turn():
+    from dataclasses import replace
+
+    from transcribe_kit.document import Chapter
+
+    answer = ("We grow tomatoes and beans in raised beds, and the children water them every morning. "
+              "The tomatoes love the sun, the beans climb the fence, and the children pick them in summer. ")
+    turns = [("A", "Hello and welcome, I'm Ann Lee and I'm joined by Bo Kim."), ("B", "I'm Bo, hello."),
+             ("A", "Bo, you were going to start by describing the community garden project and its compost scheme."),
+             ("B", answer * 3),
+             ("A", "Let's move to the football club now. Bo, how do the youth teams train in winter?"),
+             ("B", "The youth teams train indoors on Tuesday evenings and play matches on Saturday mornings.")]
+    doc = transcript_from(turns, speakers=(HOST, GUESTS[0]))
+    starts = [doc.words[doc.turns[k].start].start_ms for k in (2, 4)]
+    doc = replace(doc, chapters=(Chapter(start_ms=0, source=chapters.OPENING), *(Chapter(start_ms=s) for s in starts)))
+    heading = headings.add_headings(doc).chapters[1].heading
+    assert "garden project" in heading and "compost scheme" in heading, heading

@@ -55,10 +55,24 @@ def add_headings(doc: Transcript, options: HeadingOptions = HeadingOptions()) ->
     chapters = []
     for chapter, (a, b), parsed in zip(doc.chapters, spans, docs):
         if chapter.heading is None and chapter.source != OPENING and b > a:
-            heading = question_heading(doc, a, b, options) or keyphrase_heading(parsed, df, len(docs), options)
+            heading = question_heading(doc, a, b, options)
+            opening = _hosts_opening(doc, a, b)
+            if heading is None and opening is not None:  # the host's turn that sets the topic
+                heading = keyphrase_heading(nlp.load(exclude=("ner",))(opening), df, len(docs), options,
+                                            tf_from=parsed)
+            heading = heading or keyphrase_heading(parsed, df, len(docs), options)
             chapter = replace(chapter, heading=heading)
         chapters.append(chapter)
     return replace(doc, chapters=tuple(chapters))
+
+
+def _hosts_opening(doc: Transcript, a: int, b: int) -> str | None:
+    """The text of the host's turn that opens words ``[a, b)``, when a host is known and opens it."""
+    turn = next((t for t in doc.turns if t.start <= a < t.end), None)
+    speaker = doc.speaker(turn.speaker) if turn else None
+    if not (speaker and speaker.is_host and len(doc.speakers) > 1):
+        return None
+    return " ".join(w.text for w in doc.words[a:min(turn.end, b)])
 
 
 def chapter_spans(doc: Transcript) -> list[tuple[int, int]]:
@@ -125,9 +139,13 @@ def _content(token) -> bool:
     return token.is_alpha and not token.is_stop and token.pos_ in {"NOUN", "PROPN", "ADJ", "VERB"}
 
 
-def keyphrase_heading(parsed, df: Counter, n_docs: int, options: HeadingOptions) -> str | None:
-    """The chapter's most distinctive noun chunks, joined into one phrase."""
-    tf = Counter(t.lemma_.lower() for t in parsed if _content(t))
+def keyphrase_heading(parsed, df: Counter, n_docs: int, options: HeadingOptions, tf_from=None) -> str | None:
+    """The most distinctive noun chunks of ``parsed``, joined into one phrase.
+
+    Words are weighted by tf-idf: their count in ``tf_from`` (default: ``parsed``
+    itself; the whole chapter when ``parsed`` is the host's opening turn) against
+    the chapters they occur in."""
+    tf = Counter(t.lemma_.lower() for t in (tf_from if tf_from is not None else parsed) if _content(t))
 
     def weight(lemma: str) -> float:
         return tf[lemma] * math.log((1 + n_docs) / (1 + df[lemma]) + 1)
