@@ -9,7 +9,8 @@ slide titles with bullets, quotations, footers), never mentions three of its
 slides, and takes two questions from the audience.  Rows:
 
 - outline: chapters from the deck's titles (`--outline NAME.deck.txt`);
-- topics: the same recording without the outline (the topic segmenter);
+- no outline at all: neither the deck's words in the prompt nor its titles as
+  chapters (the topic segmenter);
 - speakers from the metadata (one participant: one voice) and with
   `--min-speakers 2` (the audience's questions get voices of their own).
 
@@ -34,7 +35,7 @@ from _common import CORPUS, table
 from transcribe_kit.chapters import ChapterOptions
 from transcribe_kit.diarize import DiarizeOptions
 from transcribe_kit.outline import read_outline
-from transcribe_kit.pipeline import ProcessOptions, SpeakerOptions, StageCache, process_file
+from transcribe_kit.pipeline import ProcessOptions, SpeakerOptions, StageCache, VocabOptions, process_file
 
 
 def score(base: Path, chapters: Path, text: Path) -> dict:
@@ -65,11 +66,12 @@ def main() -> None:
     audio, deck = base.with_suffix(".mp3"), Path(f"{base}.deck.txt")
     titles = tuple(read_outline(deck))
     print(f"{audio.name}: {len(titles)} titles read from {deck.name}: {titles}")
+    steer = VocabOptions(outline=deck)  # as the CLI does: the deck's terms and titles steer recognition
     variants = {
-        "outline, speakers from metadata": ProcessOptions(outline=titles),
-        "outline, --min-speakers 2": ProcessOptions(outline=titles, speakers=SpeakerOptions(
+        "outline, speakers from metadata": ProcessOptions(outline=titles, vocab=steer),
+        "outline, --min-speakers 2": ProcessOptions(outline=titles, vocab=steer, speakers=SpeakerOptions(
             diarize=DiarizeOptions(min_speakers=2))),
-        "topics (no outline)": ProcessOptions(chapters=ChapterOptions()),
+        "no outline at all (topic segmenter)": ProcessOptions(chapters=ChapterOptions()),
     }
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
