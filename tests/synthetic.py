@@ -18,3 +18,13 @@ def transcript_from(turns: list[tuple[str, str]], speakers: tuple[Speaker, ...] 
     speakers = speakers or tuple(Speaker(id=s, label=s) for s in sorted(ids))
     doc = Transcript(episode=episode, duration_ms=t + 1000, speakers=speakers, words=tuple(words))
     return build_turns(doc)
+
+
+def words_of(text: str, step_ms: int = 500) -> Transcript:
+    """One speaker-less word every ``step_ms`` (400 ms long), split on spaces: for the word passes."""
+    words = tuple(Word(w, i * step_ms, i * step_ms + step_ms - 100, 0.9) for i, w in enumerate(text.split()))
+    return Transcript(episode="t", duration_ms=len(words) * step_ms, words=words)
+
+
+def text_of(doc: Transcript) -> str:
+    return " ".join(w.text for w in doc.words)

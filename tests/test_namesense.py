@@ -5,11 +5,13 @@ Runs the real offline spaCy parser on each sentence.
 import pytest
 
 from transcribe_kit.corrections import undo
-from transcribe_kit.document import EpisodeMeta, Participant, Transcript, Word
+from transcribe_kit.document import EpisodeMeta, Participant
 from transcribe_kit.glossary import Entry
 from transcribe_kit.namesense import RULE, capitalise_names, ordinary_word_names
 from transcribe_kit.style import StyleOptions, apply_style
 from transcribe_kit.vocabulary import build
+
+from synthetic import text_of, words_of
 
 META = EpisodeMeta(participants=(
     Participant("Jo Todd", "Chief Executive of Respect"),
@@ -19,13 +21,7 @@ META = EpisodeMeta(participants=(
 VOCAB = build(META, glossary=(Entry("Shelter"), Entry("Refuge")))
 
 
-def doc_of(text: str) -> Transcript:
-    words = tuple(Word(w, i * 500, i * 500 + 400, 0.9) for i, w in enumerate(text.split()))
-    return Transcript(episode="t", duration_ms=len(words) * 500, words=words)
-
-
-def texts(doc: Transcript) -> str:
-    return " ".join(w.text for w in doc.words)
+doc_of, texts = words_of, text_of
 
 
 def test_only_one_word_names_that_are_ordinary_words_are_candidates():

@@ -1,18 +1,14 @@
 """House style: British spelling (never in names or quoted titles), fillers, case, numbers."""
-from transcribe_kit.document import EpisodeMeta, Participant, Transcript, Word
+from transcribe_kit.document import EpisodeMeta, Participant
 from transcribe_kit.glossary import Entry
 from transcribe_kit.style import (AMBIGUOUS, StyleOptions, apply_style, drop_fillers, glossary_case, respell,
                                   spell_numbers, spelling_table)
 from transcribe_kit.vocabulary import build
 
-
-def doc_of(text: str) -> Transcript:
-    words = tuple(Word(w, i * 500, i * 500 + 400, 0.9) for i, w in enumerate(text.split()))
-    return Transcript(episode="t", duration_ms=len(words) * 500, words=words)
+from synthetic import text_of, words_of
 
 
-def texts(doc: Transcript) -> str:
-    return " ".join(w.text for w in doc.words)
+doc_of, texts = words_of, text_of
 
 
 def test_british_spelling_with_case_and_punctuation_kept():
