@@ -1,10 +1,13 @@
 """Chapters from an event's outline: slide titles aligned to what was said.
 
-``--outline FILE`` gives the titles: plain text (one a line), a PowerPoint deck
-(.pptx, each slide's title) or a PDF (each page's first line).  The titles are
-aligned to the transcript in order (a monotonic alignment that maximises
-similarity); a title that matches nothing well enough is skipped, not forced.
-Each aligned title opens a chapter and is its heading (``source="outline"``).
+``--outline FILE`` gives the titles: plain text (one a line, or a deck saved as
+text: its slide titles, see :func:`text_titles`), a PowerPoint deck (.pptx, each
+slide's title, the title slide left out) or a PDF (each page's first line).  The
+titles are aligned to the transcript in order (a monotonic alignment that
+maximises similarity); a title that matches nothing well enough is skipped, not
+forced, and no title is placed where the speaker reads the agenda aloud
+(:func:`overviews`).  Each aligned title opens a chapter and is its heading
+(``source="outline"``).
 """
 from __future__ import annotations
 
