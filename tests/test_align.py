@@ -83,3 +83,31 @@ def test_a_segment_whose_words_changed_speaker_is_cut_between_them():
     final = tuple(w.__class__(**{**w.__dict__, "speaker": s}) for w, s in zip(words, ["S1", "S1", "S2"]))
     out = relabel_segments((Segment(0, 2000, "X"),), raw, final)
     assert [(s.start_ms, s.end_ms, s.speaker) for s in out] == [(0, 1100, "S1"), (1100, 2000, "S2")]
+
+
+def test_the_opening_words_of_a_sentence_cut_off_by_a_pause_go_with_the_rest():
+    # "So" (and "Yes,") were timed inside A's speech, before the pause in which B starts
+    for opening, rest in ((["So"], ["the", "partnership", "began", "then."]),
+                          (["Yes,"], ["I", "have", "some", "thoughts."]),
+                          (["I", "just"], ["wanted", "to", "flag", "this."])):
+        spec = [("That", 0, 200), ("is", 200, 400), ("care.", 400, 700)]
+        t = 750
+        for w in opening:
+            spec.append((w, t, t + 150))
+            t += 160
+        t += 700  # the pause
+        for w in rest:
+            spec.append((w, t, t + 250))
+            t += 260
+        words = words_from(spec)
+        segments = (Segment(0, 1200, "A"), Segment(1400, t + 100, "B"))
+        assert speakers_of(assign(words, segments)) == ["A"] * 3 + ["B"] * (len(opening) + len(rest)), opening
+
+
+def test_a_new_speakers_capitalised_sentence_after_a_pause_is_not_joined():
+    # A: "That is care. Thank you." then B: "Right, we go on." (a new sentence: capitalised)
+    words = words_from([("That", 0, 200), ("is", 200, 400), ("care.", 400, 700), ("Thank", 750, 900),
+                        ("you", 900, 1100), ("Right,", 1900, 2100), ("we", 2100, 2300), ("go", 2300, 2500),
+                        ("on.", 2500, 2800)])
+    segments = (Segment(0, 1200, "A"), Segment(1800, 2900, "B"))
+    assert speakers_of(assign(words, segments)) == ["A"] * 5 + ["B"] * 4

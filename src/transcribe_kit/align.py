@@ -10,7 +10,10 @@ stop at a real change of speaker) is cut at its widest gap.  A one- or
 two-word phrase by someone else inside another person's turn ("Yeah.") is
 kept as its own turn only if it is audible on its own (its own diarised
 speech, at a sentence end of the turn it interrupts); otherwise it joins the
-surrounding turn, which is never split mid-sentence.
+surrounding turn, which is never split mid-sentence.  The first word or two of
+a sentence that a pause cut off from the rest of it ("care. So | the Drive
+Partnership came together") go with the rest, whoever the recogniser's timing
+gave them to.
 """
 from __future__ import annotations
 
@@ -134,6 +137,7 @@ def assign(words: tuple[Word, ...], segments: tuple[Segment, ...],
     for a, b in phrases(words, options.pause_ms):
         units += [(x, y, _majority(raw[x:y], words[x:y])) for x, y in _pieces(a, b, raw, words, options)]
     units = _fill_unknown(units)
+    units = _join_broken_openings(units, words, options)
     units = _absorb_backchannels(units, words, segments, options)
     labels = [lab for a, b, lab in units for _ in range(a, b)]
     return tuple(replace(w, speaker=lab) for w, lab in zip(words, labels))
@@ -147,6 +151,30 @@ def _fill_unknown(units: list) -> list:
     for a, b, lab in units:
         previous = lab if lab is not None else previous
         out.append((a, b, previous))
+    return out
+
+
+_I = ("I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’d", "I'll", "I’ll")
+
+
+def _join_broken_openings(units: list, words: tuple[Word, ...], options: AlignOptions) -> list:
+    """The first word or two of a new sentence, cut off by a pause, go with the rest of it.
+
+    "...children's social care. So | the Drive Partnership came together": the
+    recogniser timed "So" before the pause, inside the last speaker's speech,
+    but a sentence that "So" opens and "the Drive Partnership" continues (lower
+    case, unfinished before it) is one person's: the turn changes before "So".
+    """
+    out = list(units)
+    for i in range(len(out) - 1):
+        (a, b, lab), (c, _, nxt) = out[i], out[i + 1]
+        if lab == nxt or b - a > options.backchannel_max_words or ends_sentence(words[b - 1]):
+            continue
+        opens = a == 0 or ends_sentence(words[a - 1])
+        first = words[c].text.lstrip("\"'“‘(")
+        continues = first[:1].islower() or first.rstrip(",") in _I
+        if opens and continues:
+            out[i] = (a, b, nxt)
     return out
 
 
