@@ -68,6 +68,29 @@ def test_reading_speed_uses_the_silence_after_the_words():
     assert_partition(doc, cues)
 
 
+def test_a_first_word_cut_off_by_a_pause_shares_a_cue_with_what_follows():
+    # B's "You're" is timed at the very end of A's speech, then a pause, then a sentence too long
+    # to join whole: alone, "You're" could not stay up for a second
+    a_words = "it is really important.".split()
+    b_rest = "making some really important points there about practice and form research, and more".split()
+    words, t = [], 1500
+    for w in a_words:
+        words.append(Word(w, t, t + 450, speaker="A"))
+        t += 450
+    words.append(Word("You're", t, t + 60, speaker="B"))
+    t += 60 + 760
+    for w in b_rest:
+        words.append(Word(w, t, t + 280, speaker="B"))
+        t += 280
+    doc = Transcript(episode="t", duration_ms=t + 500, words=tuple(words),
+                     speakers=(Speaker("A", name="Ann"), Speaker("B", name="Bo")))
+    cues = build_cues(doc, NO_TAGS)
+    assert_partition(doc, cues)
+    assert not [c for c in cues if hard_flags(c)], cues
+    first_b = next(c for c in cues if c.speaker == "B")
+    assert first_b.text.startswith("You're making")
+
+
 def test_impossibly_fast_speech_is_flagged_not_cut():
     words = tuple(Word("extraordinarily", i * 100, (i + 1) * 100, speaker="A") for i in range(40))
     doc = Transcript(episode="t", duration_ms=4000, words=words, speakers=(Speaker("A"),))

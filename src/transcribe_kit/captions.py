@@ -150,6 +150,14 @@ class Words:
         return min(self.ends[b - 1] + self.room_after(b - 1) - self.starts[a] + self.room_before(a),
                    o.max_duration_ms)
 
+    def longest_time(self, a: int, b: int) -> int:
+        """The longest words [a, b) could stay on screen: every silence around them taken."""
+        o = self.options
+        start = max(self.ends[a - 1] if a else 0, self.starts[a] - o.max_lead_ms)
+        end = min(self.starts[b] - o.min_gap_ms if b < len(self) else self.end_of_media,
+                  self.ends[b - 1] + o.max_linger_ms)
+        return max(end, self.ends[b - 1]) - start
+
     def room_before(self, a: int) -> int:
         """How early a cue opening at word ``a`` may count on appearing: half the silence before it."""
         o = self.options
@@ -261,8 +269,33 @@ def _merge_gain(words: Words, left: Group, right: Group) -> float:
     return words.badness(a, m) + words.badness(m, b) - words.badness(a, b)
 
 
+def rebalance_short(words: Words, groups: list[Group]) -> list[Group]:
+    """A cue that cannot stay up for the minimum time and cannot join a whole neighbour (too long
+    together) shares words with it instead: the two are split again as one ("You're" | pause |
+    "making some really important points..." becomes two cues that both last)."""
+    o = words.options
+    out = list(groups)
+    k = 0
+    while k < len(out):
+        a, b = out[k]
+        if words.longest_time(a, b) < o.min_duration_ms:
+            for j in (k + 1, k - 1):  # the sentence it opens, else the one it ends
+                if not 0 <= j < len(out):
+                    continue
+                lo, hi = min(a, out[j][0]), max(b, out[j][1])
+                if len(set(words.speakers[lo:hi])) != 1:
+                    continue
+                again = cuesplit.best_split(words, lo, hi)
+                if sum(words.badness(x, y) for x, y in again) < words.badness(a, b) + words.badness(*out[j]):
+                    out[min(j, k):max(j, k) + 1] = again
+                    k = min(j, k) + len(again) - 1
+                    break
+        k += 1
+    return out
+
+
 GROUPING = (split_at_speaker_change, split_at_sentence_end, split_at_pause, split_by_length,
-            merge_short_neighbours)
+            merge_short_neighbours, rebalance_short)
 
 
 # ---- timing operations: list of cues -> list of cues ---------------------------
