@@ -101,7 +101,13 @@ def test_the_opening_words_of_a_sentence_cut_off_by_a_pause_go_with_the_rest():
             t += 260
         words = words_from(spec)
         segments = (Segment(0, 1200, "A"), Segment(1400, t + 100, "B"))
-        assert speakers_of(assign(words, segments)) == ["A"] * 3 + ["B"] * (len(opening) + len(rest)), opening
+        out = assign(words, segments)
+        assert speakers_of(out) == ["A"] * 3 + ["B"] * (len(opening) + len(rest)), opening
+        # re-timed into the pause, just before the words they open, their lengths kept
+        moved, after = out[3:3 + len(opening)], out[3 + len(opening)]
+        assert moved[-1].end_ms == after.start_ms and all(w.estimated for w in moved)
+        assert [w.end_ms - w.start_ms for w in moved] == [150] * len(opening)
+        assert all(x.end_ms <= y.start_ms for x, y in zip(out, out[1:]))
 
 
 def test_a_new_speakers_capitalised_sentence_after_a_pause_is_not_joined():

@@ -137,10 +137,29 @@ def assign(words: tuple[Word, ...], segments: tuple[Segment, ...],
     for a, b in phrases(words, options.pause_ms):
         units += [(x, y, _majority(raw[x:y], words[x:y])) for x, y in _pieces(a, b, raw, words, options)]
     units = _fill_unknown(units)
-    units = _join_broken_openings(units, words, options)
+    units, moved = _join_broken_openings(units, words, options)
     units = _absorb_backchannels(units, words, segments, options)
     labels = [lab for a, b, lab in units for _ in range(a, b)]
-    return tuple(replace(w, speaker=lab) for w, lab in zip(words, labels))
+    out = [replace(w, speaker=lab) for w, lab in zip(words, labels)]
+    for a, b in moved:
+        out[a:b] = _just_before(out[a:b], out[b].start_ms, out[a - 1].end_ms if a else 0)
+    return tuple(out)
+
+
+def _just_before(moved: list[Word], end_ms: int, floor_ms: int) -> list[Word]:
+    """Words re-timed to end where the words they open begin (their own lengths kept, squeezed
+    if the silence is shorter), marked ``estimated``: the recogniser had put them before the pause."""
+    total = sum(w.end_ms - w.start_ms for w in moved)
+    start = max(floor_ms, end_ms - total)
+    if start >= end_ms or end_ms <= moved[-1].end_ms:
+        return moved  # no silence to move them into
+    scale = (end_ms - start) / total if total else 0.0
+    out, at = [], start
+    for k, w in enumerate(moved):
+        length = end_ms - at if k == len(moved) - 1 else round((w.end_ms - w.start_ms) * scale)
+        out.append(replace(w, start_ms=at, end_ms=at + length, estimated=True))
+        at += length
+    return out
 
 
 def _fill_unknown(units: list) -> list:
@@ -157,15 +176,17 @@ def _fill_unknown(units: list) -> list:
 _I = ("I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’d", "I'll", "I’ll")
 
 
-def _join_broken_openings(units: list, words: tuple[Word, ...], options: AlignOptions) -> list:
+def _join_broken_openings(units: list, words: tuple[Word, ...],
+                           options: AlignOptions) -> tuple[list, list[tuple[int, int]]]:
     """The first word or two of a new sentence, cut off by a pause, go with the rest of it.
 
     "...children's social care. So | the Drive Partnership came together": the
     recogniser timed "So" before the pause, inside the last speaker's speech,
     but a sentence that "So" opens and "the Drive Partnership" continues (lower
     case, unfinished before it) is one person's: the turn changes before "So".
+    Returns the units and the word ranges that moved (to be re-timed).
     """
-    out = list(units)
+    out, moved = list(units), []
     for i in range(len(out) - 1):
         (a, b, lab), (c, _, nxt) = out[i], out[i + 1]
         if lab == nxt or b - a > options.backchannel_max_words or ends_sentence(words[b - 1]):
@@ -175,7 +196,8 @@ def _join_broken_openings(units: list, words: tuple[Word, ...], options: AlignOp
         continues = first[:1].islower() or first.rstrip(",") in _I
         if opens and continues:
             out[i] = (a, b, nxt)
-    return out
+            moved.append((a, b))
+    return out, moved
 
 
 def _absorb_backchannels(units: list, words: tuple[Word, ...], segments: tuple[Segment, ...],
