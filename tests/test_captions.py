@@ -91,6 +91,40 @@ def test_a_first_word_cut_off_by_a_pause_shares_a_cue_with_what_follows():
     assert first_b.text.startswith("You're making")
 
 
+def _handover(ms_per_char: int):
+    """A says four words (the last ends at 2300 ms, but A's diarised speech runs on to 2900 ms);
+    B starts at 3200 ms and talks on without a pause, ``ms_per_char`` a character."""
+    from transcribe_kit.document import SpeechSegment
+
+    words, t = [], 500
+    for w in "we should stop there.".split():
+        words.append(Word(w, t, t + 450, speaker="A"))
+        t += 450
+    t = 3200
+    for w in ("Thank you, that is a fair point to end on, and one that I would like to pick up "
+              "with you in a moment because it matters to every family we work with").split():
+        length = ms_per_char * (len(w) + 1)
+        words.append(Word(w, t, t + length, speaker="B"))
+        t += length
+    segments = (SpeechSegment(400, 2900, "A"), SpeechSegment(3150, t + 50, "B"))
+    return Transcript(episode="t", duration_ms=t + 1500, words=tuple(words), segments=segments,
+                      speakers=(Speaker("A", name="Ann"), Speaker("B", name="Bo")))
+
+
+def test_a_new_voice_does_not_appear_while_the_last_one_still_speaks():
+    # B reads a little fast (17-20 characters a second): better a warning than a cue over A's voice
+    cues = build_cues(_handover(55), NO_TAGS)
+    first_b = next(c for c in cues if c.speaker == "B")
+    assert first_b.start_ms >= 2900 and not [c for c in cues if hard_flags(c)], cues
+
+
+def test_unless_that_is_the_only_way_to_keep_the_reading_speed():
+    # B reads too fast for any cue to stay under 20 characters a second in its own time
+    cues = build_cues(_handover(46), NO_TAGS)
+    first_b = next(c for c in cues if c.speaker == "B")
+    assert first_b.start_ms < 2900 and not hard_flags(first_b), cues
+
+
 def test_impossibly_fast_speech_is_flagged_not_cut():
     words = tuple(Word("extraordinarily", i * 100, (i + 1) * 100, speaker="A") for i in range(40))
     doc = Transcript(episode="t", duration_ms=4000, words=words, speakers=(Speaker("A"),))

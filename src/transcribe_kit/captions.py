@@ -20,6 +20,7 @@ and is then flagged; words are never dropped.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -86,6 +87,12 @@ class Words:
         self.starts = tuple(w.start_ms for w in doc.words)
         self.ends = tuple(max(w.end_ms, w.start_ms) for w in doc.words)
         self.speakers = tuple(w.speaker for w in doc.words)
+        # per speaker: segment starts in order, and the latest end among the segments up to each
+        self._speech: dict[str, tuple[list[int], list[int]]] = {}
+        for seg in sorted(doc.segments, key=lambda g: g.start_ms):
+            starts, ends = self._speech.setdefault(seg.speaker, ([], []))
+            starts.append(seg.start_ms)
+            ends.append(max(seg.end_ms, ends[-1] if ends else 0))
         self.end_of_media = max([doc.duration_ms, *self.ends]) if self.ends else doc.duration_ms
         self.labels = _labels(doc) if options.speaker_labels else {}
         self._tagger = tagger
@@ -150,6 +157,20 @@ class Words:
         return min(self.ends[b - 1] + self.room_after(b - 1) - self.starts[a] + self.room_before(a),
                    o.max_duration_ms)
 
+    def others_end(self, a: int) -> int:
+        """When the speech of anyone but word ``a``'s speaker ends before word ``a`` starts.
+
+        The recognised words' edges can be a few hundred milliseconds early, so the
+        diarised speech (``Transcript.segments``) has the last word on it when a new
+        voice's cue may appear; without segments, the previous word's end."""
+        end = self.ends[a - 1] if a else 0
+        first, speaker = self.starts[a], self.speakers[a]
+        for who, (starts, ends) in self._speech.items():
+            k = bisect_left(starts, first)
+            if who != speaker and k:
+                end = max(end, min(ends[k - 1], first))
+        return end
+
     def longest_time(self, a: int, b: int) -> int:
         """The longest words [a, b) could stay on screen: every silence around them taken."""
         o = self.options
@@ -163,7 +184,8 @@ class Words:
         o = self.options
         if a == 0:
             return min(self.starts[0], o.max_lead_ms)
-        return min(max(0, (self.starts[a] - self.ends[a - 1] - o.min_gap_ms) // 2), o.max_lead_ms)
+        before = self.others_end(a) if self.speakers[a] != self.speakers[a - 1] else self.ends[a - 1]
+        return min(max(0, (self.starts[a] - before - o.min_gap_ms) // 2), o.max_lead_ms)
 
     def room_after(self, k: int) -> int:
         """How long a cue ending with word ``k`` may count on staying: half the silence after it."""
