@@ -8,10 +8,7 @@ import click
 
 from . import __version__
 from .fileio import ensure_folder
-from .cli_options import (
-    asr_options, build_asr_options, build_speaker_options, build_vocabulary_options, speaker_options,
-    user_errors, vocabulary_options,
-)
+from .cli_options import build_process_options, episode_options, user_errors
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="transcribe-kit")
@@ -28,22 +25,14 @@ def cli():
               show_default=True, help="Folder that receives one sub-folder per episode.")
 @click.option("--meta", type=click.Path(path_type=Path), default=None,
               help="Episode metadata TOML (default: <audio stem>.toml beside the audio).")
-@asr_options
-@vocabulary_options
-@speaker_options
-@click.option("--timestamps", is_flag=True, help="Put [mm:ss] before each paragraph of the text layouts.")
-@click.option("--chapters", "n_chapters", type=click.IntRange(0), default=None,
-              help="Number of topic chapters after the untitled opening (default: chosen from the content; 0: none).")
+@episode_options
 @click.option("--tag-audio", is_flag=True,
               help="Also write <name>.chapters.mp3: a copy of an MP3 input with ID3 chapters (the input is not changed).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Stage cache: a rerun redoes only the stages its settings change [default: OUTPUT/.cache].")
 @click.option("--no-cache", is_flag=True, help="Run every stage; read and write no cache.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-def process(audio_files, output, meta, engine, model, fast, model_path, language, beam_size,
-            outline, glossary_file, no_vocabulary, spelling, fillers,
-            num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters, tag_audio,
-            cache_dir, no_cache, quiet):
+def process(audio_files, output, meta, tag_audio, cache_dir, no_cache, quiet, **episode):
     """Transcribe AUDIO_FILES (any audio or video) into OUTPUT/<name>/.
 
     Writes transcript.json (the editable document), the published page's
@@ -54,20 +43,10 @@ def process(audio_files, output, meta, engine, model, fast, model_path, language
     Each stage's result is cached, so running again with other caption,
     chapter or style settings does not recognise the speech again.
     """
-    from .chapters import ChapterOptions
-    from .outline import read_outline
-    from .pipeline import ProcessOptions, StageCache, process_file
+    from .pipeline import StageCache, process_file
     from .progress import rich_hook
-    from .writers import WriterOptions
 
-    vocab, style = build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers)
-    titles = tuple(user_errors(read_outline)(outline)) if outline else ()
-    chapters = None if n_chapters == 0 else ChapterOptions(count=n_chapters)
-    options = ProcessOptions(asr=build_asr_options(engine, model, fast, model_path, language, beam_size),
-                             vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps),
-                             chapters=chapters, outline=titles,
-                             speakers=build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize),
-                             tag_audio=tag_audio)
+    options = build_process_options(**episode, tag_audio=tag_audio)
     user_errors(ensure_folder)(output)  # before minutes of work, not after
     cache = None if no_cache else StageCache(user_errors(ensure_folder)(cache_dir or output / ".cache"))
     failures = 0
@@ -126,16 +105,9 @@ def check(caption_file, rules_file, summary_only):
               help="Run the episodes as tasks on this running Dask scheduler (tcp://host:8786) instead.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Stage cache that lets a rerun resume [default: OUTPUT/.cache].")
-@asr_options
-@vocabulary_options
-@speaker_options
-@click.option("--timestamps", is_flag=True, help="Put [mm:ss] before each paragraph of the text layouts.")
-@click.option("--chapters", "n_chapters", type=click.IntRange(0), default=None,
-              help="Number of topic chapters after the untitled opening (default: chosen from the content; 0: none).")
+@episode_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-def batch(folder, output, workers, scheduler, cache_dir, engine, model, fast, model_path, language, beam_size,
-          outline, glossary_file, no_vocabulary, spelling, fillers,
-          num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters, quiet):
+def batch(folder, output, workers, scheduler, cache_dir, quiet, **episode):
     """Process every audio or video file in FOLDER (with its <name>.toml metadata).
 
     Each episode goes to OUTPUT/<name>/ as with `process`.  Every stage's
@@ -144,26 +116,16 @@ def batch(folder, output, workers, scheduler, cache_dir, engine, model, fast, mo
     bad file never stops the others; the exit code is 1 if any failed.
     """
     from .batch import find_audio, run_batch
-    from .chapters import ChapterOptions
-    from .outline import read_outline
-    from .pipeline import ProcessOptions
     from .progress import BatchProgress
-    from .writers import WriterOptions
 
-    vocab, style = build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers)
-    titles = tuple(user_errors(read_outline)(outline)) if outline else ()
-    options = ProcessOptions(asr=build_asr_options(engine, model, fast, model_path, language, beam_size),
-                             vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps),
-                             chapters=None if n_chapters == 0 else ChapterOptions(count=n_chapters),
-                             outline=titles,
-                             speakers=build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize))
+    options = build_process_options(**episode)
     paths = find_audio(folder)
     if not paths:
         raise click.ClickException(f"{folder}: no audio or video files found")
     user_errors(ensure_folder)(output)
-    user_errors(ensure_folder)(cache_dir or output / ".cache")
+    cache_root = user_errors(ensure_folder)(cache_dir or output / ".cache")
     with BatchProgress(len(paths), enabled=not quiet) as bar:
-        reports = user_errors(run_batch)(paths, output, options, cache_dir or output / ".cache", workers, scheduler,
+        reports = user_errors(run_batch)(paths, output, options, cache_root, workers, scheduler,
                                          on_event=bar.event,
                                          on_done=lambda r: bar.done(r.episode, r.error is not None))
     _print_summary(reports)

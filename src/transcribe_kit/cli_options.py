@@ -123,3 +123,37 @@ def build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize):
         raise click.UsageError("--min-speakers is larger than --max-speakers")
     return SpeakerOptions(enabled=not no_diarize, diarize=DiarizeOptions(
         num_speakers=num_speakers, min_speakers=min_speakers, max_speakers=max_speakers))
+
+
+def episode_options(fn):
+    """Everything ``process`` and ``batch`` both take about an episode: recognition, vocabulary,
+    speakers, the layouts' timestamps and the chapters."""
+    decorators = [
+        asr_options, vocabulary_options, speaker_options,
+        click.option("--timestamps", is_flag=True, help="Put [mm:ss] before each paragraph of the text layouts."),
+        click.option("--chapters", "n_chapters", type=click.IntRange(0), default=None,
+                     help="Number of topic chapters after the untitled opening "
+                          "(default: chosen from the content; 0: none)."),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn
+
+
+def build_process_options(engine, model, fast, model_path, language, beam_size,
+                          outline, glossary_file, no_vocabulary, spelling, fillers,
+                          num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters,
+                          tag_audio: bool = False):
+    """The ProcessOptions of :func:`episode_options`' values."""
+    from .chapters import ChapterOptions
+    from .outline import read_outline
+    from .pipeline import ProcessOptions
+    from .writers import WriterOptions
+
+    vocab, style = build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers)
+    return ProcessOptions(asr=build_asr_options(engine, model, fast, model_path, language, beam_size),
+                          vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps),
+                          chapters=None if n_chapters == 0 else ChapterOptions(count=n_chapters),
+                          outline=tuple(user_errors(read_outline)(outline)) if outline else (),
+                          speakers=build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize),
+                          tag_audio=tag_audio)
