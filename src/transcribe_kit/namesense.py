@@ -79,16 +79,11 @@ def capitalise_names(doc: Transcript, vocab: Vocabulary,
 
 def _named(toks: list[Token], found: list[int]) -> list[int]:
     """Which of the word positions ``found`` are used as a name."""
-    from .nlp import load
+    from .nlp import join_words, load
     nlp = load(exclude=("ner",))  # the pipeline the headings use too: loaded once
     out = []
     for a, b in _sentences(toks, found):
-        words = [t.prefix + t.core + t.suffix for t in toks[a:b]]
-        text = " ".join(words)
-        starts, pos = [], 0
-        for w in words:
-            starts.append(pos)
-            pos += len(w) + 1
+        text, starts = join_words([t.prefix + t.core + t.suffix for t in toks[a:b]])
         parsed = nlp(text)
         by_start = {tok.idx: tok for tok in parsed}
         for i in (i for i in found if a <= i < b):

@@ -90,7 +90,7 @@ def pos_tags(words: list[str]) -> list[tuple[str, str]]:
     """
     if not words:
         return []
-    text, offsets = _join(words)
+    text, offsets = join_words(words)
     nlp = load()
     nlp.max_length = max(nlp.max_length, len(text) + 1)
     tags: list[list[str]] = [[] for _ in words]
@@ -106,7 +106,8 @@ def _ends(tags: list[str]) -> tuple[str, str]:
     return tags[0], tags[-1]
 
 
-def _join(words: list[str]) -> tuple[str, list[int]]:
+def join_words(words: list[str]) -> tuple[str, list[int]]:
+    """The words as one text (joined by spaces) and where each word starts in it."""
     offsets, pos = [], 0
     for word in words:
         offsets.append(pos)
