@@ -75,13 +75,18 @@ class Unit:
     question_turn: bool  # the turn this unit opens contains a question
 
 
+def is_host(doc: Transcript, speaker_id: str | None) -> bool:
+    """Is this the host of a conversation (several speakers, this one flagged as the host)?"""
+    speaker = doc.speaker(speaker_id)
+    return bool(speaker and speaker.is_host and len(doc.speakers) > 1)
+
+
 def units(doc: Transcript, options: ChapterOptions = ChapterOptions()) -> list[Unit]:
     """Sentence units that never cross a paragraph edge.  Recognisers sometimes stop
     punctuating for minutes on end, so a unit also ends at a pause once it is long."""
     heads: dict[int, tuple[bool, bool, bool]] = {}
     for turn in doc.turns:
-        speaker = doc.speaker(turn.speaker)
-        host = bool(speaker and speaker.is_host and len(doc.speakers) > 1)
+        host = is_host(doc, turn.speaker)
         asks = any("?" in w.text for w in doc.words[turn.start:turn.end])
         for n, (a, _) in enumerate(paragraph_spans(turn)):
             heads[a] = (n == 0, host and n == 0, asks and n == 0)

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from . import nlp
-from .chapters import OPENING
+from .chapters import OPENING, is_host
 from .document import Transcript
 from .turns import paragraph_spans
 
@@ -56,23 +56,22 @@ def add_headings(doc: Transcript, options: HeadingOptions = HeadingOptions()) ->
     for chapter, (a, b), parsed in zip(doc.chapters, spans, docs):
         if chapter.heading is None and chapter.source != OPENING and b > a:
             heading = question_heading(doc, a, b, options)
-            opening = _hosts_opening(doc, a, b)
+            opening = _hosts_opening(doc, a, b, parsed)
             if heading is None and opening is not None:  # the host's turn that sets the topic
-                heading = keyphrase_heading(nlp.load(exclude=("ner",))(opening), df, len(docs), options,
-                                            tf_from=parsed)
+                heading = keyphrase_heading(opening, df, len(docs), options, tf_from=parsed)
             heading = heading or keyphrase_heading(parsed, df, len(docs), options)
             chapter = replace(chapter, heading=heading)
         chapters.append(chapter)
     return replace(doc, chapters=tuple(chapters))
 
 
-def _hosts_opening(doc: Transcript, a: int, b: int) -> str | None:
-    """The text of the host's turn that opens words ``[a, b)``, when a host is known and opens it."""
+def _hosts_opening(doc: Transcript, a: int, b: int, parsed):
+    """The part of the chapter's parse (words ``[a, b)``) that is the host's turn opening it, or None."""
     turn = next((t for t in doc.turns if t.start <= a < t.end), None)
-    speaker = doc.speaker(turn.speaker) if turn else None
-    if not (speaker and speaker.is_host and len(doc.speakers) > 1):
+    if turn is None or not is_host(doc, turn.speaker):
         return None
-    return " ".join(w.text for w in doc.words[a:min(turn.end, b)])
+    length = len(" ".join(w.text for w in doc.words[a:min(turn.end, b)]))  # the chapter's text begins with it
+    return parsed.char_span(0, length, alignment_mode="expand")
 
 
 def chapter_spans(doc: Transcript) -> list[tuple[int, int]]:
@@ -130,9 +129,7 @@ def is_interrogative(sentence: str) -> bool:
 def _hosts_last(doc: Transcript, start: int, end: int, b: int, sentence: str, words: list[str]) -> bool:
     """The last sentence of a host's whole turn: where the host asks, even when the recogniser
     dropped the question mark."""
-    speaker = doc.speaker(doc.words[start].speaker)
-    return bool(speaker and speaker.is_host and len(doc.speakers) > 1 and end <= b
-                and " ".join(words).endswith(sentence))
+    return is_host(doc, doc.words[start].speaker) and end <= b and " ".join(words).endswith(sentence)
 
 
 def _content(token) -> bool:
