@@ -20,9 +20,13 @@ def episode_audio(name: str) -> Path:
     return path
 
 
-def score(episode: str, *args: str) -> dict:
-    """Run shared/corpus/score.py and return its JSON line."""
-    cmd = [sys.executable, str(CORPUS / "score.py"), "--ref", str(CORPUS / episode), "--json-only", *args]
+def score(episode: str | Path, *args: str) -> dict:
+    """Run shared/corpus/score.py and return its JSON line.
+
+    ``episode`` is a corpus episode's name, or a Path to any reference score.py
+    reads (an episode folder or its NAME prefix, e.g. one made by tools/make_event.py)."""
+    ref = episode if isinstance(episode, Path) else CORPUS / episode
+    cmd = [sys.executable, str(CORPUS / "score.py"), "--ref", str(ref), "--json-only", *args]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 

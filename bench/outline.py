@@ -24,24 +24,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import CORPUS, table
+from _common import score, table
 
 from transcribe_kit.chapters import ChapterOptions
 from transcribe_kit.diarize import DiarizeOptions
 from transcribe_kit.outline import read_outline
 from transcribe_kit.pipeline import ProcessOptions, SpeakerOptions, StageCache, VocabOptions, process_file
-
-
-def score(base: Path, chapters: Path, text: Path) -> dict:
-    cmd = [sys.executable, str(CORPUS / "score.py"), "--ref", str(base), "--json-only",
-           "--hyp-chapters", str(chapters), "--hyp-text", str(text)]
-    return json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
 
 
 def speaker_shares(doc, base: Path) -> tuple[float, float]:
@@ -84,7 +76,7 @@ def main() -> None:
             text = Path(tmp) / "words.txt"
             text.write_text(" ".join(w.text for w in doc.words))
             chapters = result.out_dir / "chapters.json"
-            s = score(base, chapters, text)
+            s = score(base, "--hyp-chapters", str(chapters), "--hyp-text", str(text))
             c = s["chapters"]
             rows.append([name, f"{s['asr']['wer']:.2%}", len(doc.chapters), f"{c['boundary_10s']['f1']:.3f}",
                          f"{c['boundary_30s']['precision']:.3f}", f"{c['boundary_30s']['recall']:.3f}",
