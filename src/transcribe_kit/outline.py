@@ -12,6 +12,7 @@ forced, and no title is placed where the speaker reads the agenda aloud
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,8 +20,9 @@ import numpy as np
 
 from . import chapters as ch
 from .document import Chapter, Transcript
+from .vocabulary import BULLET, MONTHS
 
-_BULLET = re.compile(r"^\s*(?:[-*•›>]+\s*)+")
+_BULLET = re.compile(rf"^\s*{BULLET}")
 
 
 class OutlineError(ValueError):
@@ -60,8 +62,7 @@ def read_outline(path: str | Path) -> list[str]:
 
 TITLE_MAX_WORDS = 14  # a line longer than this is slide text, not a title
 _QUOTE = re.compile(r"^\s*[\"“”‘’'«]")
-_MONTHS = "january february march april may june july august september october november december"
-_DATE = re.compile(rf"^\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{'|'.join(_MONTHS.split())})\s+\d{{4}}\s*$"
+_DATE = re.compile(rf"^\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{'|'.join(MONTHS)})\s+\d{{4}}\s*$"
                    rf"|^\s*\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\s*$", re.I)
 
 
@@ -127,10 +128,7 @@ def _key(line: str) -> str:
 
 
 def _repeated(lines: list[str], times: int = 3) -> set[str]:
-    counts: dict[str, int] = {}
-    for line in lines:
-        if not _BULLET.match(line):
-            counts[_key(line)] = counts.get(_key(line), 0) + 1
+    counts = Counter(_key(line) for line in lines if not _BULLET.match(line))
     return {k for k, n in counts.items() if n >= times}
 
 
@@ -208,12 +206,13 @@ def overviews(titles: list[str], us: list[ch.Unit], options: OutlineOptions) -> 
     word of ``overview_titles`` titles or more ("I'll talk about the project, then who came... and
     the next steps, leaving time for questions").  No slide starts there: each starts later, where
     it is talked about."""
-    wanted = [w for w in (_content_words(t) for t in titles)]
+    wanted = [_content_words(t) for t in titles]
+    said = [_content_words(u.text) for u in us]
     out = np.zeros(len(us), dtype=bool)
     for i in range(len(us)):
         j, bag = i, set()
         while j < len(us) and us[j].start - us[i].start < options.overview_words:
-            bag |= _content_words(us[j].text)
+            bag |= said[j]
             j += 1
         out[i] = sum(bool(w) and w <= bag for w in wanted) >= options.overview_titles
     return out

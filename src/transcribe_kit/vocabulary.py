@@ -31,8 +31,9 @@ TITLE_HEADS = frozenset(
     "commissioner ceo cto coo cfo".split()
 )
 CONNECTORS = frozenset("of in for the on to de da von van du la le &".split())
-CALENDAR = frozenset("january february march april may june july august september october november december "
-                     "monday tuesday wednesday thursday friday saturday sunday".split())
+MONTHS = tuple("january february march april may june july august september october november december".split())
+CALENDAR = frozenset(MONTHS) | frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+BULLET = r"(?:[-*•›>]+\s*)+"  # "- ", "• ", "- > ", "›": the marks that open a bullet line
 # pyspellchecker count at which a capitalised word alone counts as an ordinary word
 COMMON_WORD_FREQUENCY = 10_000
 # Whisper keeps 223 prompt tokens (half its 448-token context, less one)
@@ -106,7 +107,7 @@ def read_outline(path: Path) -> tuple[str, ...]:
         raise GlossaryError(f"{path}: cannot read the outline ({exc})") from None
     lines = []
     for line in text.splitlines():
-        text = re.sub(r"^\s*(?:(?:[-*•›>]\s*)+|\d+[.)]|\d{1,2}:\d{2}(?::\d{2})?)\s*", "", line).strip()
+        text = re.sub(rf"^\s*(?:{BULLET}|\d+[.)]|\d{{1,2}}:\d{{2}}(?::\d{{2}})?)\s*", "", line).strip()
         if text:
             lines.append(text)
     return tuple(lines)
