@@ -71,19 +71,19 @@ def capitalise_names(doc: Transcript, vocab: Vocabulary,
     if not found:
         return doc
     edits = []
-    for i in _named(toks, found):
+    for i in _named(doc, toks, found):
         t = toks[i]
         edits.append(Edit(i, i + 1, (t.prefix + names[t.core] + t.suffix,), RULE, names[t.core]))
     return apply_edits(doc, edits)
 
 
-def _named(toks: list[Token], found: list[int]) -> list[int]:
+def _named(doc: Transcript, toks: list[Token], found: list[int]) -> list[int]:
     """Which of the word positions ``found`` are used as a name."""
     from .nlp import join_words, load
     nlp = load(exclude=("ner",))  # the pipeline the headings use too: loaded once
     out = []
     for a, b in _sentences(toks, found):
-        text, starts = join_words([t.prefix + t.core + t.suffix for t in toks[a:b]])
+        text, starts = join_words([w.text for w in doc.words[a:b]])
         parsed = nlp(text)
         by_start = {tok.idx: tok for tok in parsed}
         for i in (i for i in found if a <= i < b):
