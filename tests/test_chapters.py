@@ -224,3 +224,19 @@ def test_without_a_question_the_heading_comes_from_the_hosts_opening_turn():
     doc = replace(doc, chapters=(Chapter(start_ms=0, source=chapters.OPENING), *(Chapter(start_ms=s) for s in starts)))
     heading = headings.add_headings(doc).chapters[1].heading
     assert "garden project" in heading and "compost scheme" in heading, heading
+
+
+def test_a_guest_who_moves_the_talk_on_unprompted_opens_a_chapter_but_answers_do_not():
+    # the host asks about gardens, then only follows up; a guest turns to football by herself
+    garden_q, garden_a = TOPICS["garden"]
+    _, football_a = TOPICS["football"]
+    baking_q, baking_a = TOPICS["baking"]
+    turns = [*INTRO, ("A", garden_q), ("B", garden_a), ("C", garden_a.replace(". ", ", I think. ", 2)),
+             ("B", garden_a), ("A", FOLLOW_UPS["garden"]),
+             ("C", "Something else I wanted to raise is football. " + football_a),
+             ("B", football_a), ("C", football_a.replace(". ", ", I think. ", 2)),
+             ("A", baking_q), ("B", baking_a), ("C", baking_a.replace(". ", ", I think. ", 2)), ("B", baking_a)]
+    doc = transcript_from(turns, speakers=(HOST, *GUESTS))
+    opens = [doc.words[doc.turns[k].start].start_ms for k in (3, 8, 11)]
+    out = chapters.segment(doc, OPTIONS)
+    assert [c.start_ms for c in out.chapters[1:]] == opens

@@ -20,6 +20,12 @@ one another; their number is ``count`` when given, otherwise every place that
 stands out (a score above the mean of the local peaks, the best places within
 half a chapter of themselves, by ``cutoff`` standard deviations), and any
 chapter longer than ``max_chapter_ms`` is split at its best place.
+
+When the speakers and the host are known, the host's turns that point ahead
+open the chapters instead (``hostled.py``); then a guest's turn may open one
+too, where the host did not just open a topic (the host's turn before it is a
+follow-up) and the guest's turn stands out by the scores above just as it
+would without a host: a guest who moves the talk on by themselves.
 """
 from __future__ import annotations
 
@@ -289,13 +295,15 @@ def window_words(doc: Transcript, options: ChapterOptions) -> int:
     return max(int(len(doc.words) * options.window_ms / span), 2 * options.tiling_w)
 
 
-def score_places(doc: Transcript, us: list[Unit], cands: list[int], options: ChapterOptions) -> dict[int, float]:
-    """Each candidate's score: lexical depth + embedding depth (standardised) + structure."""
+def score_places(doc: Transcript, us: list[Unit], cands: list[int], options: ChapterOptions,
+                 vectors: np.ndarray | None = None) -> dict[int, float]:
+    """Each candidate's score: lexical depth + embedding depth (standardised) + structure.
+    ``vectors``: the units' embeddings, when already computed."""
     idx = np.asarray(cands, dtype=int)
     width = window_words(doc, options)
     total = options.tiling_weight * _standard(tiling_scores(us, width, options)[idx])
     if options.use_embeddings:
-        vectors = embed([u.text for u in us])
+        vectors = embed([u.text for u in us]) if vectors is None else vectors
         total = total + options.depth_weight * _standard(embedding_scores(us, vectors, width)[idx])
         total = total + options.forward_weight * _standard(forward_scores(us, vectors, width)[idx])
     pauses = np.array([doc.words[us[c].start].start_ms - doc.words[us[c].start - 1].end_ms for c in cands],
@@ -305,30 +313,50 @@ def score_places(doc: Transcript, us: list[Unit], cands: list[int], options: Cha
     return dict(zip(cands, (total + prior).tolist()))
 
 
-def choose(us: list[Unit], scores: dict[int, float], first: int, end_ms: int,
-           options: ChapterOptions, threshold: float | None = None) -> list[int]:
-    """Greedy: best places first, none within ``min_chapter_ms`` of another or of the edges.
-    With no count, places must score above ``threshold`` (default: the peaks' cutoff)."""
-    pool = [c for c in scores if c > first]
-    if not pool:
-        return []
-    half = options.min_chapter_ms // 2  # the cutoff is judged among local peaks, however many candidates
+def peak_cutoff(us: list[Unit], scores: dict[int, float], pool: list[int], options: ChapterOptions) -> float:
+    """Mean + ``cutoff`` std of the local peaks (the best places within half a chapter of
+    themselves), so the cutoff does not depend on how many candidates there are."""
+    half = options.min_chapter_ms // 2
     peaks = [c for c in pool if all(scores[c] >= scores[o] for o in pool
                                     if abs(us[o].start_ms - us[c].start_ms) < half)]
     values = np.array([scores[c] for c in (peaks if len(peaks) >= MIN_PEAKS else pool)])
-    limit = options.count if options.count is not None else len(pool)
-    cutoff = -np.inf if options.count is not None else values.mean() + options.cutoff * values.std()
+    return float(values.mean() + options.cutoff * values.std()) if len(values) else np.inf
+
+
+def choose(us: list[Unit], scores: dict[int, float], first: int, end_ms: int,
+           options: ChapterOptions, threshold: float | None = None, chosen: tuple[int, ...] = ()) -> list[int]:
+    """Greedy: best places first, none within ``min_chapter_ms`` of another (``chosen``
+    included) or of the edges.  With no count, places must score above ``threshold``
+    (default: the peaks' cutoff)."""
+    pool = [c for c in scores if c > first]
+    if not pool:
+        return list(chosen)
+    limit = options.count if options.count is not None else len(pool) + len(chosen)
+    cutoff = -np.inf if options.count is not None else peak_cutoff(us, scores, pool, options)
     if options.count is None and threshold is not None:
         cutoff = threshold
-    edges = [us[first].start_ms, end_ms]
-    chosen: list[int] = []
+    edges = [us[first].start_ms, end_ms, *(us[c].start_ms for c in chosen)]
+    picked = list(chosen)
     for c in sorted(pool, key=lambda c: -scores[c]):
-        if len(chosen) >= limit or scores[c] <= cutoff:
+        if len(picked) >= limit or scores[c] <= cutoff:
             break
         if all(abs(us[c].start_ms - t) >= options.min_chapter_ms for t in edges):
-            chosen.append(c)
+            picked.append(c)
             edges.append(us[c].start_ms)
-    return _split_long(us, scores, sorted(chosen), first, end_ms, options)
+    return sorted(picked)
+
+
+def unprompted_guest_turns(us: list[Unit], agenda: dict[int, float], general: dict[int, float]) -> dict[int, float]:
+    """The scores (``score_places``) of the guest turns that may open a chapter in a host-led
+    conversation: those the host did not just open a topic for (the host's turn before them
+    does not point ahead), where a guest moves the talk on by themselves."""
+    out, prompted = {}, False
+    for i, u in enumerate(us):
+        if u.host:
+            prompted = agenda.get(i, 0.0) > 0
+        elif u.opens_turn and i in general and not prompted:
+            out[i] = general[i]
+    return out
 
 
 def _split_long(us, scores, chosen, first, end_ms, options) -> list[int]:
@@ -352,10 +380,12 @@ def segment(doc: Transcript, options: ChapterOptions = ChapterOptions()) -> Tran
     if not doc.words:
         return replace(doc, chapters=())
     us = units(doc, options)
-    threshold = None
-    if options.host_led and options.use_embeddings and hostled.is_host_led(doc, us):
-        scores = hostled.agenda_scores(us, embed([u.text for u in us]))
-        cands, threshold = sorted(scores), 0.0  # a host turn that points ahead opens a topic
+    end_ms = doc.duration_ms or doc.words[-1].end_ms
+    host_led = options.host_led and options.use_embeddings and hostled.is_host_led(doc, us)
+    if host_led:
+        vectors = embed([u.text for u in us])
+        scores = hostled.agenda_scores(us, vectors)
+        cands = sorted(scores)
     else:
         cands = candidates(doc, us, options)
         scores = score_places(doc, us, cands, options) if cands else {}
@@ -363,7 +393,16 @@ def segment(doc: Transcript, options: ChapterOptions = ChapterOptions()) -> Tran
     if options.count is not None:  # the first topic chapter opens after the introductions (or at the start)
         options = replace(options, count=max(options.count - 1, 0))
     first = opening if opening is not None else 0
-    places = choose(us, scores, first, doc.duration_ms or doc.words[-1].end_ms, options, threshold)
+    if host_led:  # a host turn that points ahead opens a topic; then a guest who moves the talk on
+        places = choose(us, scores, first, end_ms, options, threshold=0.0)
+        if options.count is None:  # a guest's turn is judged against every place, as without a host
+            general = score_places(doc, us, candidates(doc, us, options), options, vectors)
+            cutoff = peak_cutoff(us, general, [c for c in general if c > first], options)
+            guests = unprompted_guest_turns(us, scores, general)
+            places = choose(us, guests, first, end_ms, options, threshold=cutoff, chosen=tuple(places))
+    else:
+        places = choose(us, scores, first, end_ms, options)
+    places = _split_long(us, scores, places, first, end_ms, options)
     doc = open_paragraphs(doc, [us[p].start for p in [first, *places] if p])
     untitled = opening is not None or not places  # one chapter for everything needs no heading
     chapters = [Chapter(start_ms=doc.words[0].start_ms, source=OPENING if untitled else "auto")]
