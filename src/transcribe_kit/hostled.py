@@ -1,8 +1,9 @@
 """Where a host leads the conversation: which of the host's turns open a new topic.
 
-In an interview podcast the host opens each topic, so once the speakers are
-known (several voices, one of them flagged as the host) a chapter may open only
-where the host's turn opens.  Not every host turn does: many are follow-ups
+In an interview podcast the host opens most topics, so once the speakers are
+known (several voices, one of them flagged as the host) chapters open where the
+host's turn opens (and, see ``chapters.segment``, where a guest moves the talk on
+unprompted).  Not every host turn opens one: many are follow-ups
 ("Jo, would you like to come in on that?").  A turn that opens a topic sets the
 agenda for the answers that follow it, so its words relate more to those
 answers (up to the host's next turn) than to the answers it follows (since the
