@@ -240,3 +240,10 @@ def test_a_guest_who_moves_the_talk_on_unprompted_opens_a_chapter_but_answers_do
     opens = [doc.words[doc.turns[k].start].start_ms for k in (3, 8, 11)]
     out = chapters.segment(doc, OPTIONS)
     assert [c.start_ms for c in out.chapters[1:]] == opens
+    # a given count takes the same places; a smaller one the host's new questions first
+    from dataclasses import replace
+
+    out = chapters.segment(doc, replace(OPTIONS, count=3))
+    assert [c.start_ms for c in out.chapters[1:]] == opens
+    out = chapters.segment(doc, replace(OPTIONS, count=2))
+    assert [c.start_ms for c in out.chapters[1:]] == [opens[0], opens[2]]

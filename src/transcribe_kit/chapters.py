@@ -359,6 +359,24 @@ def unprompted_guest_turns(us: list[Unit], agenda: dict[int, float], general: di
     return out
 
 
+def host_led_places(doc: Transcript, us: list[Unit], vectors: np.ndarray, agenda: dict[int, float], first: int,
+                    end_ms: int, options: ChapterOptions) -> list[int]:
+    """Chapter starts when a host leads: the host's turns that point ahead, then the guests'
+    turns that move the talk on unprompted and stand out (judged against every place, as
+    without a host).  A given count is filled from those first, then from the other host
+    turns and the other unprompted guest turns, best first."""
+    general = score_places(doc, us, candidates(doc, us, options), options, vectors)
+    cutoff = peak_cutoff(us, general, [c for c in general if c > first], options)
+    guests = unprompted_guest_turns(us, agenda, general)
+    pools = [{c: v for c, v in agenda.items() if v > 0}, {c: v for c, v in guests.items() if v > cutoff}]
+    if options.count is not None:
+        pools += [agenda, guests]
+    places: list[int] = []
+    for pool in pools:
+        places = choose(us, pool, first, end_ms, options, threshold=-np.inf, chosen=tuple(places))
+    return places
+
+
 def _split_long(us, scores, chosen, first, end_ms, options) -> list[int]:
     if options.count is not None:
         return chosen
@@ -393,13 +411,8 @@ def segment(doc: Transcript, options: ChapterOptions = ChapterOptions()) -> Tran
     if options.count is not None:  # the first topic chapter opens after the introductions (or at the start)
         options = replace(options, count=max(options.count - 1, 0))
     first = opening if opening is not None else 0
-    if host_led:  # a host turn that points ahead opens a topic; then a guest who moves the talk on
-        places = choose(us, scores, first, end_ms, options, threshold=0.0)
-        if options.count is None:  # a guest's turn is judged against every place, as without a host
-            general = score_places(doc, us, candidates(doc, us, options), options, vectors)
-            cutoff = peak_cutoff(us, general, [c for c in general if c > first], options)
-            guests = unprompted_guest_turns(us, scores, general)
-            places = choose(us, guests, first, end_ms, options, threshold=cutoff, chosen=tuple(places))
+    if host_led:
+        places = host_led_places(doc, us, vectors, scores, first, end_ms, options)
     else:
         places = choose(us, scores, first, end_ms, options)
     places = _split_long(us, scores, places, first, end_ms, options)
