@@ -124,3 +124,15 @@ def test_a_single_participant_is_labelled_by_first_name_not_honorific():
     meta = EpisodeMeta(participants=(Participant("Dr Ann Lee", "Research Fellow"),))
     doc = assign_single_speaker(Transcript("t", 1000, meta=meta, words=(Word("Hello.", 0, 400),)))
     assert doc.speakers[0].label == "Ann" and doc.speakers[0].name == "Dr Ann Lee"
+
+
+def test_without_metadata_everyone_who_says_my_name_is_is_introduced_whatever_the_tagger_thinks():
+    from transcribe_kit.speakers import introduced_people
+
+    # spaCy's small English model tags "Des Holmes" a place (GPE); after "my name is" it is a name
+    doc = transcript([("A", "Hello, my name is Des Holmes. I'm the Director of Research and Practice."),
+                      ("B", "I'm Joe Todd. I'm the Chief Executive at Respect."),
+                      ("C", "My name's Dr Olumide Adisa and I'm a Senior Research Fellow."),
+                      ("A", "I'm delighted that we are called to this, thank you.")], meta=EpisodeMeta())
+    found = {p.name: p.first for p in introduced_people(doc)}
+    assert found == {"Des Holmes": "Des", "Joe Todd": "Joe", "Dr Olumide Adisa": "Olumide"}

@@ -276,14 +276,36 @@ def introduced_people(doc: Transcript, options: NamingOptions = NamingOptions())
     heads = [" ".join(w.text for w in doc.words[t.start:t.end][:options.head_words]) for t in doc.turns]
     found: dict[str, Person] = {}
     for parsed in nlp.load(exclude=("parser", "lemmatizer")).pipe(heads):
-        for ent in parsed.ents:
-            if ent.label_ != "PERSON":
-                continue
-            before = parsed.text[:ent.start_char].split()[-3:]
-            if _is_intro(before + [ent.text], len(before)):
-                name = ent.text.strip(" ,.")
-                found.setdefault(name.lower(), person(name))
+        names = [ent.text for ent in parsed.ents if ent.label_ == "PERSON" and _introduces(parsed, ent)]
+        names += _named_as(parsed)
+        for name in names:
+            name = name.strip(" ,.")
+            found.setdefault(name.lower(), person(name))
     return list(found.values())
+
+
+def _introduces(parsed, ent) -> bool:
+    before = parsed.text[:ent.start_char].split()[-3:]
+    return _is_intro(before + [ent.text], len(before))
+
+
+_NAMING = (("name", "is"), ("name", "'s"), ("name's",), ("called",))  # what follows these is a name, whatever the tagger says
+
+
+def _named_as(parsed) -> list[str]:
+    """Capitalised words right after "my name is" / "I'm called" (up to three): the tagger
+    may call an unfamiliar name a place ("Des Holmes" as GPE)."""
+    out = []
+    for i in range(len(parsed)):
+        before = [t.lower_.replace("’", "'") for t in parsed[max(0, i - 2):i]]
+        if not any(tuple(before[-len(p):]) == p for p in _NAMING if len(before) >= len(p)):
+            continue
+        j = i
+        while j < min(i + 3, len(parsed)) and parsed[j].is_alpha and parsed[j].text[:1].isupper():
+            j += 1
+        if j > i:
+            out.append(parsed[i:j].text)
+    return out
 
 
 class RenameError(ValueError):
