@@ -78,7 +78,7 @@ def run_episode(args) -> None:
     if args.onset is not None:
         options = replace(options, diarize=replace(options.diarize, onset=args.onset,
                                                    min_duration_off=args.min_duration_off))
-    count = diarize.with_count_from(meta, options.diarize)
+    count = pipeline.speaker_count(doc, options.diarize)
     if args.diarization and args.diarization.exists():
         found, diar_s = load_diarization(args.diarization), float("nan")
     else:

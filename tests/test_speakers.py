@@ -136,3 +136,22 @@ def test_without_metadata_everyone_who_says_my_name_is_is_introduced_whatever_th
                       ("A", "I'm delighted that we are called to this, thank you.")], meta=EpisodeMeta())
     found = {p.name: p.first for p in introduced_people(doc)}
     assert found == {"Des Holmes": "Des", "Joe Todd": "Joe", "Dr Olumide Adisa": "Olumide"}
+
+
+def test_before_diarisation_those_who_introduce_themselves_set_the_fewest_voices():
+    from dataclasses import replace
+
+    from transcribe_kit.diarize import DiarizeOptions
+    from transcribe_kit.pipeline import speaker_count
+    from transcribe_kit.speakers import introduced_anywhere
+
+    said = ("Hello, my name is Des Holmes and I'm delighted to be joined by Joe Todd today. I'm Joe Todd, "
+            "I run a charity. Thanks Des. I'm Kala Kirkpatrick from the Drive Partnership. As I'm Des, "
+            "I'll start. I'm sure we agree, and I'm British by the way.")
+    doc = transcript([("S1", said)], meta=EpisodeMeta())  # one voice: nothing diarised yet
+    assert [p.name for p in introduced_anywhere(doc)] == ["Des Holmes", "Joe Todd", "Kala Kirkpatrick"]
+    assert speaker_count(doc, DiarizeOptions()).min_speakers == 3
+    assert speaker_count(doc, DiarizeOptions(num_speakers=2)) == DiarizeOptions(num_speakers=2)  # the user's count
+    assert speaker_count(replace(doc, meta=PANEL), DiarizeOptions()).num_speakers == 4  # the participants
+    alone = transcript([("S1", "Hello, I'm Des Holmes and this is my weekly show about gardens.")], meta=EpisodeMeta())
+    assert speaker_count(alone, DiarizeOptions()) == DiarizeOptions()  # one name says nothing about the others

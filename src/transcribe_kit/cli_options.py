@@ -105,7 +105,8 @@ def speaker_options(fn):
     """Options of the speaker stage (diarisation and naming)."""
     decorators = [
         click.option("--speakers", "num_speakers", type=click.IntRange(1, 20), default=None,
-                     help="Exact number of speakers (default: the metadata's participants, else estimated)."),
+                     help="Exact number of speakers (default: the metadata's participants, else estimated: "
+                          "at least as many as introduce themselves)."),
         click.option("--min-speakers", type=click.IntRange(1, 20), default=None, help="At least this many speakers."),
         click.option("--max-speakers", type=click.IntRange(1, 20), default=None, help="At most this many speakers."),
         click.option("--no-diarize", is_flag=True, help="Skip speaker diarisation: one voice throughout."),

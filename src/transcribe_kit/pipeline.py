@@ -211,6 +211,19 @@ def assign_single_speaker(doc: Transcript, options: object = None, ctx: Context 
     return replace(doc, speakers=(speaker,) if words else (), words=words)
 
 
+def speaker_count(doc: Transcript, options: DiarizeOptions) -> DiarizeOptions:
+    """The count to diarise with: the user's, else the metadata's participants, else at
+    least as many voices as people who introduce themselves ("my name is...")."""
+    from . import diarize, speakers
+
+    count = diarize.with_count_from(doc.meta, options)
+    if not count_given(count):
+        introduced = len(speakers.introduced_anywhere(doc))
+        if introduced > 1:
+            count = replace(count, min_speakers=introduced)
+    return count
+
+
 def identify_speakers(doc: Transcript, source: audio.Audio, options: SpeakerOptions,
                       turn_options: TurnOptions = TurnOptions(), hook: Hook = _quiet,
                       found=None) -> tuple[Transcript, list[str]]:
@@ -219,7 +232,7 @@ def identify_speakers(doc: Transcript, source: audio.Audio, options: SpeakerOpti
     from . import align, diarize, reassign, speakers, voiceprint, voices
 
     encoder = voiceprint.VoiceEncoder()
-    count = diarize.with_count_from(doc.meta, options.diarize)
+    count = speaker_count(doc, options.diarize)
     if found is None:
         pipeline = diarize.build_pipeline(count, embedding=voiceprint.PyannoteEmbedding(encoder))
         found = diarize.diarize(source, count, hook, pipeline=pipeline)
@@ -293,7 +306,7 @@ def stages(options: ProcessOptions, vocab: vocabulary.Vocabulary = vocabulary.Vo
         Stage("recognise", recognise, asr_options, asr_model_id(asr_options)),
         Stage("timing", snap_timing, options.timing),
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style)),
-        Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=2),
+        Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=3),
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, ChapterPlan(options.chapters, options.outline),
               "all-MiniLM-L6-v2+en_core_web_sm"),

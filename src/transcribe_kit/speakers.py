@@ -284,6 +284,29 @@ def introduced_people(doc: Transcript, options: NamingOptions = NamingOptions())
     return list(found.values())
 
 
+# where a self-introduction may be: an introducing phrase before a capital letter
+_INTRO_HINT = re.compile(r"(?i:\bmy name(?:'s|’s| is)|\bi'm|\bi’m|\bi am|\bcalled)\s+[A-Z]")
+
+
+def introduced_anywhere(doc: Transcript) -> list[Person]:
+    """Everyone who introduces themselves anywhere in the words, whoever speaks them: before
+    diarisation, the fewest voices there can be.  A first name said again with a surname
+    ("I'm Des" ... "my name is Des Holmes") is one person."""
+    from . import nlp
+
+    text = " ".join(w.text for w in doc.words)
+    snippets = [text[max(0, m.start() - 20):m.end() + 60] for m in _INTRO_HINT.finditer(text)]
+    people: list[Person] = []
+    for parsed in nlp.load(exclude=("parser", "lemmatizer")).pipe(snippets):
+        names = [ent.text for ent in parsed.ents if ent.label_ == "PERSON" and _introduces(parsed, ent)]
+        for name in names + _named_as(parsed):
+            new = person(name.strip(" ,."))
+            if not any(new.first.lower() == p.first.lower() or (new.surname and new.surname == p.surname)
+                       for p in people):
+                people.append(new)
+    return people
+
+
 def _introduces(parsed, ent) -> bool:
     before = parsed.text[:ent.start_char].split()[-3:]
     return _is_intro(before + [ent.text], len(before))
