@@ -155,3 +155,17 @@ def test_before_diarisation_those_who_introduce_themselves_set_the_fewest_voices
     assert speaker_count(replace(doc, meta=PANEL), DiarizeOptions()).num_speakers == 4  # the participants
     alone = transcript([("S1", "Hello, I'm Des Holmes and this is my weekly show about gardens.")], meta=EpisodeMeta())
     assert speaker_count(alone, DiarizeOptions()) == DiarizeOptions()  # one name says nothing about the others
+
+
+def test_without_metadata_who_introduces_themself_first_and_names_the_others_is_the_host():
+    from transcribe_kit.speakers import introduced_people
+
+    doc = transcript([("A", "Hello, my name is Des Holmes, and today I'm joined by Joe Todd and Kala Kirk."),
+                      ("B", "I'm Joe Todd and I run a charity."), ("C", "I'm Kala Kirk, hello Des."),
+                      ("A", "Thank you both. Joe, let's start with you.")], meta=EpisodeMeta())
+    assert {p.first: p.host for p in introduced_people(doc)} == {"Des": True, "Joe": False, "Kala": False}
+    named = name_speakers(doc, extra_people=introduced_people(doc))
+    assert [s.is_host for s in named.speakers] == [True, False, False]
+    # nobody is the host when the first to introduce themself names no one else
+    doc = transcript([("A", "Hi, I'm Des Holmes."), ("B", "And I'm Joe Todd, with Des today.")], meta=EpisodeMeta())
+    assert not any(p.host for p in introduced_people(doc))

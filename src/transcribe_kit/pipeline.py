@@ -306,7 +306,7 @@ def stages(options: ProcessOptions, vocab: vocabulary.Vocabulary = vocabulary.Vo
         Stage("recognise", recognise, asr_options, asr_model_id(asr_options)),
         Stage("timing", snap_timing, options.timing),
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style)),
-        Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=3),
+        Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=4),
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, ChapterPlan(options.chapters, options.outline),
               "all-MiniLM-L6-v2+en_core_web_sm"),

@@ -275,13 +275,23 @@ def introduced_people(doc: Transcript, options: NamingOptions = NamingOptions())
 
     heads = [" ".join(w.text for w in doc.words[t.start:t.end][:options.head_words]) for t in doc.turns]
     found: dict[str, Person] = {}
-    for parsed in nlp.load(exclude=("parser", "lemmatizer")).pipe(heads):
+    first_turn = None  # the turn of the first self-introduction
+    for n, parsed in enumerate(nlp.load(exclude=("parser", "lemmatizer")).pipe(heads)):
         names = [ent.text for ent in parsed.ents if ent.label_ == "PERSON" and _introduces(parsed, ent)]
         names += _named_as(parsed)
         for name in names:
             name = name.strip(" ,.")
             found.setdefault(name.lower(), person(name))
-    return list(found.values())
+            first_turn = n if first_turn is None else first_turn
+    people = list(found.values())
+    if first_turn is not None and len(people) > 1:
+        # who introduces themselves first and names the others in the same turn ("I'm Des,
+        # and I'm joined by Jo Todd and Kyla Kirkpatrick") is the host
+        turn = doc.turns[first_turn]
+        named = {p.name for _, p in mentions([w.text for w in doc.words[turn.start:turn.end]], people, options)}
+        if len(named - {people[0].name}) >= 1 and people[0].name in named:
+            people[0] = replace(people[0], host=True)
+    return people
 
 
 # where a self-introduction may be: an introducing phrase before a capital letter
