@@ -128,7 +128,12 @@ def _clean(word: str) -> str:
 
 def _is_intro(words: list[str], i: int) -> bool:
     before = [t.lower().replace("’", "'").strip(".,;:!?\"") for t in words[max(0, i - 3):i]]
-    return any(tuple(before[-len(p):]) == p for p in _INTRO if len(before) >= len(p))
+    return _ends_with(before, _INTRO)
+
+
+def _ends_with(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Do ``words`` (lower case) end with one of ``phrases``?"""
+    return any(tuple(words[-len(p):]) == p for p in phrases if len(words) >= len(p))
 
 
 def _starts_sentence(words: list[str], i: int) -> bool:
@@ -277,12 +282,11 @@ def introduced_people(doc: Transcript, options: NamingOptions = NamingOptions())
     found: dict[str, Person] = {}
     first_turn = None  # the turn of the first self-introduction
     for n, parsed in enumerate(nlp.load(exclude=("parser", "lemmatizer")).pipe(heads)):
-        names = [ent.text for ent in parsed.ents if ent.label_ == "PERSON" and _introduces(parsed, ent)]
-        names += _named_as(parsed)
+        names = _introduced_names(parsed)
+        if names and first_turn is None:
+            first_turn = n
         for name in names:
-            name = name.strip(" ,.")
             found.setdefault(name.lower(), person(name))
-            first_turn = n if first_turn is None else first_turn
     people = list(found.values())
     if first_turn is not None and len(people) > 1:
         # who introduces themselves first and names the others in the same turn ("I'm Des,
@@ -308,13 +312,19 @@ def introduced_anywhere(doc: Transcript) -> list[Person]:
     snippets = [text[max(0, m.start() - 20):m.end() + 60] for m in _INTRO_HINT.finditer(text)]
     people: list[Person] = []
     for parsed in nlp.load(exclude=("parser", "lemmatizer")).pipe(snippets):
-        names = [ent.text for ent in parsed.ents if ent.label_ == "PERSON" and _introduces(parsed, ent)]
-        for name in names + _named_as(parsed):
-            new = person(name.strip(" ,."))
+        for name in _introduced_names(parsed):
+            new = person(name)
             if not any(new.first.lower() == p.first.lower() or (new.surname and new.surname == p.surname)
                        for p in people):
                 people.append(new)
     return people
+
+
+def _introduced_names(parsed) -> list[str]:
+    """The names a parsed text introduces: a PERSON after "I'm", "my name is" and the like,
+    and whatever capitalised words follow "my name is" / "called"."""
+    names = [ent.text for ent in parsed.ents if ent.label_ == "PERSON" and _introduces(parsed, ent)]
+    return [name.strip(" ,.") for name in names + _named_as(parsed)]
 
 
 def _introduces(parsed, ent) -> bool:
@@ -330,8 +340,7 @@ def _named_as(parsed) -> list[str]:
     may call an unfamiliar name a place ("Des Holmes" as GPE)."""
     out = []
     for i in range(len(parsed)):
-        before = [t.lower_.replace("’", "'") for t in parsed[max(0, i - 2):i]]
-        if not any(tuple(before[-len(p):]) == p for p in _NAMING if len(before) >= len(p)):
+        if not _ends_with([t.lower_.replace("’", "'") for t in parsed[max(0, i - 2):i]], _NAMING):
             continue
         j = i
         while j < min(i + 3, len(parsed)) and parsed[j].is_alpha and parsed[j].text[:1].isupper():
