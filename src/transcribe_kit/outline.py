@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from . import chapters as ch
+from .topicsignals import embed, stopwords
 from .document import Chapter, Transcript
 from .vocabulary import BULLET, MONTHS
 
@@ -170,7 +171,7 @@ def _pdf_titles(path: Path) -> list[str]:
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in ch.stopwords() and len(w) > 1}
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in stopwords() and len(w) > 1}
 
 
 def similarity(titles: list[str], us: list[ch.Unit], options: OutlineOptions) -> np.ndarray:
@@ -194,8 +195,8 @@ def similarity(titles: list[str], us: list[ch.Unit], options: OutlineOptions) ->
     sentences = [u.text for u in us]
     lexical = (coverage(sentences) + coverage(windows)) / 2
     if options.use_embeddings:
-        vt = ch.embed(titles)
-        semantic = (np.clip(vt @ ch.embed(sentences).T, 0, 1) + np.clip(vt @ ch.embed(windows).T, 0, 1)) / 2
+        vt = embed(titles)
+        semantic = (np.clip(vt @ embed(sentences).T, 0, 1) + np.clip(vt @ embed(windows).T, 0, 1)) / 2
         lexical = (lexical + semantic) / 2
     lexical[:, overviews(titles, us, options)] = 0.0
     return lexical
