@@ -27,8 +27,8 @@ from .fileio import sha256_file
 from .models import ModelError
 
 SEGMENTATION_SHA256 = "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea"
-INSTALL_HINT = ("pip install 'transcribe-kit[diarize]' and "
-                "pip install --no-deps whisperx==3.8.6 resemblyzer==0.1.4 (make install does both)")
+INSTALL_HINT = ("install from the lock with: make install (requirements/lock.txt and "
+                "requirements/weights.txt: whisperx==3.8.6 and resemblyzer==0.1.4 go in --no-deps)")
 
 Hook = Callable[[str, int, int], None]
 log = logging.getLogger(__name__)
@@ -132,8 +132,8 @@ def _import_pyannote():
     except ImportError as exc:
         raise ModelError(f"speaker diarisation needs pyannote.audio ({exc}): {INSTALL_HINT}") from None
     except OSError as exc:
-        raise ModelError(f"pyannote.audio cannot load torchaudio ({exc}); delete the CUDA .so files "
-                         "in site-packages/torchaudio/lib/ (make install does this)") from None
+        raise ModelError(f"pyannote.audio cannot load torchaudio ({exc}); remove torchaudio's compiled "
+                         "files with: python tools/check_install.py --fix (make install does this)") from None
     return Model, sd
 
 
