@@ -169,3 +169,135 @@ def test_without_metadata_who_introduces_themself_first_and_names_the_others_is_
     # nobody is the host when the first to introduce themself names no one else
     doc = transcript([("A", "Hi, I'm Des Holmes."), ("B", "And I'm Joe Todd, with Des today.")], meta=EpisodeMeta())
     assert not any(p.host for p in introduced_people(doc))
+
+
+NASA_OPENING = [  # Houston We Have a Podcast: the host never says her name, the guest is only spoken to
+    ("A", "Lisa, thanks for joining us on Houston We Have a Podcast today."),
+    ("B", "Well, thank you so much for having me."),
+    ("A", "So in the show intro, I discussed a few of your previous roles and accomplishments. "
+          "Can you tell our listeners where you grew up and what led you into the science field?"),
+]
+
+
+def test_without_metadata_a_guest_welcomed_by_name_is_named_from_the_welcome():
+    from transcribe_kit.speakers import introduced_people
+
+    doc = transcript(NASA_OPENING, meta=EpisodeMeta())
+    people = introduced_people(doc)
+    assert [p.name for p in people] == ["Lisa"]  # not "Houston", not the show
+    named = name_speakers(doc, extra_people=people)
+    assert names(named) == {"A": None, "B": "Lisa"}  # nothing names the host: she stays "Speaker 1"
+    assert named.speaker("B").evidence == (
+        'welcomed before: "Lisa, thanks for joining us on Houston We Have a Podcast today."',)
+    # the welcome was the only cue: weaker than min_score, it names nobody
+    weak = name_speakers(doc, NamingOptions(welcome_weight=1.0), extra_people=people)
+    assert names(weak) == {"A": None, "B": None}
+    # and without vocative people, nobody is found to name
+    assert introduced_people(doc, NamingOptions(vocative_people=False)) == []
+
+
+def test_a_turn_opening_with_a_welcome_is_about_the_next_turn_not_the_previous():
+    people = [person(p.name) for p in PANEL.participants] + [person("Lisa Smith")]
+    for text, quoted in (("Lisa, thanks for joining us today.", "Lisa, thanks for joining us today."),
+                         ("Hi Lisa, welcome to the show.", "Hi Lisa, welcome to the show."),
+                         ("Thank you, Lisa, for joining us today.", "Thank you, Lisa, for joining us today."),
+                         ("Lisa, thanks for taking the time. We have a lot to cover.",
+                          "Lisa, thanks for taking the time.")):
+        evidence = turn_evidence(6, text.split(), people, NamingOptions(edge_words=3))
+        cues = [(e.turn, e.weight, e.reason) for e in evidence if e.weight > 0]
+        assert cues == [(7, 2.0, f'welcomed before: "{quoted}"')], text
+    # a welcome to someone else in the next sentence does not undo thanks for what was said
+    thanks = turn_evidence(6, "Thank you, Jo. And welcome to everyone who has just joined us.".split(), people,
+                           NamingOptions())
+    assert [(e.turn, e.reason) for e in thanks if e.weight > 0] == [(5, 'thanked after: "Thank you, Jo. And welcome"')]
+
+
+def test_a_name_opening_a_turn_that_ends_with_a_question_is_the_next_speaker():
+    people = [person(p.name) for p in PANEL.participants]
+    asked = turn_evidence(4, ("Kyla, that was a long answer and I want to pick up one thing you said about the early "
+                              "years of the partnership. What happened next?").split(), people, NamingOptions())
+    assert [(e.turn, e.person, e.weight) for e in asked if e.weight > 0] == [(5, "Kyla Kirkpatrick", 2.0)]
+    assert asked[-1].reason == 'asked before: "Kyla, that was a long answer ..." ... "What happened next?"'
+    # the question is for the last name said, not the first: no question cue for Jo
+    both = turn_evidence(4, "Jo, good point. Kyla, what do you think?".split(), people, NamingOptions())
+    assert not [e for e in both if e.person == "Jo Todd" and e.weight >= 2]
+    weak = turn_evidence(4, "Kyla, what do you think?".split(), people, NamingOptions(question_weight=0.5))
+    assert [(e.turn, e.weight) for e in weak if e.weight > 0] == [(5, 0.5)]
+
+
+def test_thank_you_at_the_start_of_a_turn_is_for_the_turn_before():
+    from transcribe_kit.speakers import introduced_people
+
+    doc = transcript([("A", "Let us hear from the research side now."),
+                      ("B", "We looked at forty families over two years."),
+                      ("A", "Thank you, Olumide. That is really striking.")], meta=EpisodeMeta())
+    people = introduced_people(doc)
+    # the tagger calls "Olumide" an adverb; after "thank you," it is a name
+    assert [p.name for p in people] == ["Olumide"]
+    evidence = turn_evidence(2, "Thank you, Olumide. That is really striking.".split(), people, NamingOptions())
+    assert [(e.turn, e.reason) for e in evidence if e.weight > 0] == [
+        (1, 'thanked after: "Thank you, Olumide. That is"')]
+    # one thanks is a weak cue: under min_score it names nobody; trusted more, it names the turn before
+    assert names(name_speakers(doc, extra_people=people)) == {"A": None, "B": None}
+    trusted = name_speakers(doc, NamingOptions(thanks_weight=2.0), extra_people=people)
+    assert names(trusted) == {"A": None, "B": "Olumide"}
+
+
+def test_over_to_you_hands_the_next_turn_to_the_name():
+    from transcribe_kit.speakers import introduced_people
+
+    people = [person(p.name) for p in PANEL.participants]
+    for text, said in (("That is the context from me. Over to you, Jo.", "Over to you, Jo."),
+                       ("That is the context from me. Jo Todd, over to you.", "Jo Todd, over to you.")):
+        evidence = turn_evidence(2, text.split(), people, NamingOptions())
+        cues = [(e.turn, e.person, e.weight, e.reason) for e in evidence if e.weight > 0]
+        assert cues == [(3, "Jo Todd", 2.0, f'handed over to: "{said}"')], text
+    doc = transcript([("A", "That is the context from me. Over to you, Jo."),
+                      ("B", "Thanks. The service began in 2010.")], meta=EpisodeMeta())
+    assert [p.name for p in introduced_people(doc)] == ["Jo"]
+    named = name_speakers(doc, extra_people=introduced_people(doc))
+    assert names(named) == {"A": None, "B": "Jo"}
+    assert named.speaker("B").evidence == ('handed over to: "Over to you, Jo."',)
+
+
+def test_a_name_only_mentioned_is_nobody_to_name():
+    from transcribe_kit.speakers import introduced_people
+
+    doc = transcript([("A", "We spoke to Adam last week about the launch."),
+                      ("B", "Yes, and as Adam said, it went well. What do you think?"),
+                      ("A", "Adam was right, I think.")], meta=EpisodeMeta())
+    assert introduced_people(doc) == []
+    assert names(name_speakers(doc, extra_people=introduced_people(doc))) == {"A": None, "B": None}
+
+
+def test_a_show_title_or_a_place_is_not_a_person():
+    from transcribe_kit.speakers import introduced_people
+
+    # after "Thank you," the tagger calls "Houston We Have a" a PERSON: three capitalised words make it a title
+    doc = transcript([("A", "Houston We Have a Podcast, episode three hundred. Thanks, Houston We Have a Podcast "
+                            "listeners."),
+                      ("B", "Houston, it is good to be back. Brilliant, thanks for having me."),
+                      ("A", "Thank you, Houston We Have a Podcast. Over to you, NASA. Small Steps Giant Leaps, "
+                            "over to you."),
+                      ("B", "Brilliant, so what was the question?")], meta=EpisodeMeta())
+    assert introduced_people(doc) == []
+
+
+def test_a_welcome_marks_the_name_as_spoken_to_even_without_a_comma():
+    """The recogniser often writes no comma after a vocative: "Lisa thanks for joining us"."""
+    from transcribe_kit.speakers import introduced_people
+
+    doc = transcript([("A", "Lisa thanks for joining us on the show today."),
+                      ("B", "Well, thank you so much for having me."),
+                      ("A", "So where did you grow up?")], meta=EpisodeMeta())
+    assert [p.first for p in introduced_people(doc)] == ["Lisa"]
+    named = name_speakers(doc, extra_people=introduced_people(doc))
+    assert [s.name for s in named.speakers] == [None, "Lisa"]
+    assert "welcomed before" in named.speakers[1].evidence[0]
+
+
+def test_a_name_that_is_the_subject_of_a_sentence_is_not_spoken_to():
+    from transcribe_kit.speakers import introduced_people
+
+    doc = transcript([("A", "Lisa thinks the data is wrong."), ("B", "I agree with that.")], meta=EpisodeMeta())
+    assert introduced_people(doc) == []
