@@ -1,4 +1,5 @@
 """The real speaker stage (pyannote + d-vectors + naming) on short real and corpus clips."""
+import dataclasses
 import json
 from pathlib import Path
 
@@ -52,8 +53,11 @@ def test_two_speakers_of_the_pyannote_sample(encoder):
     assert der < 0.15  # a sanity bound; bench/speakers.py measures the real figure
 
 
-def test_same_voice_is_nearer_than_another_voice(encoder):
-    from transcribe_kit import audio
+@pytest.mark.parametrize("name", ["ge2e", "campplus", "fused"])
+def test_same_voice_is_nearer_than_another_voice(name):
+    from transcribe_kit import audio, voiceprint
+
+    encoder = voiceprint.encoder(name)
 
     source = audio.load(SAMPLE)
     ref = [line.split() for line in SAMPLE.with_suffix(".rttm").read_text().splitlines()]
@@ -64,8 +68,24 @@ def test_same_voice_is_nearer_than_another_voice(encoder):
             spans.setdefault(f[7], []).append(source.slice_ms(int(start * 1000), int((start + dur) * 1000)))
     (a1, a2, *_), (b1, *_) = sorted(spans.values(), key=len, reverse=True)[:2]
     va, va2, vb = encoder.embed_many([a1, a2, b1])
+    assert va.shape == (encoder.dimension,)
     assert np.isclose(np.linalg.norm(va), 1.0, atol=1e-4)
     assert va @ va2 > va @ vb
+    assert np.isnan(encoder.embed(a1[:4000])).all()  # a quarter of a second is too short to trust
+
+
+@pytest.mark.parametrize("segmentation", ["pyannote-3.0", "pyannote-multilabel"])
+def test_both_segmentation_models_find_the_two_voices_and_say_how_sure_the_count_is(segmentation):
+    from transcribe_kit import audio, diarize
+
+    options = diarize.DiarizeOptions(segmentation=segmentation)
+    found = diarize.diarize(audio.load(SAMPLE), options)
+    assert found.estimated and found.count_range is not None
+    low, high = found.count_range
+    assert low <= len(found.speakers) <= high or not found.count_sure
+    assert found.count_sure == (low == high)
+    given = diarize.diarize(audio.load(SAMPLE), dataclasses.replace(options, num_speakers=2))
+    assert given.count_sure and given.count_range is None and len(given.speakers) == 2
 
 
 def corpus_clip(start_s: float, end_s: float):

@@ -110,20 +110,24 @@ def speaker_options(fn):
         click.option("--min-speakers", type=click.IntRange(1, 20), default=None, help="At least this many speakers."),
         click.option("--max-speakers", type=click.IntRange(1, 20), default=None, help="At most this many speakers."),
         click.option("--no-diarize", is_flag=True, help="Skip speaker diarisation: one voice throughout."),
+        click.option("--speaker-embedding", type=click.Choice(["campplus", "ge2e", "fused"]), default=None,
+                     help="Voice model that tells speakers apart: CAM++, GE2E, or both joined "
+                          "(default: the one bench/README.md reports best on real recordings)."),
     ]
     for decorator in reversed(decorators):
         fn = decorator(fn)
     return fn
 
 
-def build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize):
+def build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize, speaker_embedding=None):
     from .diarize import DiarizeOptions
     from .pipeline import SpeakerOptions
 
     if min_speakers and max_speakers and min_speakers > max_speakers:
         raise click.UsageError("--min-speakers is larger than --max-speakers")
+    chosen = {"embedding": speaker_embedding} if speaker_embedding else {}
     return SpeakerOptions(enabled=not no_diarize, diarize=DiarizeOptions(
-        num_speakers=num_speakers, min_speakers=min_speakers, max_speakers=max_speakers))
+        num_speakers=num_speakers, min_speakers=min_speakers, max_speakers=max_speakers, **chosen))
 
 
 def episode_options(fn):
@@ -144,7 +148,7 @@ def episode_options(fn):
 def build_process_options(engine, model, fast, model_path, language, beam_size,
                           outline, glossary_file, no_vocabulary, spelling, fillers,
                           num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters,
-                          tag_audio: bool = False):
+                          speaker_embedding=None, tag_audio: bool = False):
     """The ProcessOptions of :func:`episode_options`' values."""
     from .chapters import ChapterOptions
     from .outline import read_outline
@@ -156,5 +160,6 @@ def build_process_options(engine, model, fast, model_path, language, beam_size,
                           vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps),
                           chapters=None if n_chapters == 0 else ChapterOptions(count=n_chapters),
                           outline=tuple(user_errors(read_outline)(outline)) if outline else (),
-                          speakers=build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize),
+                          speakers=build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize,
+                                                         speaker_embedding),
                           tag_audio=tag_audio)

