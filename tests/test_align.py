@@ -81,8 +81,11 @@ def test_a_segment_whose_words_changed_speaker_is_cut_between_them():
     words = words_from([("one", 100, 500), ("two", 600, 900), ("three", 1300, 1700)])
     raw = tuple(w.__class__(**{**w.__dict__, "speaker": "X"}) for w in words)
     final = tuple(w.__class__(**{**w.__dict__, "speaker": s}) for w, s in zip(words, ["S1", "S1", "S2"]))
-    out = relabel_segments((Segment(0, 2000, "X"),), raw, final)
+    out = relabel_segments((Segment(0, 2000, "X"),), raw, final, min_cut_ms=0)
     assert [(s.start_ms, s.end_ms, s.speaker) for s in out] == [(0, 1100, "S1"), (1100, 2000, "S2")]
+    # a run of another voice shorter than min_cut_ms (a turn edge moved by a word) does not cut it
+    out = relabel_segments((Segment(0, 2000, "X"),), raw, final, min_cut_ms=1500)
+    assert [(s.start_ms, s.end_ms, s.speaker) for s in out] == [(0, 2000, "S1")]
 
 
 def test_the_opening_words_of_a_sentence_cut_off_by_a_pause_go_with_the_rest():
@@ -117,3 +120,49 @@ def test_a_new_speakers_capitalised_sentence_after_a_pause_is_not_joined():
                         ("on.", 2500, 2800)])
     segments = (Segment(0, 1200, "A"), Segment(1800, 2900, "B"))
     assert speakers_of(assign(words, segments)) == ["A"] * 5 + ["B"] * 4
+
+
+def test_a_short_phrase_spoken_over_the_main_voice_goes_to_the_voice_heard_over_it():
+    """ "I love it." said by the host while the guest talks on: the recogniser writes it into the
+    guest's stream; the diarisation hears the host as a second voice there."""
+    from transcribe_kit.align import assign
+    from transcribe_kit.diarize import Segment
+
+    texts = "I grew up in a small town. I love it. Every summer we worked the fields.".split()
+    words, t = [], 0
+    for text in texts:
+        words.append(Word(text, t, t + 250))
+        t += 300 if not text.endswith(".") else 700
+    love = texts.index("love")
+    main = (Segment(0, t, "G"),)
+    over = (Segment(words[love - 1].start_ms - 50, words[love + 1].end_ms + 50, "H"),)
+    out = assign(tuple(words), main, overlaps=over)
+    assert [w.speaker for w in out[love - 1:love + 2]] == ["H", "H", "H"]
+    assert {w.speaker for w in out[:love - 1]} == {"G"} and {w.speaker for w in out[love + 2:]} == {"G"}
+    # without the second voice, nothing moves; and a long phrase under an overlap stays where it is
+    assert {w.speaker for w in assign(tuple(words), main)} == {"G"}
+    wide = (Segment(0, words[6].end_ms, "H"),)
+    assert {w.speaker for w in assign(tuple(words), main, overlaps=wide)[:7]} == {"G"}
+
+
+def test_a_voice_that_got_no_words_stays_in_who_speaks_when():
+    """The diarisation heard a third voice (over the others) that no word went to: speakers.rttm keeps it."""
+    words = (Word("Hello", 0, 400, speaker="S1"), Word("there.", 500, 900, speaker="S1"),
+             Word("Hi.", 1500, 1900, speaker="S2"))
+    raw = (Word("Hello", 0, 400, speaker="A"), Word("there.", 500, 900, speaker="A"), Word("Hi.", 1500, 1900, speaker="B"))
+    segments = (Segment(0, 1000, "A"), Segment(1400, 2000, "B"), Segment(2500, 3000, "C"))
+    overlaps = (Segment(600, 900, "C"),)
+    out = relabel_segments(segments, raw, words, overlaps)
+    assert [(s.start_ms, s.end_ms, s.speaker) for s in out] == [
+        (0, 1000, "S1"), (600, 900, "C"), (1400, 2000, "S2"), (2500, 3000, "C")]
+
+
+def test_the_last_words_of_a_sentence_stay_with_its_speaker():
+    """ "...and I | started a project there." : the diarisation's turn edge came a few words early."""
+    spec = [("So", 0, 200), ("I", 250, 400), ("went", 450, 600), ("and", 650, 800),
+            ("started", 1300, 1600), ("a", 1650, 1700), ("project", 1750, 2000), ("there.", 2050, 2300),
+            ("Oh", 2900, 3100), ("my", 3150, 3300), ("gosh,", 3350, 3600), ("amazing.", 3650, 4000)]
+    words = words_from(spec)
+    segments = (Segment(0, 1000, "A"), Segment(1200, 4000, "B"))
+    out = assign(words, segments)
+    assert [w.speaker for w in out] == ["A"] * 8 + ["B"] * 4

@@ -32,6 +32,11 @@ class AlignOptions:
     split_min_words: int = 4  # inside a phrase, a speaker needs this many words in a row to take over
     backchannel_max_words: int = 2
     backchannel_min_ms: int = 200  # diarised speech the reply needs of its own
+    # A phrase of at most this many words that lies mostly (overheard_share of its time) where
+    # the diarisation hears a second voice over the main one is that voice's interjection
+    # ("I love it." while the guest talks on): the recogniser writes both voices into one stream.
+    overheard_max_words: int = 4
+    overheard_share: float = 0.6
 
 
 def word_speakers(words: tuple[Word, ...], segments: tuple[Segment, ...],
@@ -128,8 +133,10 @@ def _widest_gap(k: int, words: tuple[Word, ...], lo: int, hi: int) -> int:
 
 
 def assign(words: tuple[Word, ...], segments: tuple[Segment, ...],
-           options: AlignOptions = AlignOptions()) -> tuple[Word, ...]:
-    """Words with ``speaker`` set to a diarisation label, changing only at phrase edges."""
+           options: AlignOptions = AlignOptions(), overlaps: tuple[Segment, ...] = ()) -> tuple[Word, ...]:
+    """Words with ``speaker`` set to a diarisation label, changing only at phrase edges.
+
+    ``overlaps``: a second voice heard over the exclusive one (``Diarization.overlaps``)."""
     if not words:
         return words
     raw = word_speakers(words, segments, options)
@@ -138,7 +145,9 @@ def assign(words: tuple[Word, ...], segments: tuple[Segment, ...],
         units += [(x, y, _majority(raw[x:y], words[x:y])) for x, y in _pieces(a, b, raw, words, options)]
     units = _fill_unknown(units)
     units, moved = _join_broken_openings(units, words, options)
-    units = _absorb_backchannels(units, words, segments, options)
+    units = _join_broken_endings(units, words, options)
+    units = _overheard(units, words, overlaps, options)
+    units = _absorb_backchannels(units, words, tuple(sorted(segments + overlaps, key=lambda s: s.start_ms)), options)
     labels = [lab for a, b, lab in units for _ in range(a, b)]
     out = [replace(w, speaker=lab) for w, lab in zip(words, labels)]
     for a, b in moved:
@@ -200,6 +209,52 @@ def _join_broken_openings(units: list, words: tuple[Word, ...],
     return out, moved
 
 
+def _join_broken_endings(units: list, words: tuple[Word, ...], options: AlignOptions) -> list:
+    """The last words of a sentence go with its start: "...and then I | started a project there."
+
+    A short phrase (``overheard_max_words``) that the diarisation gave to someone else but that
+    carries on an unfinished sentence (no sentence end before it, its first word in lower case)
+    and ends it is the same person's; a new turn opens a sentence.
+    """
+    out = list(units)
+    for i in range(1, len(out)):
+        (_, pb, before), (a, b, lab) = out[i - 1], out[i]
+        if lab == before or b - a > options.overheard_max_words or ends_sentence(words[pb - 1]):
+            continue
+        first = words[a].text.lstrip("\"'“‘(")
+        if first[:1].islower() and ends_sentence(words[b - 1]):
+            out[i] = (a, b, before)
+    return out
+
+
+def _overheard(units: list, words: tuple[Word, ...], overlaps: tuple[Segment, ...], options: AlignOptions) -> list:
+    """Short phrases spoken over someone else go to the voice heard over them (see AlignOptions)."""
+    if not overlaps:
+        return units
+    import bisect
+
+    overlaps = tuple(sorted(overlaps, key=lambda s: s.start_ms))
+    starts = [s.start_ms for s in overlaps]
+    longest = max(s.end_ms - s.start_ms for s in overlaps)
+    out = []
+    for a, b, lab in units:
+        if b - a <= options.overheard_max_words:
+            length = sum(max(w.end_ms - w.start_ms, 1) for w in words[a:b])
+            heard: Counter = Counter()
+            near = overlaps[bisect.bisect_left(starts, words[a].start_ms - longest):
+                            bisect.bisect_left(starts, words[b - 1].end_ms)]
+            for seg in near:
+                if seg.speaker != lab:
+                    heard[seg.speaker] += sum(max(0, min(seg.end_ms, w.end_ms) - max(seg.start_ms, w.start_ms))
+                                              for w in words[a:b])
+            if heard:
+                voice, ms = heard.most_common(1)[0]
+                if ms >= options.overheard_share * length:
+                    lab = voice
+        out.append((a, b, lab))
+    return out
+
+
 def _absorb_backchannels(units: list, words: tuple[Word, ...], segments: tuple[Segment, ...],
                          options: AlignOptions) -> list:
     out = list(units)
@@ -215,12 +270,17 @@ def _absorb_backchannels(units: list, words: tuple[Word, ...], segments: tuple[S
 
 
 def relabel_segments(segments: tuple[Segment, ...], raw: tuple[Word, ...], final: tuple[Word, ...],
-                     overlaps: tuple[Segment, ...] = ()) -> list[Segment]:
+                     overlaps: tuple[Segment, ...] = (), min_cut_ms: int = 1500) -> list[Segment]:
     """Diarised segments carrying the final speaker ids of the words inside them.
 
-    A segment whose words now belong to several speakers is cut half-way
-    between their words; one with no words takes the speaker its cluster's
-    words mostly went to, and so does overlapped speech (``overlaps``).
+    Who speaks when stays the diarisation's: a segment is cut only where at
+    least ``min_cut_ms`` of its words went to another voice (the names and the
+    voice refinement moved a stretch); shorter runs (a turn edge moved to a
+    sentence end, a word or two) keep the voice of the segment's cluster.  One
+    with no words takes the speaker its cluster's
+    words mostly went to, and so does overlapped speech (``overlaps``); a
+    cluster none of whose words survived keeps its own label, so a voice the
+    diarisation heard is never dropped from who-speaks-when.
     """
     by_cluster: dict[str, Counter] = {}
     for r, f in zip(raw, final):
@@ -237,13 +297,30 @@ def relabel_segments(segments: tuple[Segment, ...], raw: tuple[Word, ...], final
                 inside.append(final[k])
             k += 1
         if inside:
-            out += _cut(seg, inside)
-        elif seg.speaker in by_cluster:
-            out.append(replace(seg, speaker=by_cluster[seg.speaker].most_common(1)[0][0]))
-    extra = [replace(o, speaker=by_cluster[o.speaker].most_common(1)[0][0]) for o in overlaps if o.speaker in by_cluster]
+            out += _cut(seg, _smooth(inside, _voice(seg.speaker, by_cluster), min_cut_ms))
+        else:
+            out.append(replace(seg, speaker=_voice(seg.speaker, by_cluster)))
+    extra = [replace(o, speaker=_voice(o.speaker, by_cluster)) for o in overlaps]
     under = {(s.start_ms, s.end_ms, s.speaker) for s in out}
     extra = [o for o in extra if not any(a <= o.start_ms and o.end_ms <= b and sp == o.speaker for a, b, sp in under)]
     return sorted(out + extra, key=lambda s: (s.start_ms, s.end_ms))
+
+
+def _smooth(words: list[Word], voice: str, min_ms: int) -> list[Word]:
+    """Runs of one speaker shorter than ``min_ms`` take ``voice``."""
+    out, start = list(words), 0
+    for i in range(1, len(words) + 1):
+        if i == len(words) or words[i].speaker != words[start].speaker:
+            if words[i - 1].end_ms - words[start].start_ms < min_ms and words[start].speaker != voice:
+                out[start:i] = [replace(w, speaker=voice) for w in words[start:i]]
+            start = i
+    return out
+
+
+def _voice(cluster: str, by_cluster: dict[str, Counter]) -> str:
+    """The speaker most of a cluster's words went to; a cluster that no word went to stays a
+    voice of its own (heard, but with nothing transcribed: its label, e.g. "SPEAKER_03")."""
+    return by_cluster[cluster].most_common(1)[0][0] if cluster in by_cluster else cluster
 
 
 def _mostly_inside(word: Word, seg: Segment) -> bool:
