@@ -22,14 +22,13 @@ from pathlib import Path
 
 from _common import CORPUS, episode_audio, score, words_json
 
-from transcribe_kit import audio, diarize, metadata, pipeline, voiceprint
+from transcribe_kit import audio, diarize, metadata, pipeline
 from transcribe_kit.document import Transcript
 from transcribe_kit.writers import WriterOptions, rttm
 
 
 def timed_diarize(source, options):
-    encoder = voiceprint.VoiceEncoder()
-    pipe = diarize.build_pipeline(options, embedding=voiceprint.PyannoteEmbedding(encoder))
+    pipe = diarize.build_pipeline(options)
     start = time.perf_counter()
     found = diarize.diarize(source, options, pipeline=pipe)
     return found, time.perf_counter() - start
@@ -118,25 +117,51 @@ def run_episode(args) -> None:
 
 
 def run_clip(args) -> None:
-    from pyannote.core import Annotation, Segment
+    """Diarisation alone on a real clip: speakers found, and DER where a reference RTTM exists
+    (inside its UEM), for each clustering threshold of --thresholds."""
+    from pyannote.core import Annotation, Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
 
-    wav = CORPUS / "real" / f"{args.clip}.wav"
-    source = audio.load(wav)
-    options = diarize.DiarizeOptions(num_speakers=args.speakers)
+    real = CORPUS / "real"
+    path = next(p for p in sorted(real.glob(f"{args.clip}.*")) if p.suffix in (".wav", ".mp3"))
+    source = audio.load(path)
+    options = diarize.DiarizeOptions(num_speakers=args.speakers, embedding=args.embedding,
+                                     segmentation=args.segmentation, **({"segmentation_step": args.step} if args.step else {}))
     if args.onset is not None:
-        options = replace(options, onset=args.onset, min_duration_off=args.min_duration_off)
-    found, diar_s = timed_diarize(source, options)
-    ref, hyp = Annotation(), Annotation()
-    for line in (CORPUS / "real" / f"{args.clip}.rttm").read_text().splitlines():
-        f = line.split()
-        if f and f[0] == "SPEAKER":
-            ref[Segment(float(f[3]), float(f[3]) + float(f[4]))] = f[7]
-    for s in found.segments + found.overlaps:
-        hyp[Segment(s.start_ms / 1000, s.end_ms / 1000), len(hyp)] = s.speaker
-    der = DiarizationErrorRate(collar=0.25, skip_overlap=False)(ref, hyp)
-    print(f"clip {args.clip}  speakers given {args.speakers}  found {len(found.speakers)} of {len(ref.labels())}  "
-          f"DER {der:.2%}  RTF {diar_s / (source.duration_ms / 1000):.3f}")
+        options = replace(options, onset=args.onset)
+    if args.off is not None:
+        options = replace(options, min_duration_off=args.off)
+    if args.include_overlap:
+        options = replace(options, exclude_overlap=False)
+    ref = uem = None
+    if (real / f"{args.clip}.rttm").exists():
+        ref = Annotation()
+        for line in (real / f"{args.clip}.rttm").read_text().splitlines():
+            f = line.split()
+            if f and f[0] == "SPEAKER":
+                ref[Segment(float(f[3]), float(f[3]) + float(f[4])), len(ref)] = f[7]
+        uem = Timeline([Segment(0, source.duration_ms / 1000)])
+        if (real / f"{args.clip}.uem").exists():
+            uem = Timeline([Segment(float(f[2]), float(f[3])) for f in
+                            (l.split() for l in (real / f"{args.clip}.uem").read_text().splitlines()) if f])
+    pipe = diarize.build_pipeline(options)
+    for threshold in args.thresholds or [diarize.clustering_threshold(options)]:
+        pipe.clustering.threshold = threshold
+        start = time.perf_counter()
+        found = diarize.diarize(source, options, pipeline=pipe)
+        seconds = time.perf_counter() - start
+        der = "-"
+        if ref is not None:
+            hyp = Annotation()
+            for s in found.segments + found.overlaps:
+                hyp[Segment(s.start_ms / 1000, s.end_ms / 1000), len(hyp)] = s.speaker
+            d = DiarizationErrorRate(collar=0.25, skip_overlap=False)(ref, hyp, uem=uem, detailed=True)
+            total = d["total"] or 1
+            der = (f"{d['diarization error rate']:.2%} (missed {d['missed detection'] / total:.1%}, "
+                   f"false alarm {d['false alarm'] / total:.1%}, confusion {d['confusion'] / total:.1%})")
+        print(f"clip {args.clip}  {options.segmentation}+{options.embedding}  threshold {threshold}  "
+              f"speakers given {args.speakers}  found {len(found.speakers)}  DER {der}  "
+              f"RTF {seconds / (source.duration_ms / 1000):.3f}", flush=True)
 
 
 def main() -> None:
@@ -149,6 +174,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="also write the episode's outputs under this folder")
     parser.add_argument("--onset", type=float, help="try another speech threshold (with --min-duration-off)")
     parser.add_argument("--min-duration-off", type=float, default=0.0)
+    parser.add_argument("--embedding", default=diarize.DiarizeOptions().embedding, choices=diarize.EMBEDDINGS)
+    parser.add_argument("--segmentation", default=diarize.DiarizeOptions().segmentation, choices=diarize.SEGMENTATIONS)
+    parser.add_argument("--step", type=float, help="segmentation step (fraction of the chunk)")
+    parser.add_argument("--off", type=float, help="--clip: min_duration_off (s)")
+    parser.add_argument("--include-overlap", action="store_true", help="--clip: embed overlapped frames too")
+    parser.add_argument("--thresholds", type=float, nargs="*", help="--clip: clustering thresholds to try")
     parser.add_argument("--diarization", type=Path,
                         help="cache of the raw diarisation: written when missing, reused when present")
     args = parser.parse_args()
