@@ -73,7 +73,9 @@ def run_episode(args) -> None:
     else:
         opts = pipeline.ProcessOptions(speakers=pipeline.SpeakerOptions(enabled=False))
         doc, _ = pipeline.transcribe(source, args.episode, meta, opts)
-    options = pipeline.SpeakerOptions(diarize=diarize.DiarizeOptions(num_speakers=args.speakers))
+    options = pipeline.SpeakerOptions(diarize=diarize.DiarizeOptions(
+        num_speakers=args.speakers, embedding=args.embedding, segmentation=args.segmentation,
+        **({"segmentation_step": args.step} if args.step else {})))
     if args.onset is not None:
         options = replace(options, diarize=replace(options.diarize, onset=args.onset,
                                                    min_duration_off=args.min_duration_off))
