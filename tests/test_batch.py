@@ -105,9 +105,13 @@ def test_killed_run_resumes_without_redoing_finished_stages(folder, reference, t
     rerun = subprocess.run(_batch_command(folder, out), env=_env(), capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 1, rerun.stderr  # broken.mp3 still fails
     computed = _computed(log.entries())
-    assert set(computed) == {(e, s) for e in "abc" for s in STAGES}
-    assert max(computed.values()) == 1, f"a finished stage was computed again: {computed}"
     resumed = [e for e in log.entries()[-3 * len(STAGES):] if e["cached"]]
+    # a kill between a stage's saved result and its log line leaves the result and loses the line:
+    # the rerun then takes that stage from the cache, which is right (it is not computed again)
+    lost_lines = {(e["episode"], e["stage"]) for e in resumed} - set(before)
+    assert set(computed) | lost_lines == {(e, s) for e in "abc" for s in STAGES}
+    assert len(lost_lines) <= 1, f"only the stage running at the kill can lose its log line: {lost_lines}"
+    assert max(computed.values()) == 1, f"a finished stage was computed again: {computed}"
     assert set(before) <= {(e["episode"], e["stage"]) for e in resumed}
     assert _outputs(out) == _outputs(reference)
 
