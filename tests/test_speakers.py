@@ -301,3 +301,12 @@ def test_a_name_that_is_the_subject_of_a_sentence_is_not_spoken_to():
 
     doc = transcript([("A", "Lisa thinks the data is wrong."), ("B", "I agree with that.")], meta=EpisodeMeta())
     assert introduced_people(doc) == []
+
+
+def test_a_name_after_my_names_stops_before_the_pronoun_i():
+    """The recogniser drops the full stop: "my name's Dez Holmes I'm director ..." is Dez Holmes."""
+    from transcribe_kit.speakers import introduced_people
+
+    doc = transcript([("A", "Hello, my name's Dez Holmes I'm director of research in practice."),
+                      ("B", "Thanks for having me.")], meta=EpisodeMeta())
+    assert [p.name for p in introduced_people(doc)] == ["Dez Holmes"]

@@ -582,7 +582,7 @@ def _named_as(parsed) -> list[str]:
         if not _ends_with([t.lower_.replace("’", "'") for t in parsed[max(0, i - 2):i]], _NAMING):
             continue
         j = i
-        while j < min(i + 3, len(parsed)) and parsed[j].is_alpha and parsed[j].text[:1].isupper():
+        while j < min(i + 3, len(parsed)) and parsed[j].is_alpha and parsed[j].text[:1].isupper() and parsed[j].text != "I":
             j += 1
         if j > i:
             out.append(parsed[i:j].text)
