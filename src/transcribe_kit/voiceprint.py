@@ -61,7 +61,18 @@ def weights_path() -> Path:
     return path
 
 
-class VoiceEncoder:
+class _Encoder:
+    """What every encoder shares: ``features`` of a waveform, ``embed_frames`` of many."""
+
+    def embed(self, samples: np.ndarray) -> np.ndarray:
+        """The embedding of one stretch of speech (NaN when under 0.5 s)."""
+        return self.embed_frames([self.features(samples)])[0]
+
+    def embed_many(self, stretches: list[np.ndarray]) -> np.ndarray:
+        return self.embed_frames([self.features(s) for s in stretches])
+
+
+class VoiceEncoder(_Encoder):
     """A GE2E d-vector for any stretch of 16 kHz mono speech."""
 
     name = "ge2e"
@@ -131,12 +142,6 @@ class VoiceEncoder:
                 result[chunk] = (raw / raw.norm(dim=1, keepdim=True).clamp_min(1e-8)).numpy()
         return result
 
-    def embed(self, samples: np.ndarray) -> np.ndarray:
-        """The d-vector of one stretch of speech (NaN when under 0.5 s)."""
-        return self.embed_frames([self.mel(samples)])[0]
-
-    def embed_many(self, stretches: list[np.ndarray]) -> np.ndarray:
-        return self.embed_frames([self.mel(s) for s in stretches])
 
 
 def _partials(frames) -> list:
@@ -170,21 +175,19 @@ def campplus_paths() -> tuple[Path, Path]:
     return weights, network
 
 
-class CamPlusEncoder:
+class CamPlusEncoder(_Encoder):
     """A CAM++ speaker embedding for any stretch of 16 kHz mono speech."""
 
     name = "campplus"
     dimension = CAMPLUS_DIMENSION
 
     def __init__(self) -> None:
-        import importlib.util as iu
-
         import torch
         import torchaudio.compliance.kaldi
 
         weights, network = campplus_paths()
-        spec = iu.spec_from_file_location("transcribe_kit_camplusplus", network)
-        module = iu.module_from_spec(spec)
+        spec = importlib.util.spec_from_file_location("transcribe_kit_camplusplus", network)
+        module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)  # the file imports only torch
         self._torch = torch
         self._fbank = torchaudio.compliance.kaldi.fbank
@@ -213,14 +216,9 @@ class CamPlusEncoder:
                 out[i] = vector / max(float(np.linalg.norm(vector)), 1e-8)
         return out
 
-    def embed(self, samples: np.ndarray) -> np.ndarray:
-        return self.embed_frames([self.features(samples)])[0]
-
-    def embed_many(self, stretches: list[np.ndarray]) -> np.ndarray:
-        return self.embed_frames([self.features(s) for s in stretches])
 
 
-class FusedEncoder:
+class FusedEncoder(_Encoder):
     """CAM++ and GE2E side by side: the two unit vectors joined, each weighted 1/sqrt(2), so the
     cosine of two fused vectors is the mean of the two models' cosines."""
 
@@ -238,18 +236,13 @@ class FusedEncoder:
                    for k, part in enumerate(self.parts)]
         return np.concatenate(columns, axis=1) / np.sqrt(2.0)
 
-    def embed(self, samples: np.ndarray) -> np.ndarray:
-        return self.embed_frames([self.features(samples)])[0]
-
-    def embed_many(self, stretches: list[np.ndarray]) -> np.ndarray:
-        return self.embed_frames([self.features(s) for s in stretches])
 
 
 ENCODERS = {"campplus": CamPlusEncoder, "ge2e": VoiceEncoder, "fused": FusedEncoder}
 
 
 def encoder(name: str):
-    """A loaded speaker encoder by name (``campplus`` or ``ge2e``)."""
+    """A loaded speaker encoder by name (a key of ``ENCODERS``)."""
     try:
         return ENCODERS[name]()
     except KeyError:
