@@ -95,7 +95,6 @@ def der(item: dict, doc: Transcript) -> float | None:
     for line in rttm.render(doc, WriterOptions()).splitlines():
         f = line.split()
         hyp[Segment(float(f[3]), float(f[3]) + float(f[4])), len(hyp)] = f[7]
-    uem = None
     if "uem" in item["refs"]:
         uem = Timeline([Segment(float(f[2]), float(f[3])) for f in
                         (l.split() for l in (REAL / item["refs"]["uem"]).read_text().splitlines()) if f])

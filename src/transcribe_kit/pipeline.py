@@ -259,7 +259,7 @@ def identify_speakers(doc: Transcript, source: audio.Audio, options: SpeakerOpti
     how = "given" if not found.estimated else "estimated" if found.count_sure else \
         "estimated, unsure: {}-{}".format(*found.count_range)
     named = replace(named, engine={**named.engine, "speakers": f"{len(named.speakers)} ({how})"})
-    return named, _speaker_report(named, how)
+    return named, _speaker_report(named)
 
 
 def _wordless_voices(doc: Transcript, segments: list) -> tuple[Transcript, list]:
@@ -289,9 +289,11 @@ def _library_for(people, use: bool) -> dict:
     return {n: v for n, v in library.items() if not names or n.casefold() in names}
 
 
-def _speaker_report(doc: Transcript, how: str) -> list[str]:
+def _speaker_report(doc: Transcript) -> list[str]:
     """The output lines about speakers: the count when it was estimated (and whether it is
-    clear), and the voices left without a name.  ``how``: as in ``doc.engine["speakers"]``."""
+    clear), and the voices left without a name.  Read from ``doc.engine["speakers"]``
+    ("3 (estimated, unsure: 2-4)"), which a cached run keeps too."""
+    how = doc.engine["speakers"].split("(", 1)[-1].rstrip(")")
     n = len(doc.speakers)
     speaking = {w.speaker for w in doc.words}
     unnamed = [s.label for s in doc.speakers if not s.name and s.id in speaking]  # a voice heard without words has nothing to name
@@ -363,7 +365,7 @@ def _content_warnings(doc: Transcript) -> list[str]:
     if not doc.words:
         return ["no speech found: the transcript is empty (is the audio silent or music only?)"]
     if "speakers" in doc.engine:  # the speaker stage ran: how many it found, and who has no name
-        return _speaker_report(doc, doc.engine["speakers"].split("(", 1)[-1].rstrip(")"))
+        return _speaker_report(doc)
     return []
 
 

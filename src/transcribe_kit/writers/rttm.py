@@ -3,9 +3,9 @@
 The speaker field is the person's name when known (spaces become
 underscores, as RTTM fields are space-separated), else the voice's label.
 Segments come from diarisation, overlapping speech kept as overlapping
-segments and non-speech left out; a voice heard but given no words keeps its
-diarisation label.  A transcript without segments falls back to runs of words
-by one speaker.
+segments and non-speech left out; a voice heard but given no words is a
+speaker of its own ("Speaker 5").  A transcript without segments falls back
+to runs of words by one speaker.
 """
 from __future__ import annotations
 
@@ -35,6 +35,6 @@ def render(doc: Transcript, options: WriterOptions) -> str:
     lines = []
     for start, end, sid in segments(doc):
         speaker = doc.speaker(sid)
-        name = _field(speaker.full if speaker else sid or "unknown")  # a voice heard without words keeps its label
+        name = _field(speaker.full if speaker else "unknown")
         lines.append(f"SPEAKER {uri} 1 {start / 1000:.3f} {(end - start) / 1000:.3f} <NA> <NA> {name} <NA> <NA>")
     return "\n".join(lines) + ("\n" if lines else "")
