@@ -134,3 +134,36 @@ def test_atomic_writes_fail_as_one_user_error(tmp_path):
     with pytest.raises(WriteError, match="cannot write"):
         atomic_write_many({tmp_path / "ok.txt": "fine", blocker / "x.txt": "text"})
     assert not (tmp_path / "ok.txt").exists()  # nothing renamed into place when one file fails
+
+
+def test_every_error_of_the_package_is_a_user_error():
+    """The CLI and the batch catch ``UserError`` alone: an error class outside it would surface
+    as a traceback or an "internal error"."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import transcribe_kit
+    from transcribe_kit.errors import UserError
+
+    found = {}
+    for info in pkgutil.walk_packages(transcribe_kit.__path__, "transcribe_kit."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, Exception) and obj.__module__ == info.name:
+                found[f"{info.name}.{name}"] = obj
+    assert len(found) >= 15, sorted(found)
+    assert [name for name, cls in found.items() if not issubclass(cls, UserError)] == []
+
+
+def test_a_bad_glossary_in_a_batch_is_reported_as_the_user_error_it_is(tmp_path):
+    season, out = tmp_path / "season", tmp_path / "out"
+    season.mkdir()
+    write_wav(season / "a.wav", np.zeros(16000, dtype=np.float32))
+    (season / "glossary.txt").write_text("| heard as: drive\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["batch", str(season), "-o", str(out), "--fast", "-q"])
+    assert result.exit_code == 1
+    assert "the term before '|' is missing" in result.output, result.output
+    assert "internal error" not in result.output

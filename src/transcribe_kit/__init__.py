@@ -4,5 +4,6 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .document import Transcript  # noqa: E402
+from .errors import UserError  # noqa: E402
 
-__all__ = ["Transcript", "__version__"]
+__all__ = ["Transcript", "UserError", "__version__"]

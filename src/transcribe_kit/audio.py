@@ -11,11 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import UserError
+
 SAMPLE_RATE = 16_000
 MIN_DURATION_MS = 1_000  # shorter clips carry too little speech to transcribe
 
 
-class AudioError(ValueError):
+class AudioError(UserError, ValueError):
     """The input cannot be used as audio; the message is meant for the user."""
 
 

@@ -16,21 +16,18 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from .audio import AudioError
-from .document import DocumentError
-from .fileio import WriteError
-from .metadata import MetadataError
-from .models import ModelError
+from .errors import UserError
 from .pipeline import ProcessOptions, Result, StageCache, process_file
 
 AUDIO_SUFFIXES = frozenset(
     ".mp3 .wav .flac .ogg .oga .opus .m4a .aac .wma .aiff .aif .mp4 .m4v .mov .mkv .webm .avi".split()
 )
-class BatchError(ValueError):
+
+
+class BatchError(UserError, ValueError):
     """The batch as a whole cannot run (e.g. the Dask scheduler cannot be reached)."""
 
 
-USER_ERRORS = (AudioError, DocumentError, MetadataError, ModelError, WriteError)  # reported by message alone
 OnEvent = Callable[[str, str, int, int], None]  # (episode, stage, completed, total)
 OnDone = Callable[["EpisodeReport"], None]
 
@@ -70,7 +67,7 @@ def run_episode(path: str | Path, out_root: str | Path, options: ProcessOptions,
     hook = hook or (lambda stage, completed, total: None)
     try:
         result = process_file(path, out_root, options, hook=hook, cache=StageCache(cache_root))
-    except USER_ERRORS as exc:
+    except UserError as exc:  # reported by its message alone
         return EpisodeReport(path.stem, str(path), seconds=time.perf_counter() - started, error=str(exc))
     except Exception as exc:  # one bad file must never stop the batch
         return EpisodeReport(path.stem, str(path), seconds=time.perf_counter() - started,

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from .errors import UserError
 from . import timecode
 from .captions import CaptionOptions
 
 
-class CaptionParseError(ValueError):
+class CaptionParseError(UserError, ValueError):
     """The caption file cannot be read; the message names the line."""
 
 

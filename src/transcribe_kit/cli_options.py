@@ -6,34 +6,16 @@ from pathlib import Path
 
 import click
 
-def _user_errors() -> tuple[type[Exception], ...]:
-    from .audio import AudioError
-    from .batch import BatchError
-    from .checker import CaptionParseError
-    from .document import DocumentError
-    from .fileio import WriteError
-    from .glossary import GlossaryError
-    from .metadata import MetadataError
-    from .models import ModelError
-    from .nlp import NlpError
-    from .outline import OutlineError
-    from .publish import PublishError
-    from .readback import EditError
-    from .speakers import RenameError
-    from .timecode import TimecodeError
-    from .voices import VoiceError
-
-    return (AudioError, BatchError, CaptionParseError, DocumentError, EditError, GlossaryError, MetadataError,
-            ModelError, NlpError, OutlineError, PublishError, TimecodeError, RenameError, VoiceError, WriteError)
+from .errors import UserError
 
 
 def user_errors(fn):
-    """Turn the library's user-facing errors into one clean ``Error:`` line."""
+    """Turn the library's user-facing errors (every ``UserError``) into one clean ``Error:`` line."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except _user_errors() as exc:
+        except UserError as exc:
             raise click.ClickException(str(exc)) from None
     return wrapper
 

@@ -16,10 +16,12 @@ import typing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .errors import UserError
+
 SCHEMA_VERSION = 1
 
 
-class DocumentError(ValueError):
+class DocumentError(UserError, ValueError):
     """A transcript.json (or a dict meant to become one) is not valid."""
 
 

@@ -6,12 +6,14 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import UserError
+
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 FILE_MODE = 0o666 & ~_UMASK  # what open() would give; mkstemp alone gives 0600, unreadable by a web server
 
 
-class WriteError(OSError):
+class WriteError(UserError, OSError):
     """A file or folder cannot be written (missing parent, no permission, disk full): a user error."""
 
 

@@ -29,12 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .document import DocumentError, Transcript
+from .errors import UserError
 
 GLOSSARY_FILE = "glossary.txt"
 SERIES_FILE = "series.toml"
 
 
-class GlossaryError(ValueError):
+class GlossaryError(UserError, ValueError):
     """A glossary line or file is not valid."""
 
 

@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 from .document import EpisodeMeta, Participant
+from .errors import UserError
 
 SERIES_FILE = "series.toml"
 _TEXT_FIELDS = ("title", "summary", "participants_text", "series_intro", "closing")
@@ -18,7 +19,7 @@ _SERIES_FIELDS = ("series_intro", "closing", "glossary")
 _PARTICIPANT_FIELDS = {"name": str, "role": str, "host": bool}
 
 
-class MetadataError(ValueError):
+class MetadataError(UserError, ValueError):
     pass
 
 

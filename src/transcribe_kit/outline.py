@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import UserError
 from . import chapters as ch
 from .topicsignals import embed, stopwords
 from .document import Chapter, Transcript
@@ -26,7 +27,7 @@ from .vocabulary import BULLET, MONTHS
 _BULLET = re.compile(rf"^\s*{BULLET}")
 
 
-class OutlineError(ValueError):
+class OutlineError(UserError, ValueError):
     """The outline file cannot be read."""
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .document import Transcript
+from .errors import UserError
 from .fileio import FILE_MODE, atomic_write_many
 from .layout import build_page
 from .timecode import clock
@@ -36,7 +37,7 @@ WEB_AUDIO = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".mp4": "audio/mp4", ".a
              ".flac": "audio/flac", ".webm": "audio/webm"}
 
 
-class PublishError(ValueError):
+class PublishError(UserError, ValueError):
     """The episode folder cannot be published; the message says why and what to do."""
 
 

@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UserError
 from .timecode import TimecodeError, parse as parse_clock
 
 
-class EditError(ValueError):
+class EditError(UserError, ValueError):
     """The edited file cannot be applied; the message names the line."""
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .document import EpisodeMeta, Transcript
+from .errors import UserError
 from .vocabulary import HONORIFICS
 
 _INTRO = (("i'm",), ("i", "am"), ("name's",), ("name", "is"), ("called",), ("this", "is"), ("it's",))
@@ -589,7 +590,7 @@ def _named_as(parsed) -> list[str]:
     return out
 
 
-class RenameError(ValueError):
+class RenameError(UserError, ValueError):
     """A --rename does not name a speaker of the episode."""
 
 

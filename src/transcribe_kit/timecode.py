@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 
+from .errors import UserError
 
-class TimecodeError(ValueError):
+
+class TimecodeError(UserError, ValueError):
     pass
 
 

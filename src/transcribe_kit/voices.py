@@ -16,13 +16,14 @@ import numpy as np
 
 from .audio import Audio
 from .document import Transcript
+from .errors import UserError
 from .fileio import atomic_write
 
 LIBRARY_FILE = "voices.json"
 MIN_SPEECH_MS = 3000  # less speech than this makes an unreliable voice
 
 
-class VoiceError(ValueError):
+class VoiceError(UserError, ValueError):
     """A voice cannot be added or the library cannot be read."""
 
 
