@@ -34,7 +34,7 @@ from pathlib import Path
 from _common import CORPUS, episode_audio
 from _common import score as run_score
 
-from transcribe_kit import checker, linebreak
+from transcribe_kit.captions import check as checker, linebreak
 from transcribe_kit.captions import CaptionOptions, build_cues
 from transcribe_kit.document import Speaker, Transcript
 from transcribe_kit.turns import ends_sentence

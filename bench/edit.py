@@ -89,7 +89,7 @@ def captions_ok(folder: Path) -> str:
     import webvtt
 
     try:  # the caption rules checker (`transcribe-kit check`), once it is on this branch
-        from transcribe_kit.checker import check_file
+        from transcribe_kit.captions.check import check_file
     except ImportError:
         check_file = None
     verdicts = [f"check {name}: {check_file(folder / name).summary()}" for name in ("captions.vtt", "captions.srt")

@@ -3,8 +3,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transcribe_kit import cuesplit, cuetiming
-from transcribe_kit.captions import GROUPING, CaptionOptions, Words, place_on_words
+from transcribe_kit.captions import split, timing
+from transcribe_kit.captions import GROUPING, CaptionOptions, Words
+from transcribe_kit.captions.grouping import place_on_words
 from transcribe_kit.document import Speaker, Transcript, Word
 
 NO_TAGS = CaptionOptions(pos_tags=False)
@@ -33,7 +34,7 @@ def transcripts(draw):
 def test_pair_costs_are_the_scalar_fits_and_badness(doc, options):
     words = Words(doc, options)
     widest = 30
-    ok, bad = cuesplit.pair_costs(words, 0, len(words), widest)
+    ok, bad = split.pair_costs(words, 0, len(words), widest)
     for row, j in enumerate(range(1, len(words) + 1)):
         for d in range(1, widest + 1):
             i = j - d
@@ -52,15 +53,15 @@ def test_timing_costs_are_the_scalar_timing_cost(doc):
     for operation in GROUPING:
         groups = operation(words, groups)
     cues = place_on_words(words, groups)
-    grids = cuetiming._start_grid(words, cues)
+    grids = timing._start_grid(words, cues)
     for k, cue in enumerate(cues):
         following = grids[k + 1] if k + 1 < len(cues) else [None]
-        costs = cuetiming._timing_costs(words, cue, np.array(grids[k]),
+        costs = timing._timing_costs(words, cue, np.array(grids[k]),
                                         None if following == [None] else np.array(following))
         for r, start in enumerate(grids[k]):
             for c, nxt in enumerate(following):
                 if nxt is not None and nxt <= start:
                     assert costs[r, c] == np.inf
                     continue
-                end = cuetiming._end(words, cue, start, nxt)
-                assert costs[r, c] == cuetiming._timing_cost(words, cue, start, end)
+                end = timing._end(words, cue, start, nxt)
+                assert costs[r, c] == timing._timing_cost(words, cue, start, end)

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from transcribe_kit.checker import CaptionParseError, Rules, check_file
+from transcribe_kit.captions.check import CaptionParseError, Rules, check_file
 from transcribe_kit.cli import cli
 
 GOOD_VTT = """WEBVTT

@@ -1,8 +1,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transcribe_kit import linebreak
-from transcribe_kit.linebreak import break_costs, line_count, split_lines
+from transcribe_kit.captions import linebreak
+from transcribe_kit.captions.linebreak import break_costs, line_count, split_lines
 
 
 def lay_out(text, max_chars=42, tagger=None, reserve=0):

@@ -123,7 +123,7 @@ WORD = st.text(alphabet=st.sampled_from(list("abcXYZ<>&-;'\"é")), min_size=1, m
        st.sampled_from(["Jo <b>", "Dez --> Holmes", "A & B"]))
 def test_what_we_write_reads_back_word_for_word(items, name):
     from transcribe_kit.captions import CaptionOptions, build_cues
-    from transcribe_kit.checker import read_cues
+    from transcribe_kit.captions.check import read_cues
 
     words = tuple(Word(text, 1000 + i * 400, 1000 + i * 400 + 300, speaker=s) for i, (text, s) in enumerate(items))
     doc = Transcript(episode="p", duration_ms=2000 + len(words) * 400, words=words,

@@ -16,6 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
+from .captions.rules import HARD
 from .errors import UserError
 from .pipeline import ProcessOptions, Result, StageCache, process_file
 
@@ -54,8 +55,6 @@ def find_audio(folder: Path) -> list[Path]:
 
 def caption_violations(result: Result) -> int:
     """Hard caption-rule violations in the episode's captions.vtt, as ``transcribe-kit check`` counts them."""
-    from .checker import HARD
-
     return sum(report.count(HARD) for report in result.checks if report.name.endswith(".vtt"))
 
 

@@ -83,7 +83,7 @@ def check(caption_file, rules_file, summary_only):
     line.  Exits 1 when a hard rule is broken (line length, line count, over
     the maximum reading speed, too short or long, overlap), 0 otherwise.
     """
-    from .checker import Rules, check_file
+    from .captions.check import Rules, check_file
 
     rules = Rules.load(rules_file) if rules_file else Rules()
     report = check_file(caption_file, rules)

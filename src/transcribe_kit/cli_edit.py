@@ -62,7 +62,7 @@ def apply_edits(episode_dir, edited_file, audio, model, no_audio, author):
 def _check_captions(episode_dir: Path) -> None:
     """Run the caption rules checker on the re-rendered captions, where this install has it."""
     try:
-        from .checker import check_file
+        from .captions.check import check_file
     except ImportError:
         return
     for name in ("captions.vtt", "captions.srt"):

@@ -25,7 +25,7 @@ from pathlib import Path
 from . import asr, audio, glossary, metadata, vocabulary
 from .align import AlignOptions
 from .chapters import ChapterOptions
-from .checker import Rules, check_file
+from .captions.check import Rules, check_file
 from .correct import CorrectOptions, correct
 from .diarize import DiarizeOptions, count_given
 from .document import Speaker, SpeechSegment, Transcript
@@ -91,7 +91,7 @@ class Result:
     out_dir: Path
     files: tuple[Path, ...]
     warnings: tuple[str, ...]
-    checks: tuple = ()  # checker.Report for each caption file written
+    checks: tuple = ()  # captions.check.Report for each caption file written
     computed: tuple[str, ...] = ()  # stages that ran
     cached: tuple[str, ...] = ()  # stages taken from the cache
 

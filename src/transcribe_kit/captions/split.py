@@ -11,12 +11,9 @@ arrays against the scalar methods.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-if TYPE_CHECKING:
-    from .captions import Group, Words
+from .model import Group, Words
 
 
 def best_split(words: Words, a: int, b: int) -> list[Group]:
@@ -77,39 +74,3 @@ def _layout_costs(words: Words, i: np.ndarray, j: np.ndarray, width: np.ndarray)
     some = (width > o.max_chars_per_line) & (lo <= hi)
     least = arr.range_min(np.where(some, lo, 0), np.where(some, hi, 0))
     return np.where(some, np.maximum(0.0, least), 0.0)
-
-
-class Arrays:
-    """What ``pair_costs`` reads about each word, as numpy arrays (built once per ``Words``)."""
-
-    def __init__(self, words: Words):
-        o, n = words.options, len(words)
-        self.starts = np.array(words.starts, dtype=np.int64)
-        self.ends = np.array(words.ends, dtype=np.int64)
-        self.before = np.array(words.length_before, dtype=np.int64)
-        self.reserves = np.array([words.reserve(k) for k in range(n)], dtype=np.int64)
-        self.reach = np.array(words.reach, dtype=np.int64)
-        self.sentence_ends_before = np.array(words.sentence_ends_before, dtype=np.int64)
-        # Words.screen_time's start of a cue whose first word is k, and end of one whose last word is k
-        self.screen_start = self.starts - np.array([words.room_before(k) for k in range(n)], dtype=np.int64)
-        self.screen_end = self.ends + np.array([words.room_after(k) for k in range(n)], dtype=np.int64)
-        pause = np.append(self.starts[1:] - self.ends[:-1], o.max_linger_ms)  # Words.pause_after
-        self.cue_may_end = np.array(words.sentence_end, dtype=bool) | (pause >= o.pause_split_ms)
-        self.first_width = self.before[1:] + np.arange(n)  # before[k + 1] + k: grows with k
-        self._mins = _sparse_table(np.array(words.costs, dtype=np.float64))
-        self._level = np.array([max(x.bit_length() - 1, 0) for x in range(n + 2)], dtype=np.int64)
-
-    def range_min(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        """The least cost in each inclusive interval ``[lo, hi]`` (non-empty)."""
-        level = self._level[hi - lo + 1]
-        span = np.left_shift(1, level)
-        return np.minimum(self._mins[level, lo], self._mins[level, hi - span + 1])
-
-
-def _sparse_table(values: np.ndarray) -> np.ndarray:
-    """``table[l, x]`` is the least of ``values[x : x + 2**l]`` (inf past the end)."""
-    rows = [values]
-    while (1 << len(rows)) <= len(values):
-        prev, step = rows[-1], 1 << (len(rows) - 1)
-        rows.append(np.minimum(prev, np.append(prev[step:], np.full(step, np.inf))))
-    return np.array(rows)

@@ -2,19 +2,17 @@
 
 ``extend_for_reading`` chooses every cue's start and end together within the
 sync limits; ``clamp_duration`` and ``close_small_gaps`` make sure of the
-duration and gap rules.  The cues and settings are ``captions.Cue`` and
-``captions.Words``.
+duration and gap rules.  The cues and settings are ``model.Cue`` and
+``model.Words``.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .captions import CaptionOptions, Cue, Words
+from .model import CaptionOptions, Cue, Words
 
 
 def extend_for_reading(words: Words, cues: list[Cue]) -> list[Cue]:

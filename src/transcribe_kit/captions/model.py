@@ -1,34 +1,23 @@
-"""Caption cues from timed words, as a chain of small named operations.
+"""What every caption operation works on: the settings, a cue, and the words.
 
-Words are first grouped (every operation maps a list of ``[start, end)`` word
-ranges to a new list, so no word is ever lost, repeated or reordered):
-
-    split_at_speaker_change -> split_at_sentence_end -> split_at_pause
-    -> split_by_length -> merge_short_neighbours
-
-then laid out on lines (``linebreak``) and timed (``cuetiming``; every
-operation maps a list of cues to a new list):
-
-    place_on_words -> extend_for_reading -> clamp_duration -> close_small_gaps
-    -> flag_violations
-
-Every limit is a :class:`CaptionOptions` setting whose default comes from
-``shared/reference/caption-rules.md``.  When a cue cannot reach the reading
-speed without cutting words, it takes time from the silence around it first,
-and is then flagged; words are never dropped.
+``CaptionOptions`` holds every limit, with its default from
+``shared/reference/caption-rules.md``; ``Cue`` is one caption; ``Words`` is the
+transcript's words as the operations see them, with every question they ask
+about a range of words answered from tables built once (``Arrays`` holds the
+same tables as numpy arrays for ``split``'s dynamic programme).
 """
 from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
 
-from . import cuesplit, linebreak
-from .cuetiming import clamp_duration, close_small_gaps, extend_for_reading
-from .document import Transcript
+import numpy as np
+
+from ..document import Transcript
+from . import linebreak
 
 Group = tuple[int, int]  # words [start, end)
 
@@ -111,8 +100,8 @@ class Words:
         return linebreak.break_costs(self.texts, self._tagger)
 
     @cached_property
-    def arrays(self) -> cuesplit.Arrays:
-        return cuesplit.Arrays(self)
+    def arrays(self) -> Arrays:
+        return Arrays(self)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -231,157 +220,38 @@ def _labels(doc: Transcript) -> dict[str | None, str]:
     return {s.id: " ".join(s.display.split()).upper() + ":" for s in doc.speakers}
 
 
-# ---- grouping operations: list of word ranges -> list of word ranges ---------------
 
-def _split_where(groups: list[Group], cut: Callable[[int], bool]) -> list[Group]:
-    """Split each group after every word ``i`` for which ``cut(i)`` holds."""
-    out: list[Group] = []
-    for a, b in groups:
-        start = a
-        for i in range(a, b - 1):
-            if cut(i):
-                out.append((start, i + 1))
-                start = i + 1
-        out.append((start, b))
-    return out
+class Arrays:
+    """What ``pair_costs`` reads about each word, as numpy arrays (built once per ``Words``)."""
 
+    def __init__(self, words: Words):
+        o, n = words.options, len(words)
+        self.starts = np.array(words.starts, dtype=np.int64)
+        self.ends = np.array(words.ends, dtype=np.int64)
+        self.before = np.array(words.length_before, dtype=np.int64)
+        self.reserves = np.array([words.reserve(k) for k in range(n)], dtype=np.int64)
+        self.reach = np.array(words.reach, dtype=np.int64)
+        self.sentence_ends_before = np.array(words.sentence_ends_before, dtype=np.int64)
+        # Words.screen_time's start of a cue whose first word is k, and end of one whose last word is k
+        self.screen_start = self.starts - np.array([words.room_before(k) for k in range(n)], dtype=np.int64)
+        self.screen_end = self.ends + np.array([words.room_after(k) for k in range(n)], dtype=np.int64)
+        pause = np.append(self.starts[1:] - self.ends[:-1], o.max_linger_ms)  # Words.pause_after
+        self.cue_may_end = np.array(words.sentence_end, dtype=bool) | (pause >= o.pause_split_ms)
+        self.first_width = self.before[1:] + np.arange(n)  # before[k + 1] + k: grows with k
+        self._mins = _sparse_table(np.array(words.costs, dtype=np.float64))
+        self._level = np.array([max(x.bit_length() - 1, 0) for x in range(n + 2)], dtype=np.int64)
 
-def split_at_speaker_change(words: Words, groups: list[Group]) -> list[Group]:
-    return _split_where(groups, lambda i: words.speakers[i] != words.speakers[i + 1])
-
-
-def split_at_sentence_end(words: Words, groups: list[Group]) -> list[Group]:
-    return _split_where(groups, lambda i: linebreak.ends_sentence(words.texts[i]))
-
-
-def split_at_pause(words: Words, groups: list[Group]) -> list[Group]:
-    return _split_where(groups, lambda i: words.pause_after(i) >= words.options.pause_split_ms)
-
-
-def split_by_length(words: Words, groups: list[Group]) -> list[Group]:
-    """Split groups too long for one cue where the cues read best (dynamic programming, ``cuesplit``)."""
-    out: list[Group] = []
-    for a, b in groups:
-        out += [(a, b)] if words.fits(a, b) else cuesplit.best_split(words, a, b)
-    return out
+    def range_min(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """The least cost in each inclusive interval ``[lo, hi]`` (non-empty)."""
+        level = self._level[hi - lo + 1]
+        span = np.left_shift(1, level)
+        return np.minimum(self._mins[level, lo], self._mins[level, hi - span + 1])
 
 
-def merge_short_neighbours(words: Words, groups: list[Group]) -> list[Group]:
-    """Join neighbouring cues of one speaker when together they read better."""
-    groups = list(groups)
-    changed = True
-    while changed:
-        changed = False
-        k = 0
-        while k + 1 < len(groups):
-            if _merge_gain(words, groups[k], groups[k + 1]) > 0:
-                groups[k:k + 2] = [(groups[k][0], groups[k + 1][1])]
-                changed = True
-            k += 1
-    return groups
-
-
-def _merge_gain(words: Words, left: Group, right: Group) -> float:
-    (a, m), (_, b) = left, right
-    o = words.options
-    # a pause ends a cue, unless the cue before it could not stay up for the minimum time
-    pause = words.pause_after(m - 1) >= o.pause_split_ms and words.screen_time(a, m) >= o.min_duration_ms
-    if words.speakers[m - 1] != words.speakers[m] or pause or not words.fits(a, b):
-        return 0.0
-    return words.badness(a, m) + words.badness(m, b) - words.badness(a, b)
-
-
-def rebalance_short(words: Words, groups: list[Group]) -> list[Group]:
-    """A cue that cannot stay up for the minimum time and cannot join a whole neighbour (too long
-    together) shares words with it instead: the two are split again as one ("You're" | pause |
-    "making some really important points..." becomes two cues that both last)."""
-    o = words.options
-    out = list(groups)
-    k = 0
-    while k < len(out):
-        a, b = out[k]
-        if words.longest_time(a, b) < o.min_duration_ms:
-            for j in (k + 1, k - 1):  # the sentence it opens, else the one it ends
-                if not 0 <= j < len(out):
-                    continue
-                lo, hi = min(a, out[j][0]), max(b, out[j][1])
-                if len(set(words.speakers[lo:hi])) != 1:
-                    continue
-                again = cuesplit.best_split(words, lo, hi)
-                if sum(words.badness(x, y) for x, y in again) < words.badness(a, b) + words.badness(*out[j]):
-                    out[min(j, k):max(j, k) + 1] = again
-                    k = min(j, k) + len(again) - 1
-                    break
-        k += 1
-    return out
-
-
-GROUPING = (split_at_speaker_change, split_at_sentence_end, split_at_pause, split_by_length,
-            merge_short_neighbours, rebalance_short)
-
-
-# ---- timing operations: list of cues -> list of cues ---------------------------
-
-def place_on_words(words: Words, groups: list[Group]) -> list[Cue]:
-    o = words.options
-    cues = []
-    for a, b in groups:
-        lines = linebreak.split_lines(words.texts[a:b], words.costs[a:b], o.max_chars_per_line,
-                                      o.max_lines, words.reserve(a))
-        cues.append(Cue(start_ms=words.starts[a], end_ms=max(words.ends[b - 1], words.starts[a] + 1),
-                        lines=lines, speaker=words.speakers[a], first_word=a, last_word=b - 1,
-                        label=words.label(a)))
-    return cues
-
-
-def flag_violations(words: Words, cues: list[Cue]) -> list[Cue]:
-    return [replace(c, flags=violations(c, words.options)) for c in cues]
-
-
-READING_SPEED_WARN = "reading-speed"
-
-
-def violations(cue: Cue, o: CaptionOptions) -> tuple[str, ...]:
-    """The rules a cue breaks; all but ``reading-speed`` (over the target) are hard."""
-    flags = []
-    duration = cue.end_ms - cue.start_ms
-    first = (len(cue.label) + 1 if cue.label else 0) + len(cue.lines[0])
-    if max([first, *(len(line) for line in cue.lines[1:])]) > o.max_chars_per_line:
-        flags.append("line-length")
-    if len(cue.lines) > o.max_lines:
-        flags.append("lines")
-    if cue.cps > o.max_cps:
-        flags.append("reading-speed-max")
-    elif cue.cps > o.target_cps:
-        flags.append(READING_SPEED_WARN)
-    if duration < o.min_duration_ms:
-        flags.append("too-short")
-    if duration > o.max_duration_ms:
-        flags.append("too-long")
-    return tuple(flags)
-
-
-TIMING = (extend_for_reading, clamp_duration, close_small_gaps, flag_violations)
-
-
-def build_cues(doc: Transcript, options: CaptionOptions = CaptionOptions(),
-               tagger: linebreak.Tagger | None = None) -> list[Cue]:
-    """Cues for the whole transcript, every word in exactly one cue, in order.
-
-    ``tagger`` defaults to the spaCy tagger when ``options.pos_tags`` is on.
-    """
-    if tagger is None and options.pos_tags:
-        from .nlp import pos_tags as tagger
-    words = Words(doc, options, tagger)
-    groups: list[Group] = [(0, len(words))] if len(words) else []
-    for operation in GROUPING:
-        groups = operation(words, groups)
-    cues = place_on_words(words, groups)
-    for operation in TIMING:
-        cues = operation(words, cues)
-    return cues
-
-
-def hard_flags(cue: Cue) -> tuple[str, ...]:
-    return tuple(f for f in cue.flags if f != READING_SPEED_WARN)
-
+def _sparse_table(values: np.ndarray) -> np.ndarray:
+    """``table[l, x]`` is the least of ``values[x : x + 2**l]`` (inf past the end)."""
+    rows = [values]
+    while (1 << len(rows)) <= len(values):
+        prev, step = rows[-1], 1 << (len(rows) - 1)
+        rows.append(np.minimum(prev, np.append(prev[step:], np.full(step, np.inf))))
+    return np.array(rows)

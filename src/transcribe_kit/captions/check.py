@@ -17,16 +17,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from .errors import UserError
-from . import timecode
-from .captions import CaptionOptions
+from .. import timecode
+from ..errors import UserError
+from .model import CaptionOptions
+from .rules import HARD, NOTE, WARN, cue_problems
 
 
 class CaptionParseError(UserError, ValueError):
     """The caption file cannot be read; the message names the line."""
-
-
-HARD, WARN, NOTE = "hard", "warn", "note"
 
 
 @dataclass(frozen=True)
@@ -215,24 +213,7 @@ def check_cues(cues: list[Cue], rules: Rules = Rules()) -> list[Violation]:
 
 
 def _cue_problems(cue: Cue, previous: Cue | None, r: Rules):
-    duration = cue.end_ms - cue.start_ms
-    text = " ".join(cue.lines)
-    for i, line in enumerate(cue.lines, 1):
-        if len(line) > r.max_chars_per_line:
-            yield "line-length", HARD, f"line {i} has {len(line)} characters (max {r.max_chars_per_line})"
-    if len(cue.lines) > r.max_lines:
-        yield "lines", HARD, f"{len(cue.lines)} lines (max {r.max_lines})"
-    if not text.strip():
-        yield "empty", WARN, "no text"
-    cps = len(text) * 1000 / duration if duration > 0 else float("inf")
-    if cps > r.max_cps:
-        yield "reading-speed-max", HARD, f"{cps:.1f} characters a second (never above {r.max_cps:g})"
-    elif cps > r.target_cps:
-        yield "reading-speed", WARN, f"{cps:.1f} characters a second (target {r.target_cps:g})"
-    if duration < r.min_duration_ms:
-        yield "too-short", HARD, f"on screen {duration} ms (min {r.min_duration_ms})"
-    if duration > r.max_duration_ms:
-        yield "too-long", HARD, f"on screen {duration} ms (max {r.max_duration_ms})"
+    yield from cue_problems(cue.lines, cue.end_ms - cue.start_ms, r)
     if previous is not None:
         gap = cue.start_ms - previous.end_ms
         if gap < 0:

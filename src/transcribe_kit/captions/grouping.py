@@ -1,0 +1,112 @@
+"""Grouping: the transcript's words cut into cue-sized ranges, then laid out as cues.
+
+Every operation maps a list of ``[start, end)`` word ranges to a new list, so no
+word is ever lost, repeated or reordered; ``place_on_words`` then breaks each
+range into lines (``linebreak``) and makes it a ``Cue``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import linebreak
+from .model import Cue, Group, Words
+from .split import best_split
+
+
+def _split_where(groups: list[Group], cut: Callable[[int], bool]) -> list[Group]:
+    """Split each group after every word ``i`` for which ``cut(i)`` holds."""
+    out: list[Group] = []
+    for a, b in groups:
+        start = a
+        for i in range(a, b - 1):
+            if cut(i):
+                out.append((start, i + 1))
+                start = i + 1
+        out.append((start, b))
+    return out
+
+
+def split_at_speaker_change(words: Words, groups: list[Group]) -> list[Group]:
+    return _split_where(groups, lambda i: words.speakers[i] != words.speakers[i + 1])
+
+
+def split_at_sentence_end(words: Words, groups: list[Group]) -> list[Group]:
+    return _split_where(groups, lambda i: linebreak.ends_sentence(words.texts[i]))
+
+
+def split_at_pause(words: Words, groups: list[Group]) -> list[Group]:
+    return _split_where(groups, lambda i: words.pause_after(i) >= words.options.pause_split_ms)
+
+
+def split_by_length(words: Words, groups: list[Group]) -> list[Group]:
+    """Split groups too long for one cue where the cues read best (dynamic programming, ``split``)."""
+    out: list[Group] = []
+    for a, b in groups:
+        out += [(a, b)] if words.fits(a, b) else best_split(words, a, b)
+    return out
+
+
+def merge_short_neighbours(words: Words, groups: list[Group]) -> list[Group]:
+    """Join neighbouring cues of one speaker when together they read better."""
+    groups = list(groups)
+    changed = True
+    while changed:
+        changed = False
+        k = 0
+        while k + 1 < len(groups):
+            if _merge_gain(words, groups[k], groups[k + 1]) > 0:
+                groups[k:k + 2] = [(groups[k][0], groups[k + 1][1])]
+                changed = True
+            k += 1
+    return groups
+
+
+def _merge_gain(words: Words, left: Group, right: Group) -> float:
+    (a, m), (_, b) = left, right
+    o = words.options
+    # a pause ends a cue, unless the cue before it could not stay up for the minimum time
+    pause = words.pause_after(m - 1) >= o.pause_split_ms and words.screen_time(a, m) >= o.min_duration_ms
+    if words.speakers[m - 1] != words.speakers[m] or pause or not words.fits(a, b):
+        return 0.0
+    return words.badness(a, m) + words.badness(m, b) - words.badness(a, b)
+
+
+def rebalance_short(words: Words, groups: list[Group]) -> list[Group]:
+    """A cue that cannot stay up for the minimum time and cannot join a whole neighbour (too long
+    together) shares words with it instead: the two are split again as one ("You're" | pause |
+    "making some really important points..." becomes two cues that both last)."""
+    o = words.options
+    out = list(groups)
+    k = 0
+    while k < len(out):
+        a, b = out[k]
+        if words.longest_time(a, b) < o.min_duration_ms:
+            for j in (k + 1, k - 1):  # the sentence it opens, else the one it ends
+                if not 0 <= j < len(out):
+                    continue
+                lo, hi = min(a, out[j][0]), max(b, out[j][1])
+                if len(set(words.speakers[lo:hi])) != 1:
+                    continue
+                again = best_split(words, lo, hi)
+                if sum(words.badness(x, y) for x, y in again) < words.badness(a, b) + words.badness(*out[j]):
+                    out[min(j, k):max(j, k) + 1] = again
+                    k = min(j, k) + len(again) - 1
+                    break
+        k += 1
+    return out
+
+
+GROUPING = (split_at_speaker_change, split_at_sentence_end, split_at_pause, split_by_length,
+            merge_short_neighbours, rebalance_short)
+
+
+def place_on_words(words: Words, groups: list[Group]) -> list[Cue]:
+    o = words.options
+    cues = []
+    for a, b in groups:
+        lines = linebreak.split_lines(words.texts[a:b], words.costs[a:b], o.max_chars_per_line,
+                                      o.max_lines, words.reserve(a))
+        cues.append(Cue(start_ms=words.starts[a], end_ms=max(words.ends[b - 1], words.starts[a] + 1),
+                        lines=lines, speaker=words.speakers[a], first_word=a, last_word=b - 1,
+                        label=words.label(a)))
+    return cues
