@@ -33,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import reference  # noqa: E402
 
-from transcribe_kit import chapters, headings, topicsignals  # noqa: E402
+from transcribe_kit import chapters  # noqa: E402
+from transcribe_kit.chapters import headings, signals  # noqa: E402
 from transcribe_kit.document import Chapter, Transcript  # noqa: E402
 from transcribe_kit.turns import paragraph_spans  # noqa: E402
 
@@ -50,7 +51,7 @@ def texttiling(doc: Transcript, count: int | None) -> Transcript:
     from nltk.tokenize.texttiling import TextTilingTokenizer
 
     paragraphs = [(a, " ".join(w.text for w in doc.words[a:b])) for t in doc.turns for a, b in paragraph_spans(t)]
-    tiler = TextTilingTokenizer(stopwords=topicsignals.stopwords())
+    tiler = TextTilingTokenizer(stopwords=signals.stopwords())
     try:
         segments = tiler.tokenize("\n\n".join(text for _, text in paragraphs))
     except ValueError:

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from transcribe_kit import chapters, headings, hostled, topicsignals
+from transcribe_kit import chapters
+from transcribe_kit.chapters import headings, hostled, signals
 from transcribe_kit.document import Speaker
 
 from synthetic import transcript_from
@@ -151,7 +152,7 @@ def test_host_follow_ups_refer_back_and_do_not_open_chapters():
     questions = [doc.words[t.start].start_ms for t in doc.turns if t.speaker == "A"
                  and any(doc.words[t.start].text == q.split()[0] for q, _ in TOPICS.values())]
     us = chapters.units(doc, OPTIONS)
-    scores = hostled.agenda_scores(us, topicsignals.embed([u.text for u in us]))
+    scores = hostled.agenda_scores(us, signals.embed([u.text for u in us]))
     opening = [v for i, v in scores.items() if us[i].start_ms in questions]
     follow_ups = [v for i, v in scores.items() if us[i].start_ms not in questions]
     assert min(opening) > 0 and min(opening) > max(follow_ups), (opening, follow_ups)
@@ -200,8 +201,8 @@ def test_loading_the_encoder_prints_nothing_even_after_transformers_was_imported
     # diarisation imports transformers before the chapters stage; its "Loading weights"
     # bar then printed over the progress display, even with -q
     code = ("import transformers\n"
-            "from transcribe_kit import topicsignals\n"
-            "assert topicsignals.embed(['a sentence']).shape == (1, 384)\n")
+            "from transcribe_kit.chapters import signals\n"
+            "assert signals.embed(['a sentence']).shape == (1, 384)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" and done.stdout == ""

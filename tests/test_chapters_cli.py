@@ -4,7 +4,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from transcribe_kit import pipeline
-from transcribe_kit.chapters import OPENING
+from transcribe_kit.chapters import OPENING, ChapterPlan, add_chapters
 from transcribe_kit.cli import cli
 from transcribe_kit.writers import render_all
 
@@ -14,7 +14,7 @@ from test_outline import TITLES, SPOKEN, talk
 def test_pipeline_stage_follows_the_outline_and_writes_every_layout(tmp_path):
     doc, _ = talk()
     options = pipeline.ProcessOptions(outline=tuple(TITLES))
-    out = pipeline.add_chapters(doc, options)
+    out = add_chapters(doc, ChapterPlan(options.chapters, options.outline))
     assert [c.heading for c in out.chapters if c.source != OPENING] == [t for t in TITLES if t in SPOKEN]
     files = render_all(out, tmp_path, ["txt", "md", "html", "docx"])
     assert {p.name for p in files} == {"transcript.txt", "transcript.md", "transcript.html", "transcript.docx"}
@@ -23,7 +23,7 @@ def test_pipeline_stage_follows_the_outline_and_writes_every_layout(tmp_path):
 
 def test_no_chapters_when_switched_off():
     doc, _ = talk()
-    assert pipeline.add_chapters(doc, pipeline.ProcessOptions(chapters=None)).chapters == ()
+    assert add_chapters(doc, ChapterPlan(chapters=None)).chapters == ()
 
 
 def test_unreadable_outline_is_one_error_line(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from transcribe_kit import outline
+from transcribe_kit.chapters import outline as alignment
 from transcribe_kit.chapters import OPENING
 
 from synthetic import transcript_from
@@ -60,7 +61,7 @@ def talk():
 @pytest.fixture(scope="module")
 def aligned():
     doc, _ = talk()
-    return outline.outline_chapters(doc, TITLES)
+    return alignment.outline_chapters(doc, TITLES)
 
 
 def test_ten_titles_two_unspoken_give_eight_chapters(aligned):
@@ -86,7 +87,7 @@ def test_the_greeting_before_the_first_slide_is_the_untitled_opening(aligned):
 
 
 def test_lexical_alignment_alone_finds_the_same_chapters():
-    doc = outline.outline_chapters(talk()[0], TITLES, outline.OutlineOptions(use_embeddings=False))
+    doc = alignment.outline_chapters(talk()[0], TITLES, alignment.OutlineOptions(use_embeddings=False))
     assert [c.heading for c in doc.chapters if c.source == "outline"] == [t for t in TITLES if t in SPOKEN]
 
 
@@ -97,7 +98,7 @@ def test_an_agenda_read_aloud_is_not_where_the_slides_start():
     turns += [("S1", f"{SPOKEN[t]} {FILLER}.") for t in TITLES if t in SPOKEN]
     doc = transcript_from(turns)
     first_slide = doc.words[len(turns[0][1].split()) + len(agenda.split())].start_ms
-    out = outline.outline_chapters(doc, TITLES)
+    out = alignment.outline_chapters(doc, TITLES)
     headed = [c for c in out.chapters if c.source == "outline"]
     assert [c.heading for c in headed] == [t for t in TITLES if t in SPOKEN]
     assert headed[0].start_ms == first_slide  # "About the project" where it is talked about, not in the agenda
@@ -107,7 +108,7 @@ def test_align_is_monotonic_and_skips_weak_titles():
     import numpy as np
 
     scores = np.array([[0.9, 0.1, 0.1], [0.2, 0.2, 0.3], [0.1, 0.95, 0.1], [0.8, 0.1, 0.1]])
-    assert outline.align(scores, 0.5) == [0, None, 1, None]
+    assert alignment.align(scores, 0.5) == [0, None, 1, None]
 
 
 def test_read_plain_text_outline_strips_bullets(tmp_path):

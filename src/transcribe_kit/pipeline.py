@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import asr, audio, glossary, metadata, vocabulary
 from .align import AlignOptions
-from .chapters import ChapterOptions
+from .chapters import ChapterOptions, ChapterPlan, chapters_stage
 from .captions.check import Rules, check_file
 from .correct import CorrectOptions, correct
 from .diarize import DiarizeOptions, count_given
@@ -168,34 +168,6 @@ def vocabulary_for(path: Path, meta, meta_path: Path | None, options: VocabOptio
     entries = glossary.load_for(path, meta_path, options.glossary)
     outline = _outline_lines(options.outline) if options.outline else ()
     return vocabulary.build(meta, entries, outline)
-
-
-@dataclass(frozen=True)
-class ChapterPlan:
-    """What the chapters stage is told: topic settings, or the outline's titles."""
-
-    chapters: ChapterOptions | None = field(default_factory=ChapterOptions)  # None: no chapters
-    outline: tuple[str, ...] = ()
-
-
-def chapters_stage(doc: Transcript, plan: ChapterPlan, ctx: Context) -> Transcript:
-    return add_chapters(doc, plan, ctx.hook)
-
-
-def add_chapters(doc: Transcript, options: ChapterPlan | ProcessOptions, hook: Hook = _quiet) -> Transcript:
-    """Chapters from the outline when one is given, otherwise from the topics; then headings."""
-    if not doc.words or (options.chapters is None and not options.outline):
-        return doc
-    from . import chapters, headings, outline
-
-    hook("chapters", 0, 1)
-    if options.outline:
-        doc = outline.outline_chapters(doc, list(options.outline))
-    else:
-        doc = chapters.segment(doc, options.chapters)
-    doc = headings.add_headings(doc)
-    hook("chapters", 1, 1)
-    return doc
 
 
 def assign_single_speaker(doc: Transcript, options: object = None, ctx: Context | None = None) -> Transcript:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .document import Transcript
+from ..document import Transcript
 
 
 def is_host_led(doc: Transcript, us: list) -> bool:

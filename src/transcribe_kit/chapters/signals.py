@@ -6,20 +6,18 @@
   embeddings of the words before and after a place; and how much more a turn's
   opening relates to what follows than to what went before.
 
-The scoring functions take the units (``chapters.Unit``) and return one value per unit;
-``chapters.score_places`` standardises and adds them.
+The scoring functions take the units (``units.Unit``) and return one value per unit;
+``topics.score_places`` standardises and adds them.
 """
 from __future__ import annotations
 
 import functools
 import os
 import re
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .chapters import ChapterOptions, Unit
+from .units import ChapterOptions, Unit
 
 
 # Spoken-English words that carry no topic: contractions (as TextTiling sees them,

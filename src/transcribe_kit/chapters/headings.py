@@ -16,10 +16,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from . import nlp
-from .chapters import OPENING, is_host
-from .document import Transcript
-from .turns import paragraph_spans
+from .. import nlp
+from ..document import Transcript
+from ..turns import paragraph_spans
+from .units import OPENING, is_host
 
 # "who", "which" and "where" are left out: mid-sentence they mostly open relative clauses
 # ("people who cause harm"), which are not what a question asks
