@@ -33,7 +33,8 @@ from _common import score, table
 from transcribe_kit.chapters import ChapterOptions
 from transcribe_kit.diarize import DiarizeOptions
 from transcribe_kit.outline import read_outline
-from transcribe_kit.pipeline import ProcessOptions, SpeakerOptions, StageCache, VocabOptions, process_file
+from transcribe_kit.pipeline import ProcessOptions, SpeakerOptions, StageCache, process_file
+from transcribe_kit.vocabulary import VocabOptions
 
 
 def speaker_shares(doc, base: Path) -> tuple[float, float]:

@@ -35,10 +35,13 @@ from pathlib import Path
 
 from _common import CORPUS, score
 
-from transcribe_kit import audio, glossary, metadata, pipeline, vocabulary  # noqa: E402
-from transcribe_kit.corrections import undo  # noqa: E402
+from transcribe_kit import audio, metadata, pipeline  # noqa: E402
+from transcribe_kit.stagecache import Context  # noqa: E402
+from transcribe_kit.vocabulary import HouseStyle, VocabOptions, glossary, style_stage  # noqa: E402
+from transcribe_kit.vocabulary import terms as vocabulary  # noqa: E402
+from transcribe_kit.vocabulary.corrections import undo  # noqa: E402
 from transcribe_kit.document import Transcript  # noqa: E402
-from transcribe_kit.style import StyleOptions  # noqa: E402
+from transcribe_kit.vocabulary.style import StyleOptions  # noqa: E402
 
 CACHE = Path(os.environ.get("TRANSCRIBE_KIT_BENCH_CACHE", "/work/cache"))
 RAW_STYLE = StyleOptions(spelling="off", drop_fillers=(), spell_numbers_to=0, glossary_case=False)
@@ -56,7 +59,7 @@ def raw(doc: Transcript) -> Transcript:
 
 
 def recognise(src: Path, meta, vocab, prompt: bool) -> Transcript:
-    options = pipeline.ProcessOptions(vocab=pipeline.VocabOptions(prompt=prompt, correct=False), style=RAW_STYLE)
+    options = pipeline.ProcessOptions(vocab=VocabOptions(prompt=prompt, correct=False), style=RAW_STYLE)
     doc, _ = pipeline.transcribe(audio.load(src), src.stem, meta, options, vocab=vocab)
     return doc
 
@@ -66,7 +69,8 @@ def passes(doc: Transcript, vocab) -> tuple[Transcript, float]:
     best, out = float("inf"), doc
     for _ in range(3):
         start = time.perf_counter()
-        out = pipeline.house_style(doc, vocab, options)
+        out = style_stage(doc, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style),
+                          Context(None))
         best = min(best, time.perf_counter() - start)
     return out, best
 

@@ -1,10 +1,10 @@
 """The glossary pass: near-misses of names and terms fixed, ordinary words never touched."""
 from hypothesis import given, strategies as st
 
-from transcribe_kit.correct import acronym_close, correct, similarity
+from transcribe_kit.vocabulary.correct import acronym_close, correct, similarity
 from transcribe_kit.document import EpisodeMeta, Participant, Transcript, Word
-from transcribe_kit.glossary import Entry
-from transcribe_kit.vocabulary import build
+from transcribe_kit.vocabulary.glossary import Entry
+from transcribe_kit.vocabulary.terms import build
 
 
 def doc_of(text: str) -> Transcript:

@@ -3,7 +3,7 @@ from dataclasses import replace
 
 from hypothesis import given, strategies as st
 
-from transcribe_kit.corrections import Edit, apply_edits, undo
+from transcribe_kit.vocabulary.corrections import Edit, apply_edits, undo
 from transcribe_kit.document import Transcript, Turn, Word
 
 
@@ -87,7 +87,7 @@ def test_any_edits_then_undo_all_gives_back_the_words(texts, data):
 
 
 def test_carry_keeps_corrections_whose_words_survive_an_edit():
-    from transcribe_kit.corrections import carry
+    from transcribe_kit.vocabulary.corrections import carry
 
     doc = apply_edits(doc_of("um Kayla said programs work"), [
         Edit(0, 1, (), "filler"), Edit(1, 2, ("Kyla",), "glossary"), Edit(3, 4, ("programmes",), "spelling")])

@@ -2,8 +2,7 @@
 import pytest
 
 from transcribe_kit.document import Change, Revision, Transcript, Word
-from transcribe_kit.glossary import (Entry, GlossaryError, format_entry, load_for, merge, parse_line,
-                                     suggest)
+from transcribe_kit.vocabulary.glossary import Entry, GlossaryError, format_entry, load_for, merge, parse_line, suggest
 
 
 def test_line_syntax():

@@ -4,12 +4,12 @@ Runs the real offline spaCy parser on each sentence.
 """
 import pytest
 
-from transcribe_kit.corrections import undo
+from transcribe_kit.vocabulary.corrections import undo
 from transcribe_kit.document import EpisodeMeta, Participant
-from transcribe_kit.glossary import Entry
-from transcribe_kit.namesense import RULE, capitalise_names, ordinary_word_names
-from transcribe_kit.style import StyleOptions, apply_style
-from transcribe_kit.vocabulary import build
+from transcribe_kit.vocabulary.glossary import Entry
+from transcribe_kit.vocabulary.namesense import RULE, capitalise_names, ordinary_word_names
+from transcribe_kit.vocabulary.style import StyleOptions, apply_style
+from transcribe_kit.vocabulary.terms import build
 
 from synthetic import text_of, words_of
 

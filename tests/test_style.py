@@ -1,9 +1,8 @@
 """House style: British spelling (never in names or quoted titles), fillers, case, numbers."""
 from transcribe_kit.document import EpisodeMeta, Participant
-from transcribe_kit.glossary import Entry
-from transcribe_kit.style import (AMBIGUOUS, StyleOptions, apply_style, drop_fillers, glossary_case, respell,
-                                  spell_numbers, spelling_table)
-from transcribe_kit.vocabulary import build
+from transcribe_kit.vocabulary.glossary import Entry
+from transcribe_kit.vocabulary.style import AMBIGUOUS, StyleOptions, apply_style, drop_fillers, glossary_case, respell, spell_numbers, spelling_table
+from transcribe_kit.vocabulary.terms import build
 
 from synthetic import text_of, words_of
 

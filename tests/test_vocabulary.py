@@ -3,9 +3,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from transcribe_kit.document import EpisodeMeta, Participant
-from transcribe_kit.glossary import Entry, GlossaryError
-from transcribe_kit.vocabulary import (KINDS, build, capitalised_phrases, engine_prompt, estimate_tokens, read_outline,
-                                       split_role)
+from transcribe_kit.vocabulary.glossary import Entry
+from transcribe_kit.outline import OutlineError, outline_lines
+from transcribe_kit.vocabulary.terms import KINDS, build, capitalised_phrases, engine_prompt, estimate_tokens, split_role
 
 META = EpisodeMeta(
     title="The evidence base around domestic abuse",
@@ -68,9 +68,9 @@ def test_prompt_never_exceeds_the_limit(names, budget):
 def test_outline_read_as_plain_titles(tmp_path):
     path = tmp_path / "outline.txt"
     path.write_text("- Welcome\n\n2) The Drive Partnership\n00:12:30 Questions from the NHS\n", encoding="utf-8")
-    assert read_outline(path) == ("Welcome", "The Drive Partnership", "Questions from the NHS")
-    with pytest.raises(GlossaryError, match="cannot read the outline"):
-        read_outline(tmp_path / "missing.txt")
+    assert outline_lines(path) == ("Welcome", "The Drive Partnership", "Questions from the NHS")
+    with pytest.raises(OutlineError, match="cannot read the outline"):
+        outline_lines(tmp_path / "missing.txt")
 
 
 def test_a_decks_quotes_dates_and_numerals_add_no_ordinary_words():

@@ -149,7 +149,7 @@ def suggest(episodes, glossary_file, min_episodes):
     word changes in each transcript's edit history (apply-edits / edit) and
     prints, in glossary syntax, every change made the same way in several episodes.
     """
-    from . import glossary as g
+    from .vocabulary import glossary as g
 
     known = g.parse(glossary_file.read_text(encoding="utf-8"), str(glossary_file)) if glossary_file else ()
     found = g.suggest(list(episodes), known, min_episodes)

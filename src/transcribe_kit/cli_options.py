@@ -74,8 +74,8 @@ def vocabulary_options(fn):
 
 
 def build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers):
-    from .pipeline import VocabOptions
-    from .style import StyleOptions
+    from .vocabulary import VocabOptions
+    from .vocabulary.style import StyleOptions
 
     vocab = VocabOptions(prompt=not no_vocabulary, correct=not no_vocabulary, outline=outline,
                          glossary=glossary_file)

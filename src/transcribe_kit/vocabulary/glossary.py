@@ -14,7 +14,7 @@ The part before ``|`` is the term exactly as the page writes it.  After it,
 ``heard as:`` (the words are optional) lists comma-separated ways the
 recogniser writes it; those variants are replaced wherever they occur, even in
 lower case.  Without variants a term is only matched against near-misses that
-are capitalised (see :mod:`transcribe_kit.correct`).
+are capitalised (see :mod:`transcribe_kit.vocabulary.correct`).
 
 ``glossary suggest`` (:func:`suggest`) reads episode folders' ``transcript.json``
 and proposes lines for word changes an editor made the same way in several
@@ -28,8 +28,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .document import DocumentError, Transcript
-from .errors import UserError
+from ..document import DocumentError, Transcript
+from ..errors import UserError
 
 GLOSSARY_FILE = "glossary.txt"
 SERIES_FILE = "series.toml"

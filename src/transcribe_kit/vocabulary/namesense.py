@@ -25,10 +25,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..document import Transcript
+from .correct import Token, tokens
 from .corrections import Edit, apply_edits
-from .correct import Token, is_common, tokens
-from .document import Transcript
-from .vocabulary import TITLE_HEADS, Vocabulary
+from .terms import TITLE_HEADS, Vocabulary
+from .wordfreq import is_common
 
 RULE = "name-sense"
 # prepositions whose bare object is a place or a body, not a quality
@@ -79,7 +80,7 @@ def capitalise_names(doc: Transcript, vocab: Vocabulary,
 
 def _named(doc: Transcript, toks: list[Token], found: list[int]) -> list[int]:
     """Which of the word positions ``found`` are used as a name."""
-    from .nlp import join_words, load
+    from ..nlp import join_words, load
     nlp = load(exclude=("ner",))  # the pipeline the headings use too: loaded once
     out = []
     for a, b in _sentences(toks, found):

@@ -18,7 +18,7 @@ word next to other capitalised words that are not in the vocabulary belongs to
 some other name ("Liz Kelly") and is left alone.
 
 Each change keeps the words' timings and is recorded as a Correction with rule
-``"glossary"`` (see :mod:`transcribe_kit.corrections`).
+``"glossary"`` (see :mod:`transcribe_kit.vocabulary.corrections`).
 """
 from __future__ import annotations
 
@@ -26,9 +26,10 @@ import functools
 import re
 from dataclasses import dataclass
 
+from ..document import Transcript, Word
 from .corrections import Edit, apply_edits
-from .document import Transcript, Word
-from .vocabulary import CONNECTORS, Term, Vocabulary, is_acronym
+from .terms import CONNECTORS, Term, Vocabulary, is_acronym
+from .wordfreq import is_common
 
 RULE = "glossary"
 _SPAN_CONNECTORS = CONNECTORS | {"and"}
@@ -152,20 +153,6 @@ def acronym_close(heard: str, term: str) -> bool:
         return False
     diffs = [(x, y) for x, y in zip(a, b) if x != y]
     return len(diffs) == 1 and any(diffs[0][0] in g and diffs[0][1] in g for g in _LETTER_RHYMES)
-
-
-@functools.lru_cache(maxsize=1)
-def _frequencies():
-    try:
-        from spellchecker import SpellChecker
-    except ImportError:  # without the list, sentence-initial single words are never changed
-        return None
-    return SpellChecker(language="en").word_frequency
-
-
-def is_common(word: str, at: int) -> bool:
-    freq = _frequencies()
-    return freq is None or freq[word.casefold()] >= at
 
 
 def _span_ok(span: list[Token]) -> bool:

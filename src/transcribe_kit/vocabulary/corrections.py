@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
-from .document import Correction, Transcript, Turn, Word
+from ..document import Correction, Transcript, Turn, Word
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Built from what is known before recognition: the participants' names and roles
 (organisations are read out of the roles), the title, summary and participants
 text, an event outline (one title a line, read as plain text) and the series
 glossary.  It is used twice: as the engine's prompt (:func:`engine_prompt`) and
-by the correction pass after recognition (:mod:`transcribe_kit.correct`).
+by the correction pass after recognition (:mod:`transcribe_kit.vocabulary.correct`).
 
 Terms are kept most specific first: participants' names, then organisations,
 then glossary terms, acronyms and capitalised phrases from the summary or
@@ -18,8 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .document import EpisodeMeta
-from .glossary import Entry, GlossaryError
+from ..document import EpisodeMeta
+from ..outline import MONTHS
+from .glossary import Entry
+from .wordfreq import is_common
 
 KINDS = ("name", "organisation", "glossary", "acronym", "phrase", "role")
 HONORIFICS = frozenset("dr prof professor mr mrs ms miss mx sir dame lord lady rev cllr".split())
@@ -31,9 +33,7 @@ TITLE_HEADS = frozenset(
     "commissioner ceo cto coo cfo".split()
 )
 CONNECTORS = frozenset("of in for the on to de da von van du la le &".split())
-MONTHS = tuple("january february march april may june july august september october november december".split())
 CALENDAR = frozenset(MONTHS) | frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-BULLET = r"(?:[-*•›>]+\s*)+"  # "- ", "• ", "- > ", "›": the marks that open a bullet line
 # pyspellchecker count at which a capitalised word alone counts as an ordinary word
 COMMON_WORD_FREQUENCY = 10_000
 # Whisper keeps 223 prompt tokens (half its 448-token context, less one)
@@ -99,20 +99,6 @@ def _without_fragments(terms: list[Term]) -> list[Term]:
     return [t for t in terms if t.kind != "phrase" or not fragment(t.text.split())]
 
 
-def read_outline(path: Path) -> tuple[str, ...]:
-    """An outline file as plain title lines (blank lines and leading bullets or numbers dropped)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GlossaryError(f"{path}: cannot read the outline ({exc})") from None
-    lines = []
-    for line in text.splitlines():
-        text = re.sub(rf"^\s*(?:{BULLET}|\d+[.)]|\d{{1,2}}:\d{{2}}(?::\d{{2}})?)\s*", "", line).strip()
-        if text:
-            lines.append(text)
-    return tuple(lines)
-
-
 def _name_terms(name: str) -> list[Term]:
     parts = [p for p in name.split() if p.strip(".").casefold() not in HONORIFICS]
     if not parts:
@@ -171,8 +157,6 @@ def capitalised_phrases(text: str) -> list[str]:
 
 
 def _ordinary(phrase: str) -> bool:
-    from .correct import is_common  # correct imports this module
-
     words = phrase.split()
     return len(phrase) < 2 or (len(words) == 1 and (phrase.casefold() in CALENDAR
                                                     or is_common(phrase, COMMON_WORD_FREQUENCY)))

@@ -18,7 +18,7 @@ so an editor can see and undo it.
   match them ("Uk" -> "UK"; "chief exec" -> "Chief Exec"), and small whole
   numbers are written as words ("5" -> "five"), as the page does.
 - Organisations named by an ordinary word ("Respect") are capitalised where the
-  sentence uses the word as a name (:mod:`transcribe_kit.namesense`).
+  sentence uses the word as a name (:mod:`transcribe_kit.vocabulary.namesense`).
 """
 from __future__ import annotations
 
@@ -26,11 +26,12 @@ import functools
 import re
 from dataclasses import dataclass
 
+from ..document import Transcript
+from .correct import CorrectOptions, Token, tokens
 from .corrections import Edit, apply_edits
-from .correct import CorrectOptions, Token, is_common, tokens
-from .document import Transcript
 from .namesense import capitalise_names
-from .vocabulary import Vocabulary, is_acronym
+from .terms import Vocabulary, is_acronym
+from .wordfreq import is_common
 
 SPELLINGS = ("uk", "us", "off")
 # pairs in the list whose first spelling is also standard British (or American) with another sense
