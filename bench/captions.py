@@ -48,7 +48,7 @@ def load_transcript(episode: str, path: str | None) -> Transcript:
 
     mp3 = episode_audio(episode)
     meta, _ = metadata.load_for(mp3, None)
-    doc, _ = pipeline.transcribe(audio.load(mp3), episode, meta, pipeline.ProcessOptions())
+    doc = pipeline.transcribe(audio.load(mp3), meta, pipeline.ProcessOptions(), episode=episode)
     return doc
 
 

@@ -90,7 +90,7 @@ def load(args) -> Transcript:
 
     path = reference.episode_dir(args.episode) / f"{args.episode}.mp3"
     meta, _ = metadata.load_for(path)
-    doc, _ = pipeline.transcribe(audio.load(path), args.episode, meta, pipeline.ProcessOptions(chapters=None))
+    doc = pipeline.transcribe(audio.load(path), meta, pipeline.ProcessOptions(chapters=None), episode=args.episode)
     return doc
 
 

@@ -72,7 +72,7 @@ def run_episode(args) -> None:
         doc = replace(Transcript.load(args.transcript), meta=meta)
     else:
         opts = pipeline.ProcessOptions(speakers=pipeline.SpeakerOptions(enabled=False))
-        doc, _ = pipeline.transcribe(source, args.episode, meta, opts)
+        doc = pipeline.transcribe(source, meta, opts, episode=args.episode)
     options = pipeline.SpeakerOptions(diarize=diarize.DiarizeOptions(
         num_speakers=args.speakers, embedding=args.embedding, segmentation=args.segmentation,
         **({"segmentation_step": args.step} if args.step else {})))

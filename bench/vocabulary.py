@@ -60,7 +60,7 @@ def raw(doc: Transcript) -> Transcript:
 
 def recognise(src: Path, meta, vocab, prompt: bool) -> Transcript:
     options = pipeline.ProcessOptions(vocab=VocabOptions(prompt=prompt, correct=False), style=RAW_STYLE)
-    doc, _ = pipeline.transcribe(audio.load(src), src.stem, meta, options, vocab=vocab)
+    doc = pipeline.transcribe(audio.load(src), meta, options, episode=src.stem, vocab=vocab)
     return doc
 
 

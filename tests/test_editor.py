@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 from edit_helpers import make_episode, snapshot
 
-from transcribe_kit.editor import serve
-from transcribe_kit.edits import EditOptions
-from transcribe_kit.history import load
+from transcribe_kit.editing.server import serve
+from transcribe_kit.editing.apply import EditOptions
+from transcribe_kit.document import Transcript
+from transcribe_kit.editing import Episode
 from transcribe_kit.realign import AlignOptions
 
 
@@ -102,7 +103,7 @@ def test_transcript_and_save(editor):
     status, data = request(url, "/api/save", "POST", {**headers, "Content-Type": "application/json"},
                            json.dumps({"text": "[Broken\n\nAnn: hi"}).encode())
     assert status == 400 and "line 1: broken heading brackets" in json.loads(data)["error"]
-    assert load(folder).version == 2
+    assert Episode(folder).load().version == 2
 
 
 def test_edit_command_prints_the_link_and_opens_the_browser(tmp_path, monkeypatch):
@@ -142,3 +143,45 @@ def test_a_save_against_an_older_version_is_refused(editor):
                            json.dumps({"text": text.replace("London", "Oxford"), "version": 1}).encode())
     assert status == 409 and "reload the page" in json.loads(data)["error"]
     assert "Chilterns" in (folder / "transcript.txt").read_text() and "Oxford" not in (folder / "transcript.txt").read_text()
+
+
+def test_two_editors_saving_at_once_lose_nothing(tmp_path: Path):
+    """Two editor servers on one folder (separate locks on the same file, as two processes have),
+    each saving a different correction to the version both loaded: one is saved, the other is
+    refused with 409 and a reason, and no version file is written twice."""
+    import threading
+
+    folder = make_episode(tmp_path / "rivers")
+    servers = [serve(folder, EditOptions(AlignOptions(use_audio=False))) for _ in range(2)]
+    try:
+        texts = []
+        for old, new, (_, url) in zip(("Cotswolds", "Thames"), ("Chilterns", "Severn"), servers):
+            status, data = request(url, "/api/transcript", headers={"X-Token": token_of(url)})
+            page = json.loads(data)
+            blocks = [f"{p['speaker']}: " + " ".join(w[0] for w in p["words"])
+                      for s in page["sections"] for p in s["paragraphs"]]
+            texts.append(json.dumps({"text": "\n\n".join(blocks).replace(old, new), "version": page["version"]}))
+        answers = [None, None]
+
+        def save(k):
+            _, url = servers[k]
+            answers[k] = request(url, "/api/save", "POST",
+                                 {"X-Token": token_of(url), "Content-Type": "application/json"}, texts[k].encode())
+
+        threads = [threading.Thread(target=save, args=(k,)) for k in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        for server, _ in servers:
+            server.shutdown()
+            server.server_close()
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [200, 409], answers
+    refused = next(json.loads(data) for status, data in answers if status == 409)
+    assert "reload the page" in refused["error"]
+    doc = Episode(folder).load()
+    assert doc.version == 2
+    saved = Transcript.load(folder / ".history" / "transcript.v2.json")
+    assert saved.text() == doc.text() and ("Chilterns" in doc.text()) != ("Severn" in doc.text())

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from edit_helpers import make_episode
 
-from transcribe_kit.editor import serve
-from transcribe_kit.edits import EditOptions
-from transcribe_kit.history import load
+from transcribe_kit.editing.server import serve
+from transcribe_kit.editing.apply import EditOptions
+from transcribe_kit.editing import Episode
 from transcribe_kit.realign import AlignOptions
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,7 +44,7 @@ def browser():
 
 def test_edit_word_rename_speaker_and_save(tmp_path, browser):
     folder = make_episode(tmp_path / "rivers")
-    write_wav(folder / "rivers.wav", load(folder).duration_ms / 1000)
+    write_wav(folder / "rivers.wav", Episode(folder).load().duration_ms / 1000)
     server, url = serve(folder, EditOptions(AlignOptions(use_audio=False)))
     try:
         page = browser.new_page()
@@ -93,7 +93,7 @@ def test_edit_word_rename_speaker_and_save(tmp_path, browser):
     text = (folder / "transcript.txt").read_text()
     assert "Robert: It rises in the Chilterns and flows" in text
     assert "Chilterns" in (folder / "captions.vtt").read_text()
-    doc = load(folder)
+    doc = Episode(folder).load()
     assert doc.speaker("S2").label == "Robert"
     assert sorted(c.kind for c in doc.history[-1].changes) == ["chapter-move", "rename", "words"]
     assert doc.chapters[1].start_ms == doc.words[doc.turns[3].start].start_ms

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from transcribe_kit.cli import cli
 from transcribe_kit.document import Transcript
-from transcribe_kit.edits import EditOptions, apply_page, word_key
-from transcribe_kit.history import apply_edits, load, revert, versions
-from transcribe_kit.readback import EditError, parse_body, text_blocks
+from transcribe_kit.editing import Conflict, Episode
+from transcribe_kit.editing.apply import EditOptions, apply_page, word_key
+from transcribe_kit.editing.readback import EditError, parse_body, text_blocks
 from transcribe_kit.realign import AlignOptions
 
 NO_AUDIO = EditOptions(AlignOptions(use_audio=False))
@@ -30,7 +30,7 @@ def edit(episode: Path, change, options: EditOptions = NO_AUDIO):
     text = (episode / "transcript.txt").read_text()
     edited = episode.parent / "edited.txt"
     edited.write_text(change(text))
-    return apply_edits(episode, edited, options)
+    return Episode(episode).apply_edits(edited, options)
 
 
 def kept_times(before: Transcript, after: Transcript, skip: set[str] = frozenset()) -> bool:
@@ -47,9 +47,9 @@ def test_unchanged_file_changes_nothing(episode):
 
 
 def test_substitution_keeps_other_times_and_times_new_word_in_its_gap(episode):
-    before = load(episode)
+    before = Episode(episode).load()
     result = edit(episode, lambda t: t.replace("Cotswolds", "Chilterns"))
-    after = load(episode)
+    after = Episode(episode).load()
     assert kept_times(before, after, {"Chilterns"})
     new = next(w for w in after.words if w.text == "Chilterns")
     old_index = [w.text for w in before.words].index("Cotswolds")
@@ -63,9 +63,9 @@ def test_substitution_keeps_other_times_and_times_new_word_in_its_gap(episode):
 
 
 def test_insertion_and_deletion(episode):
-    before = load(episode)
+    before = Episode(episode).load()
     edit(episode, lambda t: t.replace("flows east to", "flows gently east into").replace("Thanks for having me. ", ""))
-    after = load(episode)
+    after = Episode(episode).load()
     texts = [w.text for w in after.words]
     assert "gently" in texts and "into" in texts and "having" not in texts
     assert kept_times(before, after, {"gently", "into", "Thanks", "for", "having", "me"})
@@ -74,9 +74,9 @@ def test_insertion_and_deletion(episode):
 
 
 def test_punctuation_and_case_keep_times(episode):
-    before = load(episode)
+    before = Episode(episode).load()
     result = edit(episode, lambda t: t.replace("Where does it begin?", "where does it begin!"))
-    after = load(episode)
+    after = Episode(episode).load()
     assert result.aligned == result.estimated == 0
     assert [(w.start_ms, w.end_ms) for w in after.words] == [(w.start_ms, w.end_ms) for w in before.words]
     assert "begin!" in [w.text for w in after.words]
@@ -84,7 +84,7 @@ def test_punctuation_and_case_keep_times(episode):
 
 def test_rename_speaker_everywhere(episode):
     result = edit(episode, lambda t: t.replace("\nBob:", "\nRobert:"))
-    after = load(episode)
+    after = Episode(episode).load()
     assert after.speaker("S2").label == "Robert"
     assert [c.kind for c in result.changes] == ["rename"]
     assert "Robert: Thanks" in (episode / "transcript.txt").read_text()
@@ -92,7 +92,7 @@ def test_rename_speaker_everywhere(episode):
 
 def test_speaker_of_one_turn(episode):
     result = edit(episode, lambda t: t.replace("Ann: And what about", "Bob: And what about"))
-    after = load(episode)
+    after = Episode(episode).load()
     floods = next(w for w in after.words if w.text == "floods")
     assert floods.speaker == "S2"
     assert ("speaker", "Ann", "Bob") in [(c.kind, c.before, c.after) for c in result.changes]
@@ -101,14 +101,14 @@ def test_speaker_of_one_turn(episode):
 
 def test_speaker_left_without_words_is_dropped(episode):
     edit(episode, lambda t: t.replace("\nBob:", "\nAnn:"))
-    after = load(episode)
+    after = Episode(episode).load()
     assert [s.id for s in after.speakers] == ["S1"] and len(after.turns) == 1
     assert "Bob" not in (episode / "captions.vtt").read_text()
 
 
 def test_participant_becomes_new_speaker(episode):
     edit(episode, lambda t: t.replace("Ann: And what about", "Cy: And what about"))
-    after = load(episode)
+    after = Episode(episode).load()
     cy = next(s for s in after.speakers if s.label == "Cy")
     assert cy.name == "Cy Dunn" and cy.role == "Farmer"
 
@@ -124,7 +124,7 @@ def test_heading_change_add_remove_move(episode):
     result = edit(episode, lambda t: t.replace("[The Thames]", "[The River Thames]")
                   .replace("[Welcome]\n\n", "")
                   .replace("Ann: And what about", "[Floods]\n\nAnn: And what about"))
-    after = load(episode)
+    after = Episode(episode).load()
     headings = [c.heading for c in after.chapters]
     assert headings == ["The River Thames", "Floods"]
     kinds = sorted(c.kind for c in result.changes)
@@ -138,13 +138,13 @@ def test_heading_change_add_remove_move(episode):
 def test_split_and_merge_paragraphs(episode):
     result = edit(episode, lambda t: t.replace("show. Today", "show.\n\nToday")
                   .replace("subject.\n\n[The Thames]\n\nAnn: Let us", "subject.\n\n[The Thames]\n\nAnn: Let us"))
-    after = load(episode)
+    after = Episode(episode).load()
     assert after.turns[0].paragraphs == (6,)
     assert re.search(r"show\.\n\n(Ann: )?Today we talk", (episode / "transcript.txt").read_text())
     assert [c.kind for c in result.changes] == ["paragraph-split"]
     merged = edit(episode, lambda t: re.sub(r"show\.\n\n(Ann: )?Today", "show. Today", t))
     assert [c.kind for c in merged.changes] == ["paragraph-merge"]
-    assert load(episode).turns[0].paragraphs == ()
+    assert Episode(episode).load().turns[0].paragraphs == ()
 
 
 @pytest.mark.parametrize("change, message", [
@@ -166,11 +166,11 @@ def test_malformed_input_names_the_line_and_changes_nothing(episode, change, mes
 def test_timestamp_marks_round_trip(episode):
     from transcribe_kit.writers import WriterOptions, get
 
-    doc = load(episode)
+    doc = Episode(episode).load()
     marked = get("txt").render(doc, WriterOptions(timestamps=True))
     edited = episode.parent / "marked.txt"
     edited.write_text(marked.replace("Today we talk about rivers.", "Today we talk about streams."))
-    apply_edits(episode, edited, NO_AUDIO)
+    Episode(episode).apply_edits(edited, NO_AUDIO)
     text = (episode / "transcript.txt").read_text()
     assert "[00:00] Ann: Hello" in text and "streams." in text
 
@@ -181,16 +181,16 @@ def test_markdown_file(episode):
     md = md.replace("[Welcome]", "## Welcome").replace("Bob: It rises", "**Bob:** It *really* rises")
     edited = episode.parent / "edited.md"
     edited.write_text(md)
-    result = apply_edits(episode, edited, NO_AUDIO)
+    result = Episode(episode).apply_edits(edited, NO_AUDIO)
     assert [(c.kind, c.before, c.after) for c in result.changes] == [("words", None, "really")]
 
 
 def test_history_and_revert(episode):
     edit(episode, lambda t: t.replace("Cotswolds", "Chilterns"))
     edit(episode, lambda t: t.replace("\nBob:", "\nRobert:"))
-    assert [v.revision.version for v in versions(episode)] == [1, 2, 3]
+    assert [v.revision.version for v in Episode(episode).versions()] == [1, 2, 3]
     assert (episode / ".history" / "transcript.v1.json").exists()
-    doc = revert(episode, 1)
+    doc = Episode(episode).revert(1)
     assert doc.version == 4 and doc.history[-1].kind == "revert"
     assert "Cotswolds" in (episode / "transcript.txt").read_text()
     assert doc.words == sample_transcript().words
@@ -248,3 +248,34 @@ def test_any_word_edits_keep_the_document_valid(tmp_path_factory, edits):
     old = {(word_key(w.text), w.start_ms, w.end_ms) for w in doc.words}
     assert all((word_key(w.text), w.start_ms, w.end_ms) in old for w in new.words if not w.estimated)
     assert sum(w.estimated for w in new.words) == result.estimated
+
+
+def test_changes_wait_for_another_process_holding_the_episode(episode):
+    """The lock is across processes: a change waits while another process holds the folder."""
+    import subprocess
+    import sys
+    import time
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom transcribe_kit.editing import Episode\n"
+         "with Episode(sys.argv[1]).locked():\n    print('held', flush=True)\n    time.sleep(1.5)\n",
+         str(episode)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        with Episode(episode).locked():
+            waited = time.monotonic() - started
+    finally:
+        holder.wait(timeout=30)
+    assert waited > 0.5, waited
+
+
+def test_a_version_file_is_never_written_twice(episode):
+    folder = Episode(episode)
+    doc = folder.load()
+    first = doc.with_revision("edit", "one")
+    with folder.locked():
+        folder.commit(doc, first)
+        with pytest.raises(Conflict, match="reload"):
+            folder.commit(doc, doc.with_revision("edit", "two"))
+    assert Transcript.load(folder.version_path(first.version)).history[-1].summary == "one"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from edit_helpers import make_episode, sample_transcript
 
-from transcribe_kit.edits import EditOptions
-from transcribe_kit.history import apply_edits, load
+from transcribe_kit.editing.apply import EditOptions
+from transcribe_kit.editing import Episode
 from transcribe_kit.realign import AlignOptions
 from transcribe_kit.writers import WriterOptions, writers
 
@@ -47,14 +47,14 @@ def test_export_edit_apply(tmp_path: Path, fmt, kind, marks):
     if fmt not in available:
         pytest.skip(f"no {fmt} writer on this branch yet")
     folder = make_episode(tmp_path / "rivers")
-    doc = load(folder)
+    doc = Episode(folder).load()
     exported = available[fmt].render(doc, WriterOptions(timestamps=marks))
     (old, new), check = EDITS[kind]
     edited = tmp_path / f"edited{FORMATS[fmt]}"
     changed = replace_in(exported, old, new)
     edited.write_bytes(changed if isinstance(changed, bytes) else changed.encode())
-    result = apply_edits(folder, edited, EditOptions(AlignOptions(use_audio=False)))
-    after = load(folder)
+    result = Episode(folder).apply_edits(edited, EditOptions(AlignOptions(use_audio=False)))
+    after = Episode(folder).load()
     assert check(after)
     assert len(result.changes) == 1
     untouched = {(w.text, w.start_ms, w.end_ms) for w in sample_transcript().words}

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transcribe_kit.document import Chapter, Speaker, Transcript, Word
-from transcribe_kit.history import read_edited
-from transcribe_kit.readback import EditError, Heading, Paragraph, parse_body, plain_markdown, text_blocks
+from transcribe_kit.editing.episode import read_edited
+from transcribe_kit.editing.readback import EditError, Heading, Paragraph, parse_body, plain_markdown, text_blocks
 from transcribe_kit.turns import build_turns
 from transcribe_kit.writers import WriterOptions, get
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from conftest import CORPUS
 
 from transcribe_kit.document import Speaker, Transcript
-from transcribe_kit.edits import EditOptions, apply_page
-from transcribe_kit.readback import parse_body, text_blocks
+from transcribe_kit.editing.apply import EditOptions, apply_page
+from transcribe_kit.editing.readback import parse_body, text_blocks
 from transcribe_kit.realign import AlignOptions, clamp, regroup, spread
 from transcribe_kit.turns import build_turns
 

@@ -128,7 +128,7 @@ def test_what_we_write_reads_back_word_for_word(items, name):
     words = tuple(Word(text, 1000 + i * 400, 1000 + i * 400 + 300, speaker=s) for i, (text, s) in enumerate(items))
     doc = Transcript(episode="p", duration_ms=2000 + len(words) * 400, words=words,
                      speakers=(Speaker("S1", name=name), Speaker("S2", name="Bo")))
-    options = WriterOptions(caption_settings={"pos_tags": False})
+    options = WriterOptions(captions=CaptionOptions(pos_tags=False))
     cues = build_cues(doc, CaptionOptions(pos_tags=False))
     with tempfile.TemporaryDirectory() as tmp:
         for fmt, suffix in (("vtt", ".vtt"), ("srt", ".srt")):

@@ -15,6 +15,11 @@ from .errors import UserError
 
 SAMPLE_RATE = 16_000
 MIN_DURATION_MS = 1_000  # shorter clips carry too little speech to transcribe
+# What `batch` picks up in a folder and an episode folder's recording may be: audio and the video
+# containers PyAV decodes (the audio track is used).
+AUDIO_SUFFIXES = frozenset(
+    ".mp3 .wav .flac .ogg .oga .opus .m4a .aac .wma .aiff .aif .mp4 .m4v .mov .mkv .webm .avi".split()
+)
 
 
 class AudioError(UserError, ValueError):

@@ -16,13 +16,10 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
+from .audio import AUDIO_SUFFIXES
 from .captions.rules import HARD
 from .errors import UserError
 from .pipeline import ProcessOptions, Result, StageCache, process_file
-
-AUDIO_SUFFIXES = frozenset(
-    ".mp3 .wav .flac .ogg .oga .opus .m4a .aac .wma .aiff .aif .mp4 .m4v .mov .mkv .webm .avi".split()
-)
 
 
 class BatchError(UserError, ValueError):

@@ -23,7 +23,7 @@ def align_options(fn):
 
 
 def build_edit_options(model, no_audio, author, language):
-    from .edits import EditOptions
+    from .editing.apply import EditOptions
     from .realign import AlignOptions
 
     return EditOptions(align=AlignOptions(model=model, language=language or "en", use_audio=not no_audio),
@@ -42,15 +42,16 @@ def apply_edits(episode_dir, edited_file, audio, model, no_audio, author):
     their gap.  Every output is re-rendered and the previous version is kept
     (see `history` and `revert`).
     """
-    from .history import apply_edits as apply, find_audio, load
+    from .editing import Episode
 
-    doc = load(episode_dir)
+    episode = Episode(episode_dir)
+    doc = episode.load()
     options = build_edit_options(model, no_audio, author, doc.language)
-    result = apply(episode_dir, edited_file, options, audio=audio)
+    result = episode.apply_edits(edited_file, options, audio=audio)
     if not result.changed:
         click.echo(f"{edited_file}: no changes")
         return
-    if result.estimated and not no_audio and find_audio(episode_dir, doc, audio) is None:
+    if result.estimated and not no_audio and episode.find_audio(audio, doc) is None:
         click.echo("Warning: the recording was not found, so new words were spread evenly; "
                    "pass --audio FILE to time them against it", err=True)
     kinds = result.transcript.history[-1].summary
@@ -60,11 +61,9 @@ def apply_edits(episode_dir, edited_file, audio, model, no_audio, author):
 
 
 def _check_captions(episode_dir: Path) -> None:
-    """Run the caption rules checker on the re-rendered captions, where this install has it."""
-    try:
-        from .captions.check import check_file
-    except ImportError:
-        return
+    """Run the caption rules checker on the re-rendered captions."""
+    from .captions.check import check_file
+
     for name in ("captions.vtt", "captions.srt"):
         if (episode_dir / name).exists():
             report = check_file(episode_dir / name)
@@ -77,9 +76,9 @@ def _check_captions(episode_dir: Path) -> None:
 @user_errors
 def history(episode_dir):
     """List the versions of EPISODE_DIR's transcript (* marks the current one)."""
-    from .history import versions
+    from .editing import Episode
 
-    for v in versions(episode_dir):
+    for v in Episode(episode_dir).versions():
         r = v.revision
         mark = "*" if v.current else ("" if v.kept else "-")
         by = f" by {r.author}" if r.author else ""
@@ -93,9 +92,9 @@ def history(episode_dir):
 @user_errors
 def revert(episode_dir, version, author):
     """Make VERSION of EPISODE_DIR current again (as a new version; nothing is lost)."""
-    from .history import revert as go_back
+    from .editing import Episode
 
-    doc = go_back(episode_dir, version, author)
+    doc = Episode(episode_dir).revert(version, author)
     click.echo(f"{episode_dir}: version {doc.version} is version {version} again")
 
 
@@ -115,10 +114,10 @@ def edit(episode_dir, audio, model, no_audio, author, no_browser):
     import time
     import webbrowser
 
-    from .editor import serve
-    from .history import load
+    from .editing import Episode
+    from .editing.server import serve
 
-    doc = load(episode_dir)
+    doc = Episode(episode_dir).load()
     server, url = serve(episode_dir, build_edit_options(model, no_audio, author, doc.language), audio)
     click.echo(f"Editing {doc.episode} at {url}\nPress Ctrl+C to stop.")
     if not no_browser:
@@ -167,21 +166,14 @@ def suggest(episodes, glossary_file, min_episodes):
 def speakers_command(episode_dir, renames):
     """Show or rename the speakers of a processed episode (EPISODE_DIR holds transcript.json).
 
-    Renaming rewrites transcript.json and re-renders every output in the folder
-    from it; no model runs.
+    Renaming makes a new version of transcript.json (`revert` undoes it) and
+    re-renders every output in the folder with the settings it was made with;
+    no model runs.
     """
-    from . import speakers as sp
-    from .document import Transcript
-    from .fileio import atomic_write_many
-    from .writers import render_all, writers
+    from .editing import Episode
 
-    path = episode_dir / "transcript.json"
-    doc = Transcript.load(path)
-    for text in renames:
-        doc = sp.rename(doc, *sp.parse_rename(text))
-    if renames:
-        names = [w.name for w in writers().values() if (episode_dir / w.filename).exists() or w.name == "json"]
-        atomic_write_many(render_all(doc, episode_dir, names))
+    episode = Episode(episode_dir)
+    doc = episode.rename(list(renames)) if renames else episode.load()
     for s in doc.speakers:
         words = sum(w.speaker == s.id for w in doc.words)
         host = " (host)" if s.is_host else ""

@@ -38,6 +38,11 @@ def load_for(audio_path: Path, meta_path: Path | None = None) -> tuple[EpisodeMe
     return parse(merged, path or audio_path.parent / SERIES_FILE), path
 
 
+def load(path: Path) -> EpisodeMeta:
+    """One episode's TOML on its own (no series.toml merged in)."""
+    return parse(_read(Path(path)), Path(path))
+
+
 def _read(path: Path) -> dict:
     try:
         with open(path, "rb") as fh:

@@ -27,7 +27,7 @@ from .align import AlignOptions
 from .captions.check import Rules, check_file
 from .chapters import ChapterOptions, ChapterPlan, chapters_stage
 from .diarize import DiarizeOptions, count_given
-from .document import Speaker, SpeechSegment, Transcript
+from .document import EpisodeMeta, Speaker, SpeechSegment, Transcript
 from .fileio import atomic_write_many, sha256_file
 from .id3 import tagged_copy
 from .reassign import RefineOptions
@@ -36,7 +36,7 @@ from .timing import TimingOptions, refine
 from .turns import TurnOptions, build_turns
 from .vocabulary import HouseStyle, StyleOptions, VocabOptions, Vocabulary, prompted, style_stage, vocabulary_for
 from .vocabulary import build as build_vocabulary
-from .writers import WriterOptions, render_all
+from .writers import WriterOptions, render_all, with_options
 from .stagecache import (  # noqa: F401  (re-exported: the pipeline API)
     Context, Hook, Stage, StageCache, _quiet, first_key, run_stages, stage_key,
 )
@@ -256,13 +256,30 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
 
 # ---- whole episodes ---------------------------------------------------------
 
-def transcribe(source: audio.Audio, episode: str, meta, options: ProcessOptions,
-               hook: Hook = _quiet, vocab: Vocabulary | None = None) -> tuple[Transcript, list[str]]:
-    """Audio in, Transcript out: every stage, nothing written, nothing cached."""
-    vocab = vocab if vocab is not None else build_vocabulary(meta)
+def transcribe(source: str | Path | audio.Audio, meta: EpisodeMeta | str | Path | None = None,
+               options: ProcessOptions = ProcessOptions(), hook: Hook = _quiet, *,
+               episode: str | None = None, vocab: Vocabulary | None = None) -> Transcript:
+    """Audio in, Transcript out: every stage, nothing written, nothing cached.
+
+    ``source`` is a path to an audio or video file, or decoded :class:`audio.Audio`.  ``meta``
+    is an :class:`EpisodeMeta`, a path to the episode's TOML, or None: for a path source, the
+    TOML beside the audio (and the folder's glossaries) as ``process`` reads them.  The
+    warnings ``process`` prints are :func:`content_warnings` of the result."""
+    if isinstance(source, audio.Audio):
+        meta = meta if isinstance(meta, EpisodeMeta) else metadata.load(Path(meta)) if meta else EpisodeMeta()
+        episode = episode or (source.path.stem if source.path else "episode")
+        vocab = vocab if vocab is not None else build_vocabulary(meta)
+    else:
+        path = audio.check_path(source)
+        meta_path = None if isinstance(meta, EpisodeMeta) or meta is None else Path(meta)
+        if not isinstance(meta, EpisodeMeta):
+            meta, _ = metadata.load_for(path, meta_path)
+        episode = episode or path.stem
+        vocab = vocab if vocab is not None else vocabulary_for(path, meta, meta_path, options.vocab)
+        source = audio.load(path)
     ctx = Context(source.path, hook, source)
     doc, _ = run_stages(Transcript(episode=episode, meta=meta), stages(options, vocab), ctx)
-    return _processed(doc), _content_warnings(doc)
+    return _processed(doc)
 
 
 def _processed(doc: Transcript) -> Transcript:
@@ -270,7 +287,8 @@ def _processed(doc: Transcript) -> Transcript:
     return doc.with_revision("process", f"{doc.engine.get('engine', 'asr')} {doc.engine.get('model', '')}".strip())
 
 
-def _content_warnings(doc: Transcript) -> list[str]:
+def content_warnings(doc: Transcript) -> list[str]:
+    """What ``process`` warns about a finished transcript: no speech, the speaker count, unnamed voices."""
     if not doc.words:
         return ["no speech found: the transcript is empty (is the audio silent or music only?)"]
     if "speakers" in doc.engine:  # the speaker stage ran: how many it found, and who has no name
@@ -293,8 +311,8 @@ def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions
     ctx = Context(path, hook)
     key = first_key(sha256_file(path), path.stem, meta) if cache else ""
     doc, record = run_stages(Transcript(episode=path.stem, meta=meta), stages(options, vocab), ctx, cache, key)
-    doc = replace(_processed(doc), source=str(path.resolve()))
-    warnings += _content_warnings(doc)
+    doc = with_options(replace(_processed(doc), source=str(path.resolve())), options.writer)
+    warnings += content_warnings(doc)
     out_dir = Path(out_root) / path.stem
     hook("write", 0, 1)
     files = render_all(doc, out_dir, list(options.formats), options.writer)
@@ -302,6 +320,6 @@ def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions
         files[out_dir / f"{path.stem}.chapters.mp3"] = tagged_copy(path, doc)
     atomic_write_many(files)
     hook("write", 1, 1)
-    checks = tuple(check_file(p, Rules.from_options(options.writer.caption_settings))
+    checks = tuple(check_file(p, Rules.from_options(options.writer.captions))
                    for p in files if p.name in CAPTION_FILES)
     return Result(doc, out_dir, tuple(files), tuple(warnings), checks, tuple(record.computed), tuple(record.cached))

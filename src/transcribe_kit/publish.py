@@ -26,10 +26,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .document import Transcript
+from .editing import Episode
 from .errors import UserError
 from .fileio import FILE_MODE, atomic_write_many
 from .layout import build_page
 from .timecode import clock
+from .writers import get, recorded_options
+from .writers.chapters import chapter_list
 
 # what <audio> plays in every current browser; anything else is converted to MP3
 WEB_AUDIO = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".mp4": "audio/mp4", ".aac": "audio/aac",
@@ -56,8 +59,6 @@ def load_episode(episode_dir: Path) -> Transcript:
 
 def publish(episode_dir: str | Path, site_root: str | Path, options: PublishOptions = PublishOptions()) -> Path:
     """Write the episode's page and its files; return the page's path."""
-    from .writers.chapters import chapter_list
-
     episode_dir = Path(episode_dir)
     doc = load_episode(episode_dir)
     source = find_audio(doc, episode_dir, options.audio)
@@ -76,17 +77,12 @@ def publish(episode_dir: str | Path, site_root: str | Path, options: PublishOpti
 # ---- audio --------------------------------------------------------------------
 
 def find_audio(doc: Transcript, episode_dir: Path, given: Path | None = None) -> Path:
-    """The audio to publish: ``given``, else the Transcript's source, else ``<episode>.*`` beside it."""
-    candidates = [given] if given else []
-    if not given and doc.source:
-        candidates.append(Path(doc.source))
-    if not given:
-        candidates += sorted(p for p in episode_dir.glob(f"{doc.episode}.*") if p.suffix.lower() in WEB_AUDIO)
-    for path in candidates:
-        if path.is_file():
-            return path
-    tried = ", ".join(str(p) for p in candidates) or "nothing recorded in transcript.json"
-    raise PublishError(f"{episode_dir}: cannot find the episode's audio (tried: {tried}); give it with --audio FILE")
+    """The audio to publish: ``given``, else the recording the episode folder knows (``Episode.find_audio``)."""
+    found = Episode(episode_dir).find_audio(given, doc)
+    if found is None or not found.is_file():
+        tried = str(found or given or doc.source or "nothing recorded in transcript.json, no audio file in the folder")
+        raise PublishError(f"{episode_dir}: cannot find the episode's audio (tried: {tried}); give it with --audio FILE")
+    return found
 
 
 def _publish_audio(source: Path, out: Path) -> str:
@@ -135,11 +131,9 @@ def _convert(av, source: Path, target: Path, bitrate: int) -> None:
 
 def _episode_file(episode_dir: Path, doc: Transcript, writer: str) -> tuple[str, str]:
     """(file name, text) of a writer's output: the episode folder's copy, else rendered now."""
-    from .writers import WriterOptions, get
-
     chosen = get(writer)
     path = episode_dir / chosen.filename
-    text = path.read_text(encoding="utf-8") if path.is_file() else chosen.render(doc, WriterOptions())
+    text = path.read_text(encoding="utf-8") if path.is_file() else chosen.render(doc, recorded_options(doc))
     return chosen.filename, text
 
 

@@ -40,10 +40,9 @@ class Rules:
     min_gap_ms: int = CaptionOptions.min_gap_ms
 
     @classmethod
-    def from_options(cls, settings: dict) -> Rules:
-        """The rules matching the builder's settings (``CaptionOptions`` fields)."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in settings.items() if k in names})
+    def from_options(cls, options: CaptionOptions) -> Rules:
+        """The rules matching the builder's settings."""
+        return cls(**{f.name: getattr(options, f.name) for f in dataclasses.fields(cls)})
 
     @classmethod
     def load(cls, path: str | Path) -> Rules:

@@ -6,18 +6,57 @@ uses ``@register`` and is listed in ``_MODULES``.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from json import dumps, loads  # names, not the module: this package's json writer shadows it
 from pathlib import Path
 
-from ..document import Transcript
+from ..captions import CaptionOptions
+from ..document import DocumentError, Transcript
+
+RECORD_KEY = "writer"  # doc.engine[RECORD_KEY]: the writer options the outputs were made with
 
 
 @dataclass(frozen=True)
 class WriterOptions:
     timestamps: bool = False  # [mm:ss] before each paragraph in layout formats
-    caption_settings: dict = field(default_factory=dict)
+    captions: CaptionOptions = field(default_factory=CaptionOptions)  # caption layout and timing limits
+
+    def record(self) -> str | None:
+        """The settings that differ from the defaults, as compact JSON (None when all are default)."""
+        changed = {}
+        if self.timestamps:
+            changed["timestamps"] = True
+        captions = {f.name: getattr(self.captions, f.name) for f in dataclasses.fields(CaptionOptions)
+                    if getattr(self.captions, f.name) != f.default}
+        if captions:
+            changed["captions"] = captions
+        return dumps(changed, sort_keys=True, separators=(",", ":")) if changed else None
+
+    @classmethod
+    def from_record(cls, text: str | None) -> WriterOptions:
+        if not text:
+            return cls()
+        try:
+            data = loads(text)
+            return cls(timestamps=bool(data.get("timestamps", False)),
+                       captions=CaptionOptions(**data.get("captions", {})))
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise DocumentError(f"engine.{RECORD_KEY}: not the writer settings this version reads ({exc})") from None
+
+
+def recorded_options(doc: Transcript) -> WriterOptions:
+    """The writer options ``doc``'s outputs were last made with (defaults when none are recorded)."""
+    return WriterOptions.from_record(doc.engine.get(RECORD_KEY))
+
+
+def with_options(doc: Transcript, options: WriterOptions) -> Transcript:
+    """``doc`` recording ``options``, so a later re-render (an edit, a rename, a revert) keeps them."""
+    engine = {k: v for k, v in doc.engine.items() if k != RECORD_KEY}
+    record = options.record()
+    return replace(doc, engine=engine | ({RECORD_KEY: record} if record else {}))
 
 
 Render = Callable[[Transcript, WriterOptions], "str | bytes"]

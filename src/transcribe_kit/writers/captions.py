@@ -27,10 +27,6 @@ def cues_for(doc: Transcript, options: CaptionOptions = CaptionOptions()) -> lis
     return cues
 
 
-def caption_options(options: WriterOptions) -> CaptionOptions:
-    return CaptionOptions(**options.caption_settings)
-
-
 def escape_vtt(text: str) -> str:
     """Escape cue text for WebVTT: ``&``, ``<``, ``>`` (which also kills any ``-->``)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -56,7 +52,7 @@ def voice_name(doc: Transcript, cue: Cue) -> str | None:
 @register("vtt", "captions.vtt", "WebVTT captions with <v Name> voice spans")
 def render_vtt(doc: Transcript, options: WriterOptions) -> str:
     out = ["WEBVTT", ""]
-    for cue in cues_for(doc, caption_options(options)):
+    for cue in cues_for(doc, options.captions):
         name = voice_name(doc, cue)
         lines = [escape_vtt(line) for line in cue.lines if line.strip()]
         if not lines:
@@ -70,7 +66,7 @@ def render_vtt(doc: Transcript, options: WriterOptions) -> str:
 @register("srt", "captions.srt", "SubRip captions, NAME: at each change of speaker")
 def render_srt(doc: Transcript, options: WriterOptions) -> str:
     out = []
-    shown = [c for c in cues_for(doc, caption_options(options)) if c.text.strip()]
+    shown = [c for c in cues_for(doc, options.captions) if c.text.strip()]
     for n, cue in enumerate(shown, 1):
         lines = [plain_srt(line) for line in cue.lines if line.strip()]
         if cue.label:

@@ -9,14 +9,14 @@ import json
 
 from ..document import Transcript
 from . import WriterOptions, register
-from .captions import caption_options, cues_for, one_line
+from .captions import cues_for, one_line
 from .chapters import seconds
 
 
 @register("podcast-json", "transcript.podcast.json", "Podcasting 2.0 JSON transcript (version 1.0.0)")
 def render(doc: Transcript, options: WriterOptions) -> str:
     segments = []
-    for cue in cues_for(doc, caption_options(options)):
+    for cue in cues_for(doc, options.captions):
         if not cue.text.strip():
             continue
         segment: dict = {}

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
-from .timecode import TimecodeError, parse as parse_clock
+from ..errors import UserError
+from ..timecode import TimecodeError, parse as parse_clock
 
 
 class EditError(UserError, ValueError):
@@ -60,7 +60,6 @@ def read_blocks(path: Path) -> list[Block]:
     """The file's blocks (runs of non-blank lines), whatever the format."""
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        from .readback_docx import docx_blocks
         return docx_blocks(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -72,6 +71,31 @@ def read_blocks(path: Path) -> list[Block]:
     if suffix in (".md", ".markdown"):
         blocks = [Block(b.line, plain_markdown(b.text)) for b in blocks]
     return [b for b in blocks if b.text]
+
+
+def docx_blocks(path: Path) -> list[Block]:
+    """One block per non-empty paragraph, headings as ``[Heading]``.  Word has no lines, so the
+    number an error names is the paragraph's position in the document (1-based), which Word
+    shows when you search for the text."""
+    try:
+        import docx  # python-docx loads only for a .docx
+        from docx.opc.exceptions import PackageNotFoundError
+    except ImportError:
+        raise EditError("reading .docx needs python-docx: pip install python-docx") from None
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise EditError(f"{path}: not a readable .docx ({exc})") from None
+    blocks = []
+    for number, paragraph in enumerate(document.paragraphs, 1):
+        text = " ".join(paragraph.text.split())
+        if not text:
+            continue
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        if style.startswith("Heading") and style not in ("Heading 1",) and not text.startswith("["):
+            text = f"[{text}]"
+        blocks.append(Block(number, text))
+    return blocks
 
 
 def text_blocks(text: str) -> list[Block]:

@@ -15,11 +15,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from .document import Change, Transcript, Word
-from .edit_structure import NewParagraph, build_chapters, build_turns, majority, resolve_speakers
+from ..document import Change, Transcript, Word
+from ..realign import AlignOptions, Aligner, Timed, clamp, plan_windows, spread
+from ..vocabulary.corrections import carry
 from .readback import EditedPage, EditError, Heading
-from .realign import AlignOptions, Aligner, Timed, clamp, plan_windows, spread
-from .vocabulary.corrections import carry
+from .structure import NewParagraph, build_chapters, build_turns, majority, resolve_speakers
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ def _word_changes(doc: Transcript, texts: list[str], opcodes, lines: list[int], 
 
 
 def _paragraph_changes(doc: Transcript, paragraphs: list[NewParagraph], old_of_new: dict[int, int]) -> list[Change]:
-    from .turns import paragraph_spans
+    from ..turns import paragraph_spans
 
     old_starts = {a for t in doc.turns for a, _ in paragraph_spans(t)}
     new_starts = {old_of_new.get(p.first): p for p in paragraphs}

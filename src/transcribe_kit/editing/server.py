@@ -5,7 +5,9 @@ Served by bottle on 127.0.0.1 only, on a random port, behind a secret token
 Host header are refused (DNS rebinding), every route is fixed (no path from
 the request reaches the file system), and the only files it reads are its own
 packaged assets, the episode's transcript.json and the episode's recording.
-A save runs the same re-alignment and re-rendering as ``apply-edits``.
+A save runs the same re-alignment and re-rendering as ``apply-edits``, under
+the episode's lock (:meth:`Episode.locked`), so two editors, or an editor and
+``apply-edits``, never lose each other's changes.
 """
 from __future__ import annotations
 
@@ -20,11 +22,12 @@ from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from .edits import EditOptions, apply_page
-from .history import audio_loader, commit, find_audio, load
-from .layout import build_page
+from ..audio import AudioError
+from ..audio import load as load_audio
+from ..layout import build_page
+from .apply import EditOptions
+from .episode import Conflict, Episode, speaker_names
 from .readback import EditError, parse_body, text_blocks
-from .writers import WriterOptions
 
 ASSETS = {"editor.js": "application/javascript", "editor.css": "text/css"}
 COOKIE = "tk_token"
@@ -33,7 +36,7 @@ MAX_BODY = 20 * 1024 * 1024
 
 @dataclass(frozen=True)
 class EditorConfig:
-    episode_dir: Path
+    episode: Episode
     token: str
     audio: Path | None
     options: EditOptions
@@ -53,29 +56,16 @@ def page_json(doc) -> dict:
             "speakers": [s.display for s in doc.speakers], "sections": sections}
 
 
-_SAVING = threading.Lock()
-
-
-class Conflict(EditError):
-    """The transcript changed on disk since the browser loaded it."""
-
-
 def save(config: EditorConfig, text: str, version: int | None = None) -> dict:
-    """Apply the page the browser sent (house text layout, body only), one save at a time."""
-    with _SAVING:
-        return _save(config, text, version)
-
-
-def _save(config: EditorConfig, text: str, version: int | None) -> dict:
-    doc = load(config.episode_dir)
-    if version is not None and version != doc.version:
-        raise Conflict(f"the transcript is now at version {doc.version}, not the version {version} "
-                       "this page was loaded from; reload the page (your changes are not saved)")
-    names = {n for s in doc.speakers for n in (s.id, s.name, s.label, s.display) if n}
-    page = parse_body(text_blocks(text), names)
-    result = apply_page(doc, page, lambda: _decoded(config.audio), config.options)
-    if result.changed:
-        commit(config.episode_dir, doc, result.transcript, WriterOptions())
+    """Apply the page the browser sent (house text layout, body only) to the version it was loaded from."""
+    episode = config.episode
+    with episode.locked():
+        doc = episode.load()
+        if version is not None and version != doc.version:
+            raise Conflict(f"the transcript is now at version {doc.version}, not the version {version} "
+                           "this page was loaded from; reload the page (your changes are not saved)")
+        page = parse_body(text_blocks(text), speaker_names(doc))
+        result = episode.apply_page(doc, page, lambda: _decoded(config.audio), config.options)
     return {"version": result.transcript.version, "changes": len(result.changes),
             "summary": result.transcript.history[-1].summary if result.changed else "no changes",
             "aligned": result.aligned, "estimated": result.estimated}
@@ -83,7 +73,10 @@ def _save(config: EditorConfig, text: str, version: int | None) -> dict:
 
 @functools.lru_cache(maxsize=1)
 def _decoded_at(path: Path, mtime_ns: int):
-    return audio_loader(path)()
+    try:
+        return load_audio(path)
+    except AudioError:
+        return None
 
 
 def _decoded(path: Path | None):
@@ -122,7 +115,7 @@ def make_app(config: EditorConfig, port_of: callable):
     @app.get("/api/transcript")
     def transcript():
         bottle.response.content_type = "application/json"
-        return json.dumps(page_json(load(config.episode_dir)))
+        return json.dumps(page_json(config.episode.load()))
 
     @app.get("/audio")
     def audio():
@@ -163,11 +156,10 @@ class _Quiet(WSGIRequestHandler):
 
 def serve(episode_dir: Path, options: EditOptions, audio: Path | None = None):
     """A started editor server (in a thread) and its URL; call ``shutdown()`` to stop it."""
-    episode_dir = Path(episode_dir).resolve()
-    doc = load(episode_dir)
-    found = find_audio(episode_dir, doc, audio)
+    episode = Episode(Path(episode_dir).resolve())
+    found = episode.find_audio(audio)
     box: dict[str, int] = {}
-    config = EditorConfig(episode_dir, secrets.token_urlsafe(24), found.resolve() if found else None, options)
+    config = EditorConfig(episode, secrets.token_urlsafe(24), found.resolve() if found else None, options)
     app = make_app(config, lambda: box["port"])
     server = make_server("127.0.0.1", 0, app, server_class=_Server, handler_class=_Quiet)
     box["port"] = server.server_port

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .document import Change, Chapter, Participant, Speaker, Transcript, Turn
-from .layout import build_page
+from ..document import Change, Chapter, Participant, Speaker, Transcript, Turn
+from ..layout import build_page
+from ..turns import paragraph_spans
 from .readback import EditError, Heading
-from .turns import paragraph_spans
 
 
 @dataclass(frozen=True)
