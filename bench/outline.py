@@ -31,9 +31,10 @@ from pathlib import Path
 from _common import score, table
 
 from transcribe_kit.chapters import ChapterOptions
-from transcribe_kit.diarize import DiarizeOptions
+from transcribe_kit.speakers.diarize import DiarizeOptions
 from transcribe_kit.outline import read_outline
-from transcribe_kit.pipeline import ProcessOptions, SpeakerOptions, StageCache, process_file
+from transcribe_kit.pipeline import ProcessOptions, StageCache, process_file
+from transcribe_kit.speakers import SpeakerOptions
 from transcribe_kit.vocabulary import VocabOptions
 
 

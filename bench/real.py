@@ -28,13 +28,14 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from _common import CORPUS, table
 
 from attribution import attribute
-from transcribe_kit import audio, diarize, metadata, pipeline
+from transcribe_kit.speakers import diarize
+from transcribe_kit import audio, metadata, pipeline
+from transcribe_kit.speakers import SpeakerOptions, speakers_stage
 from transcribe_kit.document import Transcript
 from transcribe_kit.stagecache import Context, StageCache, first_key, run_stages
 from transcribe_kit.fileio import sha256_file
@@ -73,12 +74,12 @@ def recognised(item: dict, source: audio.Audio) -> Transcript:
 
 
 def speakers(doc: Transcript, source: audio.Audio, count: int | None, args) -> tuple[Transcript, float]:
-    options = pipeline.SpeakerOptions(diarize=diarize.DiarizeOptions(
+    options = SpeakerOptions(diarize=diarize.DiarizeOptions(
         num_speakers=count, embedding=args.embedding, segmentation=args.segmentation,
         clustering_threshold=args.threshold,
         **({"segmentation_step": args.step} if args.step else {})))
     start = time.perf_counter()
-    out = pipeline.speakers_stage(doc, options, Context(None, source=source))
+    out = speakers_stage(doc, options, Context(None, source=source))
     out = pipeline.turns(out, pipeline.ProcessOptions().turns, Context(None, source=source))
     return out, time.perf_counter() - start
 

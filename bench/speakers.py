@@ -22,7 +22,8 @@ from pathlib import Path
 
 from _common import CORPUS, episode_audio, score, words_json
 
-from transcribe_kit import audio, diarize, metadata, pipeline
+from transcribe_kit.speakers import diarize
+from transcribe_kit import audio, metadata, pipeline, speakers
 from transcribe_kit.document import Transcript
 from transcribe_kit.writers import WriterOptions, rttm
 
@@ -71,15 +72,15 @@ def run_episode(args) -> None:
     if args.transcript:
         doc = replace(Transcript.load(args.transcript), meta=meta)
     else:
-        opts = pipeline.ProcessOptions(speakers=pipeline.SpeakerOptions(enabled=False))
+        opts = pipeline.ProcessOptions(speakers=speakers.SpeakerOptions(enabled=False))
         doc = pipeline.transcribe(source, meta, opts, episode=args.episode)
-    options = pipeline.SpeakerOptions(diarize=diarize.DiarizeOptions(
+    options = speakers.SpeakerOptions(diarize=diarize.DiarizeOptions(
         num_speakers=args.speakers, embedding=args.embedding, segmentation=args.segmentation,
         **({"segmentation_step": args.step} if args.step else {})))
     if args.onset is not None:
         options = replace(options, diarize=replace(options.diarize, onset=args.onset,
                                                    min_duration_off=args.min_duration_off))
-    count = pipeline.speaker_count(doc, options.diarize)
+    count = speakers.speaker_count(doc, options.diarize)
     if args.diarization and args.diarization.exists():
         found, diar_s = load_diarization(args.diarization), float("nan")
     else:
@@ -88,7 +89,7 @@ def run_episode(args) -> None:
             args.diarization.write_text(json.dumps({"estimated": found.estimated, "segments": [
                 [s.start_ms, s.end_ms, s.speaker] for s in found.segments]}))
     start = time.perf_counter()
-    named, notes = pipeline.identify_speakers(doc, source, options, found=found)
+    named, notes = speakers.identify_speakers(doc, source, options, found=found)
     rest_s = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as tmp:
         words = words_json(named, Path(tmp) / "words.json")

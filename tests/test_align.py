@@ -1,6 +1,6 @@
 """Words to speakers: overlap, edge repair at sentence ends and pauses, backchannels."""
-from transcribe_kit.align import AlignOptions, assign, phrases, relabel_segments, word_speakers
-from transcribe_kit.diarize import Segment
+from transcribe_kit.speakers.assign import AlignOptions, assign, phrases, relabel_segments, word_speakers
+from transcribe_kit.speakers.diarize import Segment
 from transcribe_kit.document import Word
 
 
@@ -125,8 +125,8 @@ def test_a_new_speakers_capitalised_sentence_after_a_pause_is_not_joined():
 def test_a_short_phrase_spoken_over_the_main_voice_goes_to_the_voice_heard_over_it():
     """ "I love it." said by the host while the guest talks on: the recogniser writes it into the
     guest's stream; the diarisation hears the host as a second voice there."""
-    from transcribe_kit.align import assign
-    from transcribe_kit.diarize import Segment
+    from transcribe_kit.speakers.assign import assign
+    from transcribe_kit.speakers.diarize import Segment
 
     texts = "I grew up in a small town. I love it. Every summer we worked the fields.".split()
     words, t = [], 0

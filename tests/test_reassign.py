@@ -3,8 +3,8 @@ import numpy as np
 
 from transcribe_kit.audio import SAMPLE_RATE, Audio
 from transcribe_kit.document import EpisodeMeta, Participant, Speaker, Transcript, Word
-from transcribe_kit.reassign import RefineOptions, refine, seed_spans
-from transcribe_kit.speakers import collect_evidence, people_of
+from transcribe_kit.speakers.refine import RefineOptions, refine, seed_spans
+from transcribe_kit.speakers.naming import collect_evidence, people_of
 from transcribe_kit.turns import build_turns
 
 VOICES = {1: np.array([1.0, 0.2, 0.0]), 2: np.array([0.2, 1.0, 0.0]), 3: np.array([0.0, 0.3, 1.0])}

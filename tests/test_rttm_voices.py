@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 
 from transcribe_kit.document import Speaker, SpeechSegment, Transcript, Word
-from transcribe_kit.voices import add_voice, load_library, voice_scores
+from transcribe_kit.speakers.library import add_voice, load_library, voice_scores
 from transcribe_kit.writers import WriterOptions, get
 
 GOLDEN = Path(__file__).parent / "golden"

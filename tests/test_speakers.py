@@ -2,8 +2,7 @@
 import pytest
 
 from transcribe_kit.document import EpisodeMeta, Participant, Speaker, Transcript, Word
-from transcribe_kit.speakers import (NamingOptions, RenameError, mentions, name_speakers, parse_rename, person,
-                                     rename, turn_evidence)
+from transcribe_kit.speakers.naming import NamingOptions, RenameError, mentions, name_speakers, parse_rename, person, rename, turn_evidence
 from transcribe_kit.turns import build_turns
 
 PANEL = EpisodeMeta(participants=(
@@ -119,7 +118,7 @@ def test_rename_errors_say_what_is_wrong():
 
 def test_a_single_participant_is_labelled_by_first_name_not_honorific():
     from transcribe_kit.document import EpisodeMeta, Participant, Transcript, Word
-    from transcribe_kit.pipeline import assign_single_speaker
+    from transcribe_kit.speakers import assign_single_speaker
 
     meta = EpisodeMeta(participants=(Participant("Dr Ann Lee", "Research Fellow"),))
     doc = assign_single_speaker(Transcript("t", 1000, meta=meta, words=(Word("Hello.", 0, 400),)))
@@ -127,7 +126,7 @@ def test_a_single_participant_is_labelled_by_first_name_not_honorific():
 
 
 def test_without_metadata_everyone_who_says_my_name_is_is_introduced_whatever_the_tagger_thinks():
-    from transcribe_kit.speakers import introduced_people
+    from transcribe_kit.speakers.naming import introduced_people
 
     # spaCy's small English model tags "Des Holmes" a place (GPE); after "my name is" it is a name
     doc = transcript([("A", "Hello, my name is Des Holmes. I'm the Director of Research and Practice."),
@@ -141,9 +140,9 @@ def test_without_metadata_everyone_who_says_my_name_is_is_introduced_whatever_th
 def test_before_diarisation_those_who_introduce_themselves_set_the_fewest_voices():
     from dataclasses import replace
 
-    from transcribe_kit.diarize import DiarizeOptions
-    from transcribe_kit.pipeline import speaker_count
-    from transcribe_kit.speakers import introduced_anywhere
+    from transcribe_kit.speakers.diarize import DiarizeOptions
+    from transcribe_kit.speakers import speaker_count
+    from transcribe_kit.speakers.naming import introduced_anywhere
 
     said = ("Hello, my name is Des Holmes and I'm delighted to be joined by Joe Todd today. I'm Joe Todd, "
             "I run a charity. Thanks Des. I'm Kala Kirkpatrick from the Drive Partnership. As I'm Des, "
@@ -158,7 +157,7 @@ def test_before_diarisation_those_who_introduce_themselves_set_the_fewest_voices
 
 
 def test_without_metadata_who_introduces_themself_first_and_names_the_others_is_the_host():
-    from transcribe_kit.speakers import introduced_people
+    from transcribe_kit.speakers.naming import introduced_people
 
     doc = transcript([("A", "Hello, my name is Des Holmes, and today I'm joined by Joe Todd and Kala Kirk."),
                       ("B", "I'm Joe Todd and I run a charity."), ("C", "I'm Kala Kirk, hello Des."),
@@ -180,7 +179,7 @@ NASA_OPENING = [  # Houston We Have a Podcast: the host never says her name, the
 
 
 def test_without_metadata_a_guest_welcomed_by_name_is_named_from_the_welcome():
-    from transcribe_kit.speakers import introduced_people
+    from transcribe_kit.speakers.naming import introduced_people
 
     doc = transcript(NASA_OPENING, meta=EpisodeMeta())
     people = introduced_people(doc)
@@ -226,7 +225,7 @@ def test_a_name_opening_a_turn_that_ends_with_a_question_is_the_next_speaker():
 
 
 def test_thank_you_at_the_start_of_a_turn_is_for_the_turn_before():
-    from transcribe_kit.speakers import introduced_people
+    from transcribe_kit.speakers.naming import introduced_people
 
     doc = transcript([("A", "Let us hear from the research side now."),
                       ("B", "We looked at forty families over two years."),
@@ -244,7 +243,7 @@ def test_thank_you_at_the_start_of_a_turn_is_for_the_turn_before():
 
 
 def test_over_to_you_hands_the_next_turn_to_the_name():
-    from transcribe_kit.speakers import introduced_people
+    from transcribe_kit.speakers.naming import introduced_people
 
     people = [person(p.name) for p in PANEL.participants]
     for text, said in (("That is the context from me. Over to you, Jo.", "Over to you, Jo."),
@@ -261,7 +260,7 @@ def test_over_to_you_hands_the_next_turn_to_the_name():
 
 
 def test_a_name_only_mentioned_is_nobody_to_name():
-    from transcribe_kit.speakers import introduced_people
+    from transcribe_kit.speakers.naming import introduced_people
 
     doc = transcript([("A", "We spoke to Adam last week about the launch."),
                       ("B", "Yes, and as Adam said, it went well. What do you think?"),
@@ -271,7 +270,7 @@ def test_a_name_only_mentioned_is_nobody_to_name():
 
 
 def test_a_show_title_or_a_place_is_not_a_person():
-    from transcribe_kit.speakers import introduced_people
+    from transcribe_kit.speakers.naming import introduced_people
 
     # after "Thank you," the tagger calls "Houston We Have a" a PERSON: three capitalised words make it a title
     doc = transcript([("A", "Houston We Have a Podcast, episode three hundred. Thanks, Houston We Have a Podcast "
@@ -285,7 +284,7 @@ def test_a_show_title_or_a_place_is_not_a_person():
 
 def test_a_welcome_marks_the_name_as_spoken_to_even_without_a_comma():
     """The recogniser often writes no comma after a vocative: "Lisa thanks for joining us"."""
-    from transcribe_kit.speakers import introduced_people
+    from transcribe_kit.speakers.naming import introduced_people
 
     doc = transcript([("A", "Lisa thanks for joining us on the show today."),
                       ("B", "Well, thank you so much for having me."),
@@ -297,7 +296,7 @@ def test_a_welcome_marks_the_name_as_spoken_to_even_without_a_comma():
 
 
 def test_a_name_that_is_the_subject_of_a_sentence_is_not_spoken_to():
-    from transcribe_kit.speakers import introduced_people
+    from transcribe_kit.speakers.naming import introduced_people
 
     doc = transcript([("A", "Lisa thinks the data is wrong."), ("B", "I agree with that.")], meta=EpisodeMeta())
     assert introduced_people(doc) == []
@@ -305,7 +304,7 @@ def test_a_name_that_is_the_subject_of_a_sentence_is_not_spoken_to():
 
 def test_a_name_after_my_names_stops_before_the_pronoun_i():
     """The recogniser drops the full stop: "my name's Dez Holmes I'm director ..." is Dez Holmes."""
-    from transcribe_kit.speakers import introduced_people
+    from transcribe_kit.speakers.naming import introduced_people
 
     doc = transcript([("A", "Hello, my name's Dez Holmes I'm director of research in practice."),
                       ("B", "Thanks for having me.")], meta=EpisodeMeta())

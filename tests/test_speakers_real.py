@@ -28,7 +28,7 @@ def rttm(path: Path):
 
 @pytest.fixture(scope="module")
 def encoder():
-    from transcribe_kit.voiceprint import VoiceEncoder
+    from transcribe_kit.speakers.voiceprint import VoiceEncoder
 
     return VoiceEncoder()
 
@@ -37,7 +37,9 @@ def test_two_speakers_of_the_pyannote_sample(encoder):
     from pyannote.core import Annotation, Segment
     from pyannote.metrics.diarization import DiarizationErrorRate
 
-    from transcribe_kit import audio, diarize, voiceprint
+    from transcribe_kit.speakers import diarize
+    from transcribe_kit.speakers import voiceprint
+    from transcribe_kit import audio
 
     options = diarize.DiarizeOptions(num_speakers=2)
     pipeline = diarize.build_pipeline(options, embedding=voiceprint.PyannoteEmbedding(encoder))
@@ -55,7 +57,8 @@ def test_two_speakers_of_the_pyannote_sample(encoder):
 
 @pytest.mark.parametrize("name", ["ge2e", "campplus", "fused"])
 def test_same_voice_is_nearer_than_another_voice(name):
-    from transcribe_kit import audio, voiceprint
+    from transcribe_kit.speakers import voiceprint
+    from transcribe_kit import audio
 
     encoder = voiceprint.encoder(name)
 
@@ -76,7 +79,8 @@ def test_same_voice_is_nearer_than_another_voice(name):
 
 @pytest.mark.parametrize("segmentation", ["pyannote-3.0", "pyannote-multilabel"])
 def test_both_segmentation_models_find_the_two_voices_and_say_how_sure_the_count_is(segmentation):
-    from transcribe_kit import audio, diarize
+    from transcribe_kit.speakers import diarize
+    from transcribe_kit import audio
 
     options = diarize.DiarizeOptions(segmentation=segmentation)
     found = diarize.diarize(audio.load(SAMPLE), options)
@@ -103,7 +107,7 @@ def corpus_clip(start_s: float, end_s: float):
 
 
 def test_a_two_guest_clip_gets_both_names_and_the_right_words(tmp_path, monkeypatch):
-    from transcribe_kit import pipeline
+    from transcribe_kit import speakers
     from transcribe_kit.document import EpisodeMeta, Participant, Transcript
     from transcribe_kit.turns import build_turns
 
@@ -111,8 +115,8 @@ def test_a_two_guest_clip_gets_both_names_and_the_right_words(tmp_path, monkeypa
     clip, words, truth = corpus_clip(25.0, 48.0)  # Jo introduces herself, then Kyla
     meta = EpisodeMeta(participants=(Participant("Jo Todd", "Chief Executive of Respect"),
                                      Participant("Kyla Kirkpatrick", "Director of the Drive Partnership")))
-    doc = pipeline.assign_single_speaker(Transcript("clip", clip.duration_ms, meta=meta, words=words))
-    named, notes = pipeline.identify_speakers(build_turns(doc), clip, pipeline.SpeakerOptions())
+    doc = speakers.assign_single_speaker(Transcript("clip", clip.duration_ms, meta=meta, words=words))
+    named, notes = speakers.identify_speakers(build_turns(doc), clip, speakers.SpeakerOptions())
     firsts = [named.speaker(w.speaker).label for w in named.words]
     accuracy = sum(a == b for a, b in zip(firsts, truth)) / len(truth)
     assert accuracy > 0.95
@@ -121,14 +125,14 @@ def test_a_two_guest_clip_gets_both_names_and_the_right_words(tmp_path, monkeypa
 
 
 def test_an_episode_without_metadata_reports_the_speakers_it_found(tmp_path, monkeypatch):
-    from transcribe_kit import pipeline
+    from transcribe_kit import speakers
     from transcribe_kit.document import Transcript
     from transcribe_kit.turns import build_turns
 
     monkeypatch.setenv("TRANSCRIBE_KIT_DATA", str(tmp_path))
     clip, words, _ = corpus_clip(25.0, 48.0)
-    doc = pipeline.assign_single_speaker(Transcript("clip", clip.duration_ms, words=words))
-    named, notes = pipeline.identify_speakers(build_turns(doc), clip, pipeline.SpeakerOptions())
+    doc = speakers.assign_single_speaker(Transcript("clip", clip.duration_ms, words=words))
+    named, notes = speakers.identify_speakers(build_turns(doc), clip, speakers.SpeakerOptions())
     assert any(note.startswith(f"found {len(named.speakers)} speaker") for note in notes)
 
 
@@ -136,7 +140,7 @@ def test_voices_add_stores_a_voice_that_is_then_listed(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from transcribe_kit.cli import cli
-    from transcribe_kit.voices import load_library
+    from transcribe_kit.speakers.library import load_library
 
     monkeypatch.setenv("TRANSCRIBE_KIT_DATA", str(tmp_path))
     result = CliRunner().invoke(cli, ["voices", "add", "Diane", str(SAMPLE)])
@@ -183,7 +187,8 @@ def test_voices_add_from_an_episode_and_recognise_the_voice(tmp_path, monkeypatc
 
 def test_a_speaker_count_given_wins_over_a_single_participant(tmp_path, monkeypatch):
     # an event: the metadata names the speaker on stage; --min-speakers 2 says the audience speaks too
-    from transcribe_kit import diarize, pipeline
+    from transcribe_kit.speakers import diarize
+    from transcribe_kit import pipeline, speakers
     from transcribe_kit.document import EpisodeMeta, Participant, Transcript
 
     monkeypatch.setenv("TRANSCRIBE_KIT_DATA", str(tmp_path))
@@ -191,10 +196,10 @@ def test_a_speaker_count_given_wins_over_a_single_participant(tmp_path, monkeypa
     meta = EpisodeMeta(participants=(Participant("Jo Todd", "Chief Executive of Respect"),))
     doc = Transcript("clip", clip.duration_ms, meta=meta, words=words)
     ctx = pipeline.Context(None, source=clip)
-    alone = pipeline.speakers_stage(doc, pipeline.SpeakerOptions(), ctx)
+    alone = speakers.speakers_stage(doc, speakers.SpeakerOptions(), ctx)
     assert {w.speaker for w in alone.words} == {"S1"} and alone.speakers[0].name == "Jo Todd"
-    options = pipeline.SpeakerOptions(diarize=diarize.DiarizeOptions(min_speakers=2))
+    options = speakers.SpeakerOptions(diarize=diarize.DiarizeOptions(min_speakers=2))
     assert diarize.with_count_from(meta, options.diarize).num_speakers is None
-    both = pipeline.speakers_stage(doc, options, ctx)
+    both = speakers.speakers_stage(doc, options, ctx)
     assert len({w.speaker for w in both.words}) == 2
     assert both.speaker(both.words[0].speaker).name == "Jo Todd"  # she introduces herself first

@@ -195,9 +195,10 @@ def voices():
 @user_errors
 def voices_add(name, audio_file, from_episode):
     """Store the voice of NAME from AUDIO_FILE (a recording of NAME alone, or --from-episode)."""
-    from . import audio, voiceprint
-    from . import voices as vl
+    from . import audio
     from .document import Transcript
+    from .speakers import library as vl
+    from .speakers import voiceprint
 
     spans = vl.speech_of(Transcript.load(from_episode / "transcript.json"), name) if from_episode else None
     vector, speech_ms = vl.embed_person(audio.load(audio_file), voiceprint.VoiceEncoder(), spans)
@@ -209,7 +210,7 @@ def voices_add(name, audio_file, from_episode):
 @user_errors
 def voices_list():
     """List the voices in the library."""
-    from . import voices as vl
+    from .speakers import library as vl
 
     library = vl.load_library()
     for name in sorted(library):

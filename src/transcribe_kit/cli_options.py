@@ -102,8 +102,8 @@ def speaker_options(fn):
 
 
 def build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize, speaker_embedding=None):
-    from .diarize import DiarizeOptions
-    from .pipeline import SpeakerOptions
+    from .speakers import SpeakerOptions
+    from .speakers.diarize import DiarizeOptions
 
     if min_speakers and max_speakers and min_speakers > max_speakers:
         raise click.UsageError("--min-speakers is larger than --max-speakers")

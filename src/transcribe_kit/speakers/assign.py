@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from ..document import Word
+from ..turns import ends_sentence
 from .diarize import Segment
-from .document import Word
-from .turns import ends_sentence
 
 
 @dataclass(frozen=True)

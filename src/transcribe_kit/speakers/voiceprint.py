@@ -32,8 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .fileio import sha256_file
-from .models import ModelError
+from ..fileio import sha256_file
+from ..models import ModelError
 
 SAMPLE_RATE = 16_000
 DIMENSION = 256

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import Audio
-from .document import Transcript
-from .errors import UserError
-from .fileio import atomic_write
+from ..audio import Audio
+from ..document import Transcript
+from ..errors import UserError
+from ..fileio import atomic_write
 
 LIBRARY_FILE = "voices.json"
 MIN_SPEECH_MS = 3000  # less speech than this makes an unreliable voice

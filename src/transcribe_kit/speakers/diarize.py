@@ -24,10 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .audio import SAMPLE_RATE, Audio
-from .document import EpisodeMeta
-from .fileio import sha256_file
-from .models import ModelError
+from ..audio import SAMPLE_RATE, Audio
+from ..document import EpisodeMeta
+from ..fileio import sha256_file
+from ..models import ModelError
+from .voiceprint import PyannoteEmbedding, encoder
 
 SEGMENTATION_SHA256 = "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea"
 SEGMENTATION_30_SHA256 = "da85c29829d4002daedd676e012936488234d9255e65e86dfab9bec6b1729298"
@@ -188,8 +189,6 @@ def build_pipeline(options: DiarizeOptions, embedding=None):
 
     ``embedding``: a ``voiceprint.PyannoteEmbedding`` already built (its encoder shared with
     other stages); otherwise the one ``options.embedding`` names is loaded."""
-    from .voiceprint import PyannoteEmbedding, encoder
-
     Model, sd = _import_pyannote()
     for name in ("lightning", "lightning.pytorch", "pytorch_lightning"):  # checkpoint-upgrade chatter
         logging.getLogger(name).setLevel(logging.ERROR)

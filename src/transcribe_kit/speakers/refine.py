@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .align import phrases
-from .audio import Audio
-from .document import Speaker, Transcript, Word
+from ..audio import Audio
+from ..document import Speaker, Transcript, Word
+from .assign import phrases
 
 
 @dataclass(frozen=True)
