@@ -22,7 +22,7 @@ from _common import CORPUS, episode_audio, score, table, words_json
 
 from transcribe_kit import asr, audio
 from transcribe_kit.document import Transcript
-from transcribe_kit.timing import refine
+from transcribe_kit.asr.timing import refine
 
 
 def _norm(text: str) -> str:

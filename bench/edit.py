@@ -32,7 +32,7 @@ from transcribe_kit.document import Transcript, Word
 from transcribe_kit.editing.apply import EditOptions, match_words, word_key
 from transcribe_kit.fileio import atomic_write_many
 from transcribe_kit.editing import Episode
-from transcribe_kit.realign import AlignOptions
+from transcribe_kit.asr.alignment import ForcedAlignOptions
 from transcribe_kit.turns import build_turns
 from transcribe_kit.writers import get, render_all, WriterOptions
 
@@ -116,7 +116,7 @@ def run_short(args) -> None:
         edited = Path(tmp) / "edited.txt"
         edited.write_text(fixed_page(start, fixed))
         began = time.perf_counter()
-        result = Episode(folder).apply_edits(edited, EditOptions(AlignOptions(model=args.model, use_audio=not args.no_audio)))
+        result = Episode(folder).apply_edits(edited, EditOptions(ForcedAlignOptions(model=args.model, use_audio=not args.no_audio)))
         took = time.perf_counter() - began
         report(start, result.transcript, fixed, truth, kinds, truth_index(doc, truth), took, result)
         asr = [abs(doc.words[i].start_ms - round(truth[known_t]["start"] * 1000))
@@ -174,7 +174,7 @@ def run_full(args) -> None:
             edited = Path(tmp) / "edited.txt"
             edited.write_text(page)
             began = time.perf_counter()
-            result = Episode(folder).apply_edits(edited, EditOptions(AlignOptions(use_audio=True)))
+            result = Episode(folder).apply_edits(edited, EditOptions(ForcedAlignOptions(use_audio=True)))
             took[label] = time.perf_counter() - began
     hours = doc.duration_ms / 3_600_000
     print(f"full{made}: {len(doc.words)} words ({hours:.2f} h), {len(drop)} deletions + punctuation + rename: "

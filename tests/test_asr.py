@@ -51,7 +51,7 @@ def test_progress_hook_reaches_the_end(jfk):
 def test_word_times_leave_the_pauses_out(jfk):
     """JFK pauses for over a second after "Americans,"; no word may swallow that pause."""
     from transcribe_kit.document import Transcript
-    from transcribe_kit.timing import refine, silences
+    from transcribe_kit.asr.timing import refine, silences
 
     raw = asr.transcribe(jfk, asr.AsrOptions(model="tiny.en")).words
     doc = refine(Transcript(episode="jfk", words=raw), jfk)

@@ -142,7 +142,7 @@ def test_scheduler_runs_episodes_on_a_separately_started_dask_cluster(folder, tm
     distributed = pytest.importorskip("distributed")
     from transcribe_kit.asr import faster
 
-    loads = faster._model.cache_info().misses
+    loads = faster.model.cache_info().misses
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp://",
                                   dashboard_address=None) as cluster:
         run = subprocess.run(_batch_command(folder, tmp_path, "--scheduler", cluster.scheduler_address),
@@ -157,7 +157,7 @@ def test_scheduler_runs_episodes_on_a_separately_started_dask_cluster(folder, tm
     entries = StageCache(tmp_path / ".cache").entries()
     assert max(_computed(entries).values()) == 1
     assert {e["pid"] for e in entries} == {os.getpid()}  # the work ran in the cluster's worker, here
-    assert faster._model.cache_info().misses - loads <= 1  # the worker loaded the model once at most
+    assert faster.model.cache_info().misses - loads <= 1  # the worker loaded the model once at most
 
 
 def test_an_unreachable_scheduler_is_a_clear_error():

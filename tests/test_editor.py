@@ -13,14 +13,14 @@ from transcribe_kit.editing.server import serve
 from transcribe_kit.editing.apply import EditOptions
 from transcribe_kit.document import Transcript
 from transcribe_kit.editing import Episode
-from transcribe_kit.realign import AlignOptions
+from transcribe_kit.asr.alignment import ForcedAlignOptions
 
 
 @pytest.fixture
 def editor(tmp_path: Path):
     folder = make_episode(tmp_path / "rivers")
     (tmp_path / "secret.txt").write_text("outside the episode")
-    server, url = serve(folder, EditOptions(AlignOptions(use_audio=False)))
+    server, url = serve(folder, EditOptions(ForcedAlignOptions(use_audio=False)))
     yield folder, url
     server.shutdown()
     server.server_close()
@@ -152,7 +152,7 @@ def test_two_editors_saving_at_once_lose_nothing(tmp_path: Path):
     import threading
 
     folder = make_episode(tmp_path / "rivers")
-    servers = [serve(folder, EditOptions(AlignOptions(use_audio=False))) for _ in range(2)]
+    servers = [serve(folder, EditOptions(ForcedAlignOptions(use_audio=False))) for _ in range(2)]
     try:
         texts = []
         for old, new, (_, url) in zip(("Cotswolds", "Thames"), ("Chilterns", "Severn"), servers):

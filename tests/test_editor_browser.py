@@ -11,7 +11,7 @@ from edit_helpers import make_episode
 from transcribe_kit.editing.server import serve
 from transcribe_kit.editing.apply import EditOptions
 from transcribe_kit.editing import Episode
-from transcribe_kit.realign import AlignOptions
+from transcribe_kit.asr.alignment import ForcedAlignOptions
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -45,7 +45,7 @@ def browser():
 def test_edit_word_rename_speaker_and_save(tmp_path, browser):
     folder = make_episode(tmp_path / "rivers")
     write_wav(folder / "rivers.wav", Episode(folder).load().duration_ms / 1000)
-    server, url = serve(folder, EditOptions(AlignOptions(use_audio=False)))
+    server, url = serve(folder, EditOptions(ForcedAlignOptions(use_audio=False)))
     try:
         page = browser.new_page()
         page.goto(url)

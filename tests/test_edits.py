@@ -15,9 +15,9 @@ from transcribe_kit.document import Transcript
 from transcribe_kit.editing import Conflict, Episode
 from transcribe_kit.editing.apply import EditOptions, apply_page, word_key
 from transcribe_kit.editing.readback import EditError, parse_body, text_blocks
-from transcribe_kit.realign import AlignOptions
+from transcribe_kit.asr.alignment import ForcedAlignOptions
 
-NO_AUDIO = EditOptions(AlignOptions(use_audio=False))
+NO_AUDIO = EditOptions(ForcedAlignOptions(use_audio=False))
 
 
 @pytest.fixture

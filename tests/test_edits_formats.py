@@ -13,7 +13,7 @@ from edit_helpers import make_episode, sample_transcript
 
 from transcribe_kit.editing.apply import EditOptions
 from transcribe_kit.editing import Episode
-from transcribe_kit.realign import AlignOptions
+from transcribe_kit.asr.alignment import ForcedAlignOptions
 from transcribe_kit.writers import WriterOptions, writers
 
 FORMATS = {"txt": ".txt", "md": ".md", "docx": ".docx"}
@@ -53,7 +53,7 @@ def test_export_edit_apply(tmp_path: Path, fmt, kind, marks):
     edited = tmp_path / f"edited{FORMATS[fmt]}"
     changed = replace_in(exported, old, new)
     edited.write_bytes(changed if isinstance(changed, bytes) else changed.encode())
-    result = Episode(folder).apply_edits(edited, EditOptions(AlignOptions(use_audio=False)))
+    result = Episode(folder).apply_edits(edited, EditOptions(ForcedAlignOptions(use_audio=False)))
     after = Episode(folder).load()
     assert check(after)
     assert len(result.changes) == 1

@@ -12,7 +12,7 @@ from conftest import CORPUS
 from transcribe_kit.document import Speaker, Transcript
 from transcribe_kit.editing.apply import EditOptions, apply_page
 from transcribe_kit.editing.readback import parse_body, text_blocks
-from transcribe_kit.realign import AlignOptions, clamp, regroup, spread
+from transcribe_kit.asr.alignment import ForcedAlignOptions, clamp, regroup, spread
 from transcribe_kit.turns import build_turns
 
 CLIP = CORPUS / "podcast_004_short" / "podcast_004_short.mp3"
@@ -67,7 +67,7 @@ def test_new_words_are_aligned_against_the_audio(recognised):
     garbled = replace(doc, words=tuple(replace(w, text="zzyzx") if i in (k, k + 1) else w
                                        for i, w in enumerate(doc.words)))
     dropped = build_turns(replace(doc, words=doc.words[:k + 4] + doc.words[k + 5:]))
-    options = EditOptions(AlignOptions(model="tiny.en"))
+    options = EditOptions(ForcedAlignOptions(model="tiny.en"))
     for start, fixed in ((garbled, [k, k + 1]), (dropped, [k + 4])):
         result = apply_page(start, page_of(texts), lambda: clip, options)
         assert result.aligned == len(fixed) and result.estimated == 0

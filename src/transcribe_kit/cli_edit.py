@@ -24,9 +24,9 @@ def align_options(fn):
 
 def build_edit_options(model, no_audio, author, language):
     from .editing.apply import EditOptions
-    from .realign import AlignOptions
+    from .asr.alignment import ForcedAlignOptions
 
-    return EditOptions(align=AlignOptions(model=model, language=language or "en", use_audio=not no_audio),
+    return EditOptions(align=ForcedAlignOptions(model=model, language=language or "en", use_audio=not no_audio),
                        author=author)
 
 

@@ -113,26 +113,6 @@ def _assemble_base() -> Path:
     return final
 
 
-def whisper_checkpoint(name: str = DEFAULT_MODEL) -> Path:
-    """Path of an openai-whisper ``.pt`` converted locally from the CT2 weights."""
-    target = cache_dir() / "models" / f"openai-whisper-{name}-converted.pt"
-    if target.exists():
-        return target
-    from .asr.convert import convert_ct2_to_whisper
-
-    source = ct2_dir(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".convert-", suffix=".pt", dir=target.parent)
-    os.close(fd)
-    try:
-        convert_ct2_to_whisper(source / "model.bin", Path(tmp))
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
-
-
 @dataclass(frozen=True)
 class ModelStatus:
     name: str

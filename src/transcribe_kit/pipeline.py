@@ -29,7 +29,7 @@ from .document import EpisodeMeta, Transcript
 from .fileio import atomic_write_many, sha256_file
 from .id3 import tagged_copy
 from .speakers import SPEAKER_MODELS, SpeakerOptions, speaker_report, speakers_stage
-from .timing import TimingOptions, refine
+from .asr.timing import TimingOptions, refine
 from .turns import TurnOptions, build_turns
 from .vocabulary import HouseStyle, StyleOptions, VocabOptions, Vocabulary, prompted, style_stage, vocabulary_for
 from .vocabulary import build as build_vocabulary

@@ -5,11 +5,15 @@ the weights already on disk instead.  Layout and name mapping: shared/models.md 
 """
 from __future__ import annotations
 
+import os
 import re
 import struct
+import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from ..models import DEFAULT_MODEL, cache_dir, ct2_dir
 
 _DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
 
@@ -133,3 +137,21 @@ def convert_ct2_to_whisper(model_bin: Path, out: Path) -> None:
     dims, state = to_whisper_state(read_ct2(model_bin))
     tensors = {k: torch.from_numpy(np.array(a, copy=True)) for k, a in state.items()}
     torch.save({"dims": dims, "model_state_dict": tensors}, out)
+
+
+def whisper_checkpoint(name: str = DEFAULT_MODEL) -> Path:
+    """Path of an openai-whisper ``.pt`` converted locally from the CT2 weights."""
+    target = cache_dir() / "models" / f"openai-whisper-{name}-converted.pt"
+    if target.exists():
+        return target
+    source = ct2_dir(name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".convert-", suffix=".pt", dir=target.parent)
+    os.close(fd)
+    try:
+        convert_ct2_to_whisper(source / "model.bin", Path(tmp))
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target

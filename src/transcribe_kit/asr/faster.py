@@ -8,11 +8,11 @@ from ..audio import Audio
 from ..document import Word
 from ..models import ModelError, ct2_dir
 from ..timecode import seconds_to_ms
-from . import AsrOptions, AsrResult, Progress, segment_words
+from .base import AsrOptions, AsrResult, Progress, monotonic, segment_words
 
 
 @functools.lru_cache(maxsize=2)
-def _model(path: str, compute_type: str, threads: int):
+def model(path: str, compute_type: str, threads: int):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         from faster_whisper import WhisperModel
@@ -23,8 +23,8 @@ def _model(path: str, compute_type: str, threads: int):
 
 def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = None) -> AsrResult:
     path = options.model_path or str(ct2_dir(options.model))
-    model = _model(path, options.compute_type, options.threads)
-    segments, info = model.transcribe(
+    whisper = model(path, options.compute_type, options.threads)
+    segments, info = whisper.transcribe(
         audio.samples,
         language=options.language,
         beam_size=options.beam_size,
@@ -45,15 +45,4 @@ def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = No
     engine = {"engine": "faster-whisper", "model": options.model_path or options.model,
               "compute_type": options.compute_type, "beam_size": str(options.beam_size),
               "vad": str(options.vad).lower()}
-    return AsrResult(words=tuple(_monotonic(words)), language=info.language, engine=engine)
-
-
-def _monotonic(words: list[Word]) -> list[Word]:
-    """Whisper occasionally returns a word starting before its predecessor; clamp it."""
-    out: list[Word] = []
-    for w in words:
-        if out and w.start_ms < out[-1].start_ms:
-            start = out[-1].start_ms
-            w = Word(w.text, start, max(start, w.end_ms), w.probability, w.speaker, w.estimated)
-        out.append(w)
-    return out
+    return AsrResult(words=tuple(monotonic(words)), language=info.language, engine=engine)

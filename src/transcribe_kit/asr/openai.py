@@ -9,9 +9,9 @@ import functools
 from pathlib import Path
 
 from ..audio import Audio
-from ..models import ALIGNMENT_HEADS, ModelError, whisper_checkpoint
-from . import AsrOptions, AsrResult, Progress, segment_words
-from .faster import _monotonic
+from ..models import ALIGNMENT_HEADS, ModelError
+from .base import AsrOptions, AsrResult, Progress, monotonic, segment_words
+from .convert import whisper_checkpoint
 
 
 @functools.lru_cache(maxsize=2)
@@ -57,4 +57,4 @@ def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = No
         progress(audio.duration_ms, audio.duration_ms)
     engine = {"engine": "openai-whisper", "model": options.model_path or options.model,
               "beam_size": str(options.beam_size)}
-    return AsrResult(words=tuple(_monotonic(words)), language=result.get("language"), engine=engine)
+    return AsrResult(words=tuple(monotonic(words)), language=result.get("language"), engine=engine)

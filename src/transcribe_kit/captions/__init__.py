@@ -24,6 +24,7 @@ a cue may not do, shared with ``check``, the linter for any caption file).
 from __future__ import annotations
 
 from ..document import Transcript
+from ..nlp import pos_tags
 from .grouping import GROUPING, place_on_words
 from .linebreak import Tagger
 from .model import CaptionOptions, Cue, Words
@@ -42,7 +43,7 @@ def build_cues(doc: Transcript, options: CaptionOptions = CaptionOptions(),
     ``tagger`` defaults to the spaCy tagger when ``options.pos_tags`` is on.
     """
     if tagger is None and options.pos_tags:
-        from ..nlp import pos_tags as tagger  # spaCy loads only when captions are built
+        tagger = pos_tags
     words = Words(doc, options, tagger)
     groups = [(0, len(words))] if len(words) else []
     for operation in GROUPING:

@@ -15,8 +15,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from ..asr.alignment import ForcedAlignOptions, Aligner, Timed, clamp, plan_windows, spread
 from ..document import Change, Transcript, Word
-from ..realign import AlignOptions, Aligner, Timed, clamp, plan_windows, spread
+from ..turns import paragraph_spans
 from ..vocabulary.corrections import carry
 from .readback import EditedPage, EditError, Heading
 from .structure import NewParagraph, build_chapters, build_turns, majority, resolve_speakers
@@ -24,7 +25,7 @@ from .structure import NewParagraph, build_chapters, build_turns, majority, reso
 
 @dataclass(frozen=True)
 class EditOptions:
-    align: AlignOptions = field(default_factory=AlignOptions)
+    align: ForcedAlignOptions = field(default_factory=ForcedAlignOptions)
     min_shared: float = 0.5  # below this share of surviving words the file is "another text"
     author: str | None = None
 
@@ -182,7 +183,6 @@ def _word_changes(doc: Transcript, texts: list[str], opcodes, lines: list[int], 
 
 
 def _paragraph_changes(doc: Transcript, paragraphs: list[NewParagraph], old_of_new: dict[int, int]) -> list[Change]:
-    from ..turns import paragraph_spans
 
     old_starts = {a for t in doc.turns for a, _ in paragraph_spans(t)}
     new_starts = {old_of_new.get(p.first): p for p in paragraphs}

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..document import Transcript
+from ..nlp import join_words, load
 from .correct import Token, tokens
 from .corrections import Edit, apply_edits
 from .terms import TITLE_HEADS, Vocabulary
@@ -80,7 +81,6 @@ def capitalise_names(doc: Transcript, vocab: Vocabulary,
 
 def _named(doc: Transcript, toks: list[Token], found: list[int]) -> list[int]:
     """Which of the word positions ``found`` are used as a name."""
-    from ..nlp import join_words, load
     nlp = load(exclude=("ner",))  # the pipeline the headings use too: loaded once
     out = []
     for a, b in _sentences(toks, found):

@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from .audio import Audio
+from ..audio import Audio
+from ..models import ct2_dir
+from .faster import model as whisper_model
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +23,7 @@ MAX_WINDOW_MS = 29_000  # Whisper sees 30 s at a time
 
 
 @dataclass(frozen=True)
-class AlignOptions:
+class ForcedAlignOptions:
     model: str = "base"  # a name from models.names()
     model_path: str | None = None
     language: str | None = "en"
@@ -50,7 +52,7 @@ class Window:
 
 
 def plan_windows(known: list[Timed | None], gaps: list[tuple[int, int]], duration_ms: int,
-                 options: AlignOptions) -> list[Window]:
+                 options: ForcedAlignOptions) -> list[Window]:
     """Group the gaps into windows of at most ``MAX_WINDOW_MS``, each with its anchor words."""
     windows: list[Window] = []
     for a, b in gaps:
@@ -72,7 +74,7 @@ def plan_windows(known: list[Timed | None], gaps: list[tuple[int, int]], duratio
 class Aligner:
     """Loads the model once, then aligns windows; ``None`` means "could not, spread instead"."""
 
-    def __init__(self, audio: Audio, options: AlignOptions = AlignOptions()):
+    def __init__(self, audio: Audio, options: ForcedAlignOptions = ForcedAlignOptions()):
         self.audio = audio
         self.options = options
         self._model = None
@@ -99,13 +101,10 @@ class Aligner:
 
     def _load(self):
         if self._model is None:
-            from faster_whisper.tokenizer import Tokenizer
-
-            from .asr.faster import _model
-            from .models import ct2_dir
+            from faster_whisper.tokenizer import Tokenizer  # the engine's library loads with the model
 
             path = self.options.model_path or str(ct2_dir(self.options.model))
-            self._model = _model(path, "int8", 0)
+            self._model = whisper_model(path, "int8", 0)
             multilingual = self._model.model.is_multilingual
             self._tokenizer = Tokenizer(self._model.hf_tokenizer, multilingual, task="transcribe",
                                         language=(self.options.language or "en") if multilingual else None)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, Audio
-from .document import Transcript, Word
+from ..audio import SAMPLE_RATE, Audio
+from ..document import Transcript, Word
 
 
 @dataclass(frozen=True)

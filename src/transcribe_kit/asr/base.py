@@ -1,0 +1,77 @@
+"""What every recognition engine shares: its options, its result, and Whisper's words as Words."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..document import Word
+from ..timecode import seconds_to_ms
+
+ENGINES = ("faster-whisper", "openai-whisper")
+
+# progress(done_ms, total_ms)
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class AsrOptions:
+    engine: str = "faster-whisper"
+    model: str = "base"  # a name from models.names()
+    model_path: str | None = None  # a CT2 directory or an openai-whisper .pt
+    language: str | None = "en"  # None = detect
+    beam_size: int = 5
+    vad: bool = True
+    compute_type: str = "int8"
+    initial_prompt: str | None = None
+    hotwords: str | None = None
+    threads: int = 0  # 0 = the engine's default
+
+
+@dataclass(frozen=True)
+class AsrResult:
+    words: tuple[Word, ...]
+    language: str | None
+    engine: dict[str, str] = field(default_factory=dict)
+
+
+def clean_word(text: str) -> str:
+    return text.strip()
+
+
+def _continues_number(before: str, piece: str) -> bool:
+    return before[-1:].isdigit() and len(piece) > 1 and piece[0] in ",." and piece[1].isdigit()
+
+
+def segment_words(raw: list[tuple[str, float, float, float]]) -> list[Word]:
+    """One segment's Whisper words ``(text, start_s, end_s, probability)`` as Words.
+
+    Whisper marks a new word with a leading space; a piece without one that
+    starts with a hyphen ("drop" + "-in") continues the word before it, so it is
+    joined to it rather than printed as a word of its own ("drop -in"); so does
+    the rest of a number after a digit ("3" + ",000", "2" + ".5").
+    """
+    words: list[Word] = []
+    for text, start_s, end_s, probability in raw:
+        piece = clean_word(text)
+        if not piece:
+            continue
+        start, end = seconds_to_ms(start_s), seconds_to_ms(end_s)
+        probability = round(float(probability), 4)
+        if words and not text[:1].isspace() and (piece.startswith("-") or _continues_number(words[-1].text, piece)):
+            last = words[-1]
+            words[-1] = Word(text=last.text + piece, start_ms=last.start_ms, end_ms=max(last.end_ms, end),
+                             probability=min(last.probability or 1.0, probability))
+            continue
+        words.append(Word(text=piece, start_ms=start, end_ms=max(start, end), probability=probability))
+    return words
+
+
+def monotonic(words: list[Word]) -> list[Word]:
+    """Whisper occasionally returns a word starting before its predecessor; clamp it."""
+    out: list[Word] = []
+    for w in words:
+        if out and w.start_ms < out[-1].start_ms:
+            start = out[-1].start_ms
+            w = Word(w.text, start, max(start, w.end_ms), w.probability, w.speaker, w.estimated)
+        out.append(w)
+    return out
