@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from .errors import UserError
+from ..asr import AsrOptions
+from ..chapters import ChapterOptions
+from ..errors import UserError
+from ..outline import read_outline
+from ..pipeline import ProcessOptions
+from ..speakers import SpeakerOptions
+from ..speakers.diarize import DiarizeOptions
+from ..vocabulary import VocabOptions
+from ..vocabulary.style import StyleOptions
+from ..writers import WriterOptions
 
 
 def user_errors(fn):
@@ -41,8 +50,6 @@ def asr_options(fn):
 
 
 def build_asr_options(engine, model, fast, model_path, language, beam_size):
-    from .asr import AsrOptions
-
     if fast and model not in (None, "tiny.en"):
         raise click.UsageError("--fast means --model tiny.en; do not give both")
     name = "tiny.en" if fast else (model or "base")
@@ -74,9 +81,6 @@ def vocabulary_options(fn):
 
 
 def build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers):
-    from .vocabulary import VocabOptions
-    from .vocabulary.style import StyleOptions
-
     vocab = VocabOptions(prompt=not no_vocabulary, correct=not no_vocabulary, outline=outline,
                          glossary=glossary_file)
     style = StyleOptions(spelling=spelling, drop_fillers=StyleOptions().drop_fillers if fillers == "drop" else ())
@@ -102,9 +106,6 @@ def speaker_options(fn):
 
 
 def build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize, speaker_embedding=None):
-    from .speakers import SpeakerOptions
-    from .speakers.diarize import DiarizeOptions
-
     if min_speakers and max_speakers and min_speakers > max_speakers:
         raise click.UsageError("--min-speakers is larger than --max-speakers")
     chosen = {"embedding": speaker_embedding} if speaker_embedding else {}
@@ -132,11 +133,6 @@ def build_process_options(engine, model, fast, model_path, language, beam_size,
                           num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters,
                           speaker_embedding=None, tag_audio: bool = False):
     """The ProcessOptions of :func:`episode_options`' values."""
-    from .chapters import ChapterOptions
-    from .outline import read_outline
-    from .pipeline import ProcessOptions
-    from .writers import WriterOptions
-
     vocab, style = build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers)
     return ProcessOptions(asr=build_asr_options(engine, model, fast, model_path, language, beam_size),
                           vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps),

@@ -5,7 +5,18 @@ from pathlib import Path
 
 import click
 
-from .cli_options import user_errors
+from .. import audio
+from ..asr.alignment import ForcedAlignOptions
+from ..captions.check import check_file
+from ..document import Transcript
+from ..editing import Episode
+from ..editing.apply import EditOptions
+from ..editing.server import serve
+from ..speakers import library as vl
+from ..speakers import voiceprint
+from ..vocabulary import glossary as g
+from .options import user_errors
+
 
 def align_options(fn):
     """Options of the commands that re-time edited words against the audio."""
@@ -23,9 +34,6 @@ def align_options(fn):
 
 
 def build_edit_options(model, no_audio, author, language):
-    from .editing.apply import EditOptions
-    from .asr.alignment import ForcedAlignOptions
-
     return EditOptions(align=ForcedAlignOptions(model=model, language=language or "en", use_audio=not no_audio),
                        author=author)
 
@@ -42,8 +50,6 @@ def apply_edits(episode_dir, edited_file, audio, model, no_audio, author):
     their gap.  Every output is re-rendered and the previous version is kept
     (see `history` and `revert`).
     """
-    from .editing import Episode
-
     episode = Episode(episode_dir)
     doc = episode.load()
     options = build_edit_options(model, no_audio, author, doc.language)
@@ -62,8 +68,6 @@ def apply_edits(episode_dir, edited_file, audio, model, no_audio, author):
 
 def _check_captions(episode_dir: Path) -> None:
     """Run the caption rules checker on the re-rendered captions."""
-    from .captions.check import check_file
-
     for name in ("captions.vtt", "captions.srt"):
         if (episode_dir / name).exists():
             report = check_file(episode_dir / name)
@@ -76,8 +80,6 @@ def _check_captions(episode_dir: Path) -> None:
 @user_errors
 def history(episode_dir):
     """List the versions of EPISODE_DIR's transcript (* marks the current one)."""
-    from .editing import Episode
-
     for v in Episode(episode_dir).versions():
         r = v.revision
         mark = "*" if v.current else ("" if v.kept else "-")
@@ -92,8 +94,6 @@ def history(episode_dir):
 @user_errors
 def revert(episode_dir, version, author):
     """Make VERSION of EPISODE_DIR current again (as a new version; nothing is lost)."""
-    from .editing import Episode
-
     doc = Episode(episode_dir).revert(version, author)
     click.echo(f"{episode_dir}: version {doc.version} is version {version} again")
 
@@ -113,9 +113,6 @@ def edit(episode_dir, audio, model, no_audio, author, no_browser):
     """
     import time
     import webbrowser
-
-    from .editing import Episode
-    from .editing.server import serve
 
     doc = Episode(episode_dir).load()
     server, url = serve(episode_dir, build_edit_options(model, no_audio, author, doc.language), audio)
@@ -148,8 +145,6 @@ def suggest(episodes, glossary_file, min_episodes):
     word changes in each transcript's edit history (apply-edits / edit) and
     prints, in glossary syntax, every change made the same way in several episodes.
     """
-    from .vocabulary import glossary as g
-
     known = g.parse(glossary_file.read_text(encoding="utf-8"), str(glossary_file)) if glossary_file else ()
     found = g.suggest(list(episodes), known, min_episodes)
     for s in found:
@@ -170,8 +165,6 @@ def speakers_command(episode_dir, renames):
     re-renders every output in the folder with the settings it was made with;
     no model runs.
     """
-    from .editing import Episode
-
     episode = Episode(episode_dir)
     doc = episode.rename(list(renames)) if renames else episode.load()
     for s in doc.speakers:
@@ -195,11 +188,6 @@ def voices():
 @user_errors
 def voices_add(name, audio_file, from_episode):
     """Store the voice of NAME from AUDIO_FILE (a recording of NAME alone, or --from-episode)."""
-    from . import audio
-    from .document import Transcript
-    from .speakers import library as vl
-    from .speakers import voiceprint
-
     spans = vl.speech_of(Transcript.load(from_episode / "transcript.json"), name) if from_episode else None
     vector, speech_ms = vl.embed_person(audio.load(audio_file), voiceprint.VoiceEncoder(), spans)
     where = vl.add_voice(name, vector, speech_ms)
@@ -210,8 +198,6 @@ def voices_add(name, audio_file, from_episode):
 @user_errors
 def voices_list():
     """List the voices in the library."""
-    from .speakers import library as vl
-
     library = vl.load_library()
     for name in sorted(library):
         click.echo(name)

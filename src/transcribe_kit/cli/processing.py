@@ -1,4 +1,4 @@
-"""The ``transcribe-kit`` command line: a thin layer over the Python API."""
+"""The commands that make episodes: process, batch, check, publish, models."""
 from __future__ import annotations
 
 import sys
@@ -6,20 +6,22 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .fileio import ensure_folder
-from .cli_options import build_process_options, episode_options, user_errors
+from rich.console import Console
+from rich.table import Table
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="transcribe-kit")
-def cli():
-    """Turn podcast episodes and event recordings into publishable, accessible transcripts.
+from .. import models as m
+from ..batch import find_audio, run_batch
+from ..captions.check import Rules, check_file
+from ..fileio import ensure_folder
+from ..pipeline import StageCache, process_file
+from ..progress import BatchProgress, rich_hook
+from ..publish import PublishOptions
+from ..publish import publish as publish_episode
+from ..timecode import clock
+from .options import build_process_options, episode_options, user_errors
 
-    Everything runs offline, with models installed from Python packages.
-    """
 
-
-@cli.command()
+@click.command()
 @click.argument("audio_files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
               show_default=True, help="Folder that receives one sub-folder per episode.")
@@ -43,9 +45,6 @@ def process(audio_files, output, meta, tag_audio, cache_dir, no_cache, quiet, **
     Each stage's result is cached, so running again with other caption,
     chapter or style settings does not recognise the speech again.
     """
-    from .pipeline import StageCache, process_file
-    from .progress import rich_hook
-
     options = build_process_options(**episode, tag_audio=tag_audio)
     user_errors(ensure_folder)(output)  # before minutes of work, not after
     cache = None if no_cache else StageCache(user_errors(ensure_folder)(cache_dir or output / ".cache"))
@@ -69,7 +68,7 @@ def process(audio_files, output, meta, tag_audio, cache_dir, no_cache, quiet, **
         sys.exit(1)
 
 
-@cli.command()
+@click.command()
 @click.argument("caption_file", type=click.Path(path_type=Path))
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None,
               help="TOML file overriding the limits (max_chars_per_line, max_lines, target_cps, max_cps, "
@@ -83,8 +82,6 @@ def check(caption_file, rules_file, summary_only):
     line.  Exits 1 when a hard rule is broken (line length, line count, over
     the maximum reading speed, too short or long, overlap), 0 otherwise.
     """
-    from .captions.check import Rules, check_file
-
     rules = Rules.load(rules_file) if rules_file else Rules()
     report = check_file(caption_file, rules)
     if not summary_only:
@@ -95,7 +92,7 @@ def check(caption_file, rules_file, summary_only):
         sys.exit(1)
 
 
-@cli.command()
+@click.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
               show_default=True, help="Folder that receives one sub-folder per episode.")
@@ -115,9 +112,6 @@ def batch(folder, output, workers, scheduler, cache_dir, quiet, **episode):
     a rerun with changed settings redoes only the stages they affect.  One
     bad file never stops the others; the exit code is 1 if any failed.
     """
-    from .batch import find_audio, run_batch
-    from .progress import BatchProgress
-
     options = build_process_options(**episode)
     paths = find_audio(folder)
     if not paths:
@@ -134,11 +128,6 @@ def batch(folder, output, workers, scheduler, cache_dir, quiet, **episode):
 
 
 def _print_summary(reports) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from .timecode import clock
-
     table = Table(title="Batch summary")
     for name in ("episode", "duration", "speakers", "chapters", "caption violations", "time", "stages run/cached"):
         table.add_column(name, justify="left" if name == "episode" else "right")
@@ -159,7 +148,7 @@ def _print_summary(reports) -> None:
     click.echo(f"{len(reports) - failed} of {len(reports)} episodes processed" + (f", {failed} failed" if failed else ""))
 
 
-@cli.command()
+@click.command()
 @click.argument("episode_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
               show_default=True, help="Site folder; the page goes to OUTPUT/<episode>/index.html.")
@@ -177,20 +166,15 @@ def publish(episode_dir, output, base_url, audio_file):
     a copy of the audio, captions.vtt, chapters.vtt/.json, a Podcasting 2.0
     transcript.json and rss-item.xml.
     """
-    from .publish import PublishOptions
-    from .publish import publish as publish_episode
-
     page = publish_episode(episode_dir, output, PublishOptions(base_url=base_url, audio=audio_file))
     click.echo(f"{page}")
     if not base_url:
         click.echo("Note: rss-item.xml has relative links; give --base-url for a feed.", err=True)
 
 
-@cli.command()
+@click.command()
 def models():
     """List the offline models: where each is, its size, and whether its hash checks out."""
-    from . import models as m
-
     bad = 0
     for name in m.names():
         st = m.status(name)
@@ -206,15 +190,4 @@ def models():
         raise click.ClickException(f"{bad} model(s) missing or damaged; see above")
 
 
-def _register_episode_commands() -> None:
-    from .cli_edit import COMMANDS
-
-    for command in COMMANDS:
-        cli.add_command(command)
-
-
-_register_episode_commands()
-
-
-def main():
-    cli(prog_name="transcribe-kit")
+COMMANDS = (process, check, batch, publish, models)

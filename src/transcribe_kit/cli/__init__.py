@@ -1,0 +1,30 @@
+"""The ``transcribe-kit`` command line: a thin layer over the Python API.
+
+``processing`` makes episodes (process, batch, check, publish, models);
+``editing`` changes them (apply-edits, history, revert, edit, speakers, glossary,
+voices); ``options`` holds the options the commands share and turns every
+``UserError`` into one ``Error:`` line.
+"""
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from . import editing, processing
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="transcribe-kit")
+def cli():
+    """Turn podcast episodes and event recordings into publishable, accessible transcripts.
+
+    Everything runs offline, with models installed from Python packages.
+    """
+
+
+for _command in processing.COMMANDS + editing.COMMANDS:
+    cli.add_command(_command)
+
+
+def main():
+    cli(prog_name="transcribe-kit")
