@@ -35,7 +35,6 @@ from transcribe_kit.speakers.diarize import DiarizeOptions
 from transcribe_kit.outline import read_outline
 from transcribe_kit.pipeline import ProcessOptions, StageCache, process_file
 from transcribe_kit.speakers import SpeakerOptions
-from transcribe_kit.vocabulary import VocabOptions
 
 
 def speaker_shares(doc, base: Path) -> tuple[float, float]:
@@ -60,10 +59,9 @@ def main() -> None:
     audio, deck = base.with_suffix(".mp3"), Path(f"{base}.deck.txt")
     titles = tuple(read_outline(deck))
     print(f"{audio.name}: {len(titles)} titles read from {deck.name}: {titles}")
-    steer = VocabOptions(outline=deck)  # as the CLI does: the deck's terms and titles steer recognition
     variants = {
-        "outline, speakers from metadata": ProcessOptions(outline=titles, vocab=steer),
-        "outline, --min-speakers 2": ProcessOptions(outline=titles, vocab=steer, speakers=SpeakerOptions(
+        "outline, speakers from metadata": ProcessOptions(outline=deck),
+        "outline, --min-speakers 2": ProcessOptions(outline=deck, speakers=SpeakerOptions(
             diarize=DiarizeOptions(min_speakers=2))),
         "no outline at all (topic segmenter)": ProcessOptions(chapters=ChapterOptions()),
     }

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from transcribe_kit import pipeline
 from transcribe_kit.chapters import OPENING, ChapterPlan, add_chapters
 from transcribe_kit.cli import cli
 from transcribe_kit.writers import render_all
@@ -13,8 +12,7 @@ from test_outline import TITLES, SPOKEN, talk
 
 def test_pipeline_stage_follows_the_outline_and_writes_every_layout(tmp_path):
     doc, _ = talk()
-    options = pipeline.ProcessOptions(outline=tuple(TITLES))
-    out = add_chapters(doc, ChapterPlan(options.chapters, options.outline))
+    out = add_chapters(doc, ChapterPlan(outline=tuple(TITLES)))
     assert [c.heading for c in out.chapters if c.source != OPENING] == [t for t in TITLES if t in SPOKEN]
     files = render_all(out, tmp_path, ["txt", "md", "html", "docx"])
     assert {p.name for p in files} == {"transcript.txt", "transcript.md", "transcript.html", "transcript.docx"}

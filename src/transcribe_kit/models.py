@@ -41,6 +41,19 @@ ALIGNMENT_HEADS = {
 }
 
 
+def offline_environment() -> None:
+    """Tell the model libraries (huggingface_hub, transformers, pyannote) that there is no network.
+
+    Call before importing one of them: they read these variables at import.  The hub is
+    switched off whatever the user's environment says (nothing may be downloaded); the
+    progress bars and chatter only when the user has not chosen otherwise."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["PYANNOTE_METRICS_ENABLED"] = "false"  # pyannote's telemetry
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
 class ModelError(UserError, RuntimeError):
     """A model is missing or damaged; the message says what to install."""
 

@@ -25,14 +25,16 @@ from pathlib import Path
 from . import asr, audio, metadata
 from .captions.check import Rules, check_file
 from .chapters import ChapterOptions, ChapterPlan, chapters_stage
+from .chapters.headings import HeadingOptions
+from .chapters.outline import OutlineOptions
 from .document import EpisodeMeta, Transcript
 from .fileio import atomic_write_many, sha256_file
 from .id3 import tagged_copy
+from .outline import read_outline
 from .speakers import SPEAKER_MODELS, SpeakerOptions, speaker_report, speakers_stage
 from .asr.timing import TimingOptions, refine
 from .turns import TurnOptions, build_turns
 from .vocabulary import HouseStyle, StyleOptions, VocabOptions, Vocabulary, prompted, style_stage, vocabulary_for
-from .vocabulary import build as build_vocabulary
 from .writers import WriterOptions, render_all, with_options
 from .stagecache import (  # noqa: F401  (re-exported: the pipeline API)
     Context, Hook, Stage, StageCache, _quiet, first_key, run_stages, stage_key,
@@ -56,7 +58,11 @@ class ProcessOptions:
     turns: TurnOptions = field(default_factory=TurnOptions)
     writer: WriterOptions = field(default_factory=WriterOptions)
     chapters: ChapterOptions | None = field(default_factory=ChapterOptions)  # None: no chapters
-    outline: tuple[str, ...] = ()  # slide titles (--outline): chapters follow them instead
+    headings: HeadingOptions = field(default_factory=HeadingOptions)
+    # an event's outline (--outline: .txt, .pptx, .pdf): its lines steer recognition, and its titles,
+    # aligned to the speech, become the chapters instead of the topic chapters
+    outline: Path | None = None
+    outline_alignment: OutlineOptions = field(default_factory=OutlineOptions)
     formats: tuple[str, ...] = DEFAULT_FORMATS
     tag_audio: bool = False  # also write <stem>.chapters.mp3: the input MP3 with ID3 chapters
 
@@ -106,15 +112,19 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
     return (
         Stage("recognise", recognise, asr_options, asr_model_id(asr_options)),
         Stage("timing", snap_timing, options.timing),
-        Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style)),
+        Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style),
+              version=2),
         Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=5),
         Stage("turns", turns, options.turns),
-        Stage("chapters", chapters_stage, ChapterPlan(options.chapters, options.outline),
-              "all-MiniLM-L6-v2+en_core_web_sm"),
+        Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=2),
     )
 
 
-# ---- the stage cache --------------------------------------------------------
+def chapter_plan(options: ProcessOptions) -> ChapterPlan:
+    """What the chapters stage is told; an outline's titles are read here (``OutlineError`` when they cannot be)."""
+    titles = tuple(read_outline(options.outline)) if options.outline else ()
+    return ChapterPlan(options.chapters, titles, options.headings, options.outline_alignment)
+
 
 # ---- whole episodes ---------------------------------------------------------
 
@@ -130,14 +140,14 @@ def transcribe(source: str | Path | audio.Audio, meta: EpisodeMeta | str | Path 
     if isinstance(source, audio.Audio):
         meta = meta if isinstance(meta, EpisodeMeta) else metadata.load(Path(meta)) if meta else EpisodeMeta()
         episode = episode or (source.path.stem if source.path else "episode")
-        vocab = vocab if vocab is not None else build_vocabulary(meta)
+        vocab = vocab if vocab is not None else vocabulary_for(None, meta, None, options.vocab, options.outline)
     else:
         path = audio.check_path(source)
         meta_path = None if isinstance(meta, EpisodeMeta) or meta is None else Path(meta)
         if not isinstance(meta, EpisodeMeta):
             meta, _ = metadata.load_for(path, meta_path)
         episode = episode or path.stem
-        vocab = vocab if vocab is not None else vocabulary_for(path, meta, meta_path, options.vocab)
+        vocab = vocab if vocab is not None else vocabulary_for(path, meta, meta_path, options.vocab, options.outline)
         source = audio.load(path)
     ctx = Context(source.path, hook, source)
     doc, _ = run_stages(Transcript(episode=episode, meta=meta), stages(options, vocab), ctx)
@@ -169,7 +179,7 @@ def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions
     if missing:
         where = f"in {found}" if found else f"(no {path.with_suffix('.toml').name} beside the audio)"
         warnings.append(f"metadata {where} does not give: {', '.join(missing)}; those parts of the page are left out")
-    vocab = vocabulary_for(path, meta, Path(meta_path) if meta_path else None, options.vocab)
+    vocab = vocabulary_for(path, meta, Path(meta_path) if meta_path else None, options.vocab, options.outline)
     ctx = Context(path, hook)
     key = first_key(sha256_file(path), path.stem, meta) if cache else ""
     doc, record = run_stages(Transcript(episode=path.stem, meta=meta), stages(options, vocab), ctx, cache, key)

@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import functools
-import os
 
 from ..audio import Audio
 from ..document import Word
-from ..models import ModelError, ct2_dir
+from ..models import ModelError, ct2_dir, offline_environment
 from ..timecode import seconds_to_ms
 from .base import AsrOptions, AsrResult, Progress, monotonic, segment_words
 
 
 @functools.lru_cache(maxsize=2)
 def model(path: str, compute_type: str, threads: int):
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    offline_environment()
     try:
         from faster_whisper import WhisperModel
     except ImportError:

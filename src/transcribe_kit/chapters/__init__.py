@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from ..document import Transcript
 from ..stagecache import Context, Hook, _quiet
-from .headings import add_headings
-from .outline import outline_chapters
+from .headings import HeadingOptions, add_headings
+from .outline import OutlineOptions, outline_chapters
 from .topics import open_paragraphs, segment
 from .units import OPENING, ChapterOptions, Unit, units
 
@@ -26,7 +26,9 @@ class ChapterPlan:
     """What the chapters stage is told: topic settings, or the outline's titles."""
 
     chapters: ChapterOptions | None = field(default_factory=ChapterOptions)  # None: no chapters
-    outline: tuple[str, ...] = ()
+    outline: tuple[str, ...] = ()  # an event's slide titles: the chapters follow them instead
+    headings: HeadingOptions = field(default_factory=HeadingOptions)
+    alignment: OutlineOptions = field(default_factory=OutlineOptions)
 
 
 def chapters_stage(doc: Transcript, plan: ChapterPlan, ctx: Context) -> Transcript:
@@ -39,9 +41,9 @@ def add_chapters(doc: Transcript, plan: ChapterPlan, hook: Hook = _quiet) -> Tra
         return doc
     hook("chapters", 0, 1)
     if plan.outline:
-        doc = outline_chapters(doc, list(plan.outline))
+        doc = outline_chapters(doc, list(plan.outline), plan.alignment)
     else:
         doc = segment(doc, plan.chapters)
-    doc = add_headings(doc)
+    doc = add_headings(doc, plan.headings)
     hook("chapters", 1, 1)
     return doc

