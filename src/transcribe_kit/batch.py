@@ -9,6 +9,8 @@ each episode finishes.  Nothing here prints.
 from __future__ import annotations
 
 import functools
+import multiprocessing
+import queue as queues
 import time
 import uuid
 from collections.abc import Callable
@@ -121,9 +123,6 @@ def run_batch(paths: list[Path], out_root: Path, options: ProcessOptions, cache_
 
 
 def _on_pool(paths, out_root, options, cache_root, workers, on_event, on_done) -> dict:
-    import multiprocessing
-    import queue as queues
-
     context = multiprocessing.get_context("spawn")  # no forked copies of model threads
     with context.Manager() as manager, ProcessPoolExecutor(workers, mp_context=context) as pool:
         events = manager.Queue()

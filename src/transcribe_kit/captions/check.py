@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import io
 import re
 import tomllib
 from collections import Counter
@@ -172,8 +173,6 @@ def read_cues(path: str | Path) -> list[Cue]:
 
 
 def _read_vtt(text: str, name: str) -> list[Cue]:
-    import io
-
     import webvtt
 
     try:

@@ -1,6 +1,8 @@
 """Commands that work on a processed episode: corrections, history, speakers, voices, glossary."""
 from __future__ import annotations
 
+import time
+import webbrowser
 from pathlib import Path
 
 import click
@@ -111,9 +113,6 @@ def edit(episode_dir, audio, model, no_audio, author, no_browser):
     re-rendering as `apply-edits` runs, and the previous version is kept.
     Stop with Ctrl+C.
     """
-    import time
-    import webbrowser
-
     doc = Episode(episode_dir).load()
     server, url = serve(episode_dir, build_edit_options(model, no_audio, author, doc.language), audio)
     click.echo(f"Editing {doc.episode} at {url}\nPress Ctrl+C to stop.")

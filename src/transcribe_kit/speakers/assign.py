@@ -17,6 +17,7 @@ gave them to.
 """
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -231,8 +232,6 @@ def _overheard(units: list, words: tuple[Word, ...], overlaps: tuple[Segment, ..
     """Short phrases spoken over someone else go to the voice heard over them (see AlignOptions)."""
     if not overlaps:
         return units
-    import bisect
-
     overlaps = tuple(sorted(overlaps, key=lambda s: s.start_ms))
     starts = [s.start_ms for s in overlaps]
     longest = max(s.end_ms - s.start_ms for s in overlaps)

@@ -20,8 +20,10 @@ import io
 import logging
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import numpy as np
 
 from ..audio import SAMPLE_RATE, Audio
 from ..document import EpisodeMeta
@@ -126,8 +128,6 @@ def with_count_from(meta: EpisodeMeta, options: DiarizeOptions) -> DiarizeOption
 
     A count the user gives wins: an event's metadata may name only the speaker on
     stage while ``--min-speakers 2`` says that the audience asks questions too."""
-    from dataclasses import replace
-
     if not count_given(options) and meta.participants:
         return replace(options, num_speakers=len(meta.participants))
     return options
@@ -263,8 +263,7 @@ def count_range(embeddings, threshold: float, min_cluster_size: int, margin: flo
     it clustered; a count that holds across the margin is clear, one that changes within
     it depends on a threshold no recording can be tuned to, and the user should give it.
     """
-    import numpy as np
-    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.cluster.hierarchy import fcluster, linkage  # scipy loads only when a count is estimated
 
     x = np.asarray(embeddings, dtype=np.float64)
     x = x[np.all(np.isfinite(x), axis=1)]

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import functools
 
+from spellchecker import SpellChecker
+
 
 @functools.lru_cache(maxsize=1)
 def _frequencies():
-    try:
-        from spellchecker import SpellChecker
-    except ImportError:  # without the list, sentence-initial single words are never changed
-        return None
-    return SpellChecker(language="en").word_frequency
+    return SpellChecker(language="en").word_frequency  # the list is read once, on first use
 
 
 def is_common(word: str, at: int) -> bool:
-    freq = _frequencies()
-    return freq is None or freq[word.casefold()] >= at
+    """Is ``word`` counted at least ``at`` times in the English frequency list?"""
+    return _frequencies()[word.casefold()] >= at
