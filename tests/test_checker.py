@@ -109,3 +109,12 @@ def test_cli_exit_codes_and_output(tmp_path):
     assert broken.output.startswith("Error: x.vtt:3: ") and "Traceback" not in broken.output
     missing = runner.invoke(cli, ["check", str(tmp_path / "nope.vtt")])
     assert missing.exit_code == 1 and missing.output.startswith("Error: ")
+
+
+def test_control_characters_in_a_caption_file_break_a_hard_rule(tmp_path):
+    for suffix, text in ((".vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nHello\u0007 there\n"),
+                         (".srt", "1\n00:00:01,000 --> 00:00:03,000\nHello\u001b there\n")):
+        path = tmp_path / f"c{suffix}"
+        path.write_text(text, encoding="utf-8")
+        report = check_file(path)
+        assert not report.ok and [v.rule for v in report.violations] == ["control-character"]

@@ -98,3 +98,33 @@ def test_edit_word_rename_speaker_and_save(tmp_path, browser):
     assert sorted(c.kind for c in doc.history[-1].changes) == ["chapter-move", "rename", "words"]
     assert doc.chapters[1].start_ms == doc.words[doc.turns[3].start].start_ms
     assert (folder / ".history" / "transcript.v1.json").exists()
+
+
+def test_two_editors_in_one_browser_both_save(tmp_path, browser):
+    """Two episodes open in two tabs of one browser (cookies are shared between the ports of
+    127.0.0.1): each tab saves its own edit, and an error answer is shown as a readable message."""
+    folders = [make_episode(tmp_path / name) for name in ("first", "second")]
+    servers = [serve(folder, EditOptions(ForcedAlignOptions(use_audio=False))) for folder in folders]
+    try:
+        context = browser.new_context()
+        pages = [context.new_page() for _ in servers]
+        for page, (_, url) in zip(pages, servers):
+            page.goto(url)
+            page.wait_for_selector(".para .w")
+        for page, new in zip(pages, ("Chilterns", "Mendips")):
+            page.locator(".w", has_text="Cotswolds").dblclick()
+            page.keyboard.type(new)
+            page.locator("#save").click()
+            page.wait_for_function("document.getElementById('status').textContent.startsWith('saved')", timeout=20000)
+        # the server answers 409 for a page loaded from an older version: the page says why
+        pages[0].evaluate("version = 1")
+        pages[0].locator("#save").click()
+        pages[0].wait_for_function("document.getElementById('status').className === 'error'", timeout=20000)
+        assert "reload the page" in pages[0].locator("#status").text_content()
+        context.close()
+    finally:
+        for server, _ in servers:
+            server.shutdown()
+            server.server_close()
+    assert "Chilterns" in (folders[0] / "transcript.txt").read_text()
+    assert "Mendips" in (folders[1] / "transcript.txt").read_text()

@@ -279,3 +279,17 @@ def test_a_version_file_is_never_written_twice(episode):
         with pytest.raises(Conflict, match="reload"):
             folder.commit(doc, doc.with_revision("edit", "two"))
     assert Transcript.load(folder.version_path(first.version)).history[-1].summary == "one"
+
+
+def test_apply_edits_refuses_control_characters_and_pages_of_another_size(episode):
+    before = snapshot(episode)
+    page = (episode / "transcript.txt").read_text()
+    edited = episode.parent / "edited.txt"
+    edited.write_text(page.replace("Cotswolds", "Cots\u001bwolds"))
+    out = CliRunner().invoke(cli, ["apply-edits", str(episode), str(edited), "--no-audio"])
+    line = page[:page.index("Cotswolds")].count("\n") + 1
+    assert out.exit_code == 1 and f"Error: line {line}: a control character (U+001B)" in out.output, out.output
+    edited.write_text(page + "\n\nAnn: " + "more words " * 100_000)
+    out = CliRunner().invoke(cli, ["apply-edits", str(episode), str(edited), "--no-audio"])
+    assert out.exit_code == 1 and "far more than this episode's transcript" in out.output, out.output
+    assert snapshot(episode) == before

@@ -93,6 +93,20 @@ def load(path: str | Path, min_duration_ms: int = MIN_DURATION_MS) -> Audio:
     return audio
 
 
+def is_media(path: str | Path) -> bool:
+    """Does ``path`` hold an audio track that decodes (whatever its name says)?"""
+    import av  # lazy: keeps `--help` fast
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                return False
+            next(container.decode(container.streams.audio[0]))
+            return True
+    except (av.error.FFmpegError, UnicodeDecodeError, StopIteration, OSError):
+        return False
+
+
 def _decode(container, path: Path) -> np.ndarray:
     import av
 

@@ -9,10 +9,10 @@ import click
 
 from .. import audio
 from ..asr.alignment import ForcedAlignOptions
-from ..captions.check import check_file
 from ..document import Transcript
 from ..editing import Episode
 from ..editing.apply import EditOptions
+from ..editing.episode import caption_checks
 from ..editing.server import serve
 from ..speakers import library as vl
 from ..speakers import voiceprint
@@ -69,12 +69,10 @@ def apply_edits(episode_dir, edited_file, audio, model, no_audio, author):
 
 
 def _check_captions(episode_dir: Path) -> None:
-    """Run the caption rules checker on the re-rendered captions."""
-    for name in ("captions.vtt", "captions.srt"):
-        if (episode_dir / name).exists():
-            report = check_file(episode_dir / name)
-            if not report.ok:
-                click.echo(f"Warning: {name}: {report.summary()}", err=True)
+    """Warn when the re-rendered captions break a hard caption rule."""
+    for report in caption_checks(episode_dir):
+        if not report.ok:
+            click.echo(f"Warning: {report.summary()}", err=True)
 
 
 @click.command()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..audio import AUDIO_SUFFIXES, Audio, AudioError
+from ..captions.check import Report, check_file
 from ..audio import load as load_audio
 from ..document import Change, DocumentError, Revision, Transcript
 from ..fileio import atomic_write, atomic_write_many
@@ -28,6 +29,7 @@ from .apply import AudioLoader, EditOptions, EditResult, apply_page
 from .readback import EditedPage, EditError, parse_body, read_blocks, strip_frame
 
 DOCUMENT = "transcript.json"
+CAPTION_FILES = ("captions.vtt", "captions.srt")
 HISTORY = ".history"
 LOCK = ".lock"
 
@@ -137,6 +139,7 @@ class Episode:
             raise EditError(f"{edited}: no such file")
         with self.locked():
             doc = self.load()
+            check_size(doc, Path(edited).stat().st_size)
             page = read_edited(doc, Path(edited))
             return self.apply_page(doc, page, self.audio_loader(audio, doc), options)
 
@@ -191,6 +194,25 @@ def read_edited(doc: Transcript, path: Path) -> EditedPage:
                           page.summary, page.participants, page.series_intro) if h]
     blocks = strip_frame(read_blocks(Path(path)), header, page.closing, doc.episode)
     return parse_body(blocks, speaker_names(doc))
+
+
+# An edited page is the episode's text with some changes: one far longer than that is not an edit
+# of this episode (and aligning it would hold the folder for minutes).
+MAX_GROWTH = 3  # times the episode's page text
+MIN_ALLOWANCE = 20_000  # characters, for short episodes
+
+
+def check_size(doc: Transcript, chars: int) -> None:
+    """An ``EditError`` for an edited page out of all proportion to the episode, before any work on it."""
+    limit = MAX_GROWTH * sum(len(w.text) + 1 for w in doc.words) + MIN_ALLOWANCE
+    if chars > limit:
+        raise EditError(f"the edited page has {chars:,} characters, far more than this episode's transcript "
+                        f"(at most {limit:,} are taken); is it the right file?")
+
+
+def caption_checks(folder: Path) -> list[Report]:
+    """The caption rules checked on the folder's captions, as ``check`` reports them."""
+    return [check_file(folder / name) for name in CAPTION_FILES if (folder / name).is_file()]
 
 
 def speaker_names(doc: Transcript) -> set[str]:

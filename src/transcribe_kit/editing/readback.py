@@ -88,6 +88,7 @@ def docx_blocks(path: Path) -> list[Block]:
         raise EditError(f"{path}: not a readable .docx ({exc})") from None
     blocks = []
     for number, paragraph in enumerate(document.paragraphs, 1):
+        refuse_control_characters(paragraph.text, number)
         text = " ".join(paragraph.text.split())
         if not text:
             continue
@@ -103,6 +104,7 @@ def text_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     current: list[str] = []
     start = 0
+    refuse_control_characters(text, 1)
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or _HEADING.match(line) and not _MARK_ONLY.match(line):
@@ -118,6 +120,20 @@ def text_blocks(text: str) -> list[Block]:
     if current:
         blocks.append(Block(start, " ".join(current)))
     return blocks
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls and DEL, but tab, newline and CR
+
+
+def refuse_control_characters(text: str, first_line: int) -> None:
+    """An ``EditError`` naming the line when ``text`` (starting at ``first_line``) holds a control
+    character (tab, newline and carriage return aside): written into captions and pages, they
+    break players and readers."""
+    found = _CONTROL.search(text)
+    if found:
+        line = first_line + text.count("\n", 0, found.start())
+        raise EditError(f"line {line}: a control character (U+{ord(found.group()):04X}) is not text; "
+                        "delete it and save again")
 
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<&])")

@@ -1,10 +1,13 @@
 """``transcribe-kit edit``: a local web editor for one episode folder.
 
 Served by bottle on 127.0.0.1 only, on a random port, behind a secret token
-(in the first URL; then an HttpOnly same-site cookie).  Requests with another
-Host header are refused (DNS rebinding), every route is fixed (no path from
-the request reaches the file system), and the only files it reads are its own
-packaged assets, the episode's transcript.json and the episode's recording.
+(in the first URL; then an HttpOnly same-site cookie named after the port, so
+editors on other ports never collide; saves carry it in ``X-Token``).  Requests
+with another Host header are refused (DNS rebinding), every route is fixed (no
+path from the request reaches the file system), and the only files it reads
+are its own packaged assets, the episode's transcript.json and the episode's
+recording, served only when its content is audio or video.  Every error is a
+JSON ``{"error": ...}`` the page shows; a body is read only up to its limit.
 A save runs the same re-alignment and re-rendering as ``apply-edits``, under
 the episode's lock (:meth:`Episode.locked`), so two editors, or an editor and
 ``apply-edits``, never lose each other's changes.
@@ -22,16 +25,23 @@ from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+import bottle
+
 from ..audio import AudioError
 from ..audio import load as load_audio
+from ..audio import is_media
 from ..layout import build_page
 from .apply import EditOptions
-from .episode import Conflict, Episode, speaker_names
+from .episode import Conflict, Episode, caption_checks, check_size, speaker_names
 from .readback import EditError, parse_body, text_blocks
 
 ASSETS = {"editor.js": "application/javascript", "editor.css": "text/css"}
-COOKIE = "tk_token"
-MAX_BODY = 20 * 1024 * 1024
+COOKIE = "tk_token_{port}"  # one cookie per editor: browsers share cookies between ports of a host
+MAX_BODY = 20 * 1024 * 1024  # bytes; a save larger than this is refused before it is read
+MEDIA_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".aac": "audio/aac", ".wav": "audio/wav",
+               ".flac": "audio/flac", ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg",
+               ".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm",
+               ".mkv": "video/x-matroska"}
 
 
 @dataclass(frozen=True)
@@ -64,11 +74,48 @@ def save(config: EditorConfig, text: str, version: int | None = None) -> dict:
         if version is not None and version != doc.version:
             raise Conflict(f"the transcript is now at version {doc.version}, not the version {version} "
                            "this page was loaded from; reload the page (your changes are not saved)")
+        check_size(doc, len(text))
         page = parse_body(text_blocks(text), speaker_names(doc))
         result = episode.apply_page(doc, page, lambda: _decoded(config.audio), config.options)
+        captions = caption_checks(episode.folder) if result.changed else []
     return {"version": result.transcript.version, "changes": len(result.changes),
             "summary": result.transcript.history[-1].summary if result.changed else "no changes",
-            "aligned": result.aligned, "estimated": result.estimated}
+            "aligned": result.aligned, "estimated": result.estimated,
+            "captions": [r.summary() for r in captions], "caption_problems": sum(not r.ok for r in captions)}
+
+
+def read_save(environ: dict) -> tuple[str, int | None]:
+    """The save request's ``(text, version)``; an ``EditError`` for anything else.
+
+    At most ``MAX_BODY`` bytes are read, and only with a Content-Length: a chunked body
+    (which no browser sends for a save) is refused unread."""
+    if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        raise BodyError(411, "send the page with a Content-Length, not chunked")
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise BodyError(400, "Content-Length is not a number") from None
+    if length > MAX_BODY:
+        raise BodyError(413, f"the page is {length} bytes; the limit is {MAX_BODY}")
+    raw = environ["wsgi.input"].read(length) if length > 0 else b""
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BodyError(400, "the request is not the JSON the editor sends") from None
+    if not isinstance(body, dict) or not isinstance(body.get("text"), str):
+        raise BodyError(400, 'the request needs {"text": the page as text, "version": a number}')
+    version = body.get("version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise BodyError(400, "version must be a whole number")
+    return body["text"], version
+
+
+class BodyError(EditError):
+    """A save request that is not what the page sends; ``status`` is the HTTP answer."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
 
 
 @functools.lru_cache(maxsize=1)
@@ -85,23 +132,27 @@ def _decoded(path: Path | None):
 
 
 def make_app(config: EditorConfig, port_of: callable):
-    import bottle
-
     app = bottle.Bottle()
+    app.default_error_handler = _json_error
 
     @app.hook("before_request")
     def guard():
         host = bottle.request.get_header("Host", "")
         if host not in (f"127.0.0.1:{port_of()}", f"localhost:{port_of()}"):
             bottle.abort(403, "refused: wrong Host")
-        given = bottle.request.query.get("token") or bottle.request.get_cookie(COOKIE) \
-            or bottle.request.get_header("X-Token") or ""
+        given = bottle.request.get_header("X-Token") or bottle.request.query.get("token") \
+            or bottle.request.get_cookie(COOKIE.format(port=port_of())) or ""
         if not hmac.compare_digest(given.encode(), config.token.encode()):
             bottle.abort(403, "forbidden: this editor needs the link it printed, with its token")
 
+    @app.hook("after_request")
+    def no_sniffing():
+        bottle.response.set_header("X-Content-Type-Options", "nosniff")
+
     @app.get("/")
     def index():
-        bottle.response.set_cookie(COOKIE, config.token, httponly=True, samesite="strict", path="/")
+        bottle.response.set_cookie(COOKIE.format(port=port_of()), config.token, httponly=True, samesite="strict",
+                                   path="/")
         bottle.response.set_header("Cache-Control", "no-store")
         return _asset("editor.html").replace("{{token}}", config.token)
 
@@ -119,30 +170,43 @@ def make_app(config: EditorConfig, port_of: callable):
 
     @app.get("/audio")
     def audio():
-        if config.audio is None or not config.audio.is_file():
-            bottle.abort(404, "the recording was not found; start the editor with --audio FILE")
-        return bottle.static_file(config.audio.name, root=str(config.audio.parent))
+        if config.audio is None:
+            bottle.abort(404, "the recording was not found (or is not audio); start the editor with --audio FILE")
+        return bottle.static_file(config.audio.name, root=str(config.audio.parent),
+                                  mimetype=MEDIA_TYPES.get(config.audio.suffix.lower(), "application/octet-stream"))
 
     @app.post("/api/save")
     def save_route():
         if bottle.request.get_header("X-Token") != config.token:
             bottle.abort(403, "saves need the X-Token header")
-        if (bottle.request.content_length or 0) > MAX_BODY:
-            bottle.abort(413, "too large")
         bottle.response.content_type = "application/json"
         try:
-            body = json.loads(bottle.request.body.read().decode("utf-8"))
-            version = body.get("version")
-            return json.dumps(save(config, str(body["text"]), int(version) if version is not None else None))
-        except (EditError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            bottle.response.status = 409 if isinstance(exc, Conflict) else 400
+            text, version = read_save(bottle.request.environ)
+            return json.dumps(save(config, text, version))
+        except EditError as exc:
+            bottle.response.status = getattr(exc, "status", 409 if isinstance(exc, Conflict) else 400)
             return json.dumps({"error": str(exc)})
 
     return app
 
 
+def _json_error(error) -> str:
+    """Every error answer as ``{"error": message}``, so the page can show it."""
+    bottle.response.content_type = "application/json"
+    bottle.response.set_header("X-Content-Type-Options", "nosniff")
+    return json.dumps({"error": str(error.body or error.status_line)})
+
+
 def _asset(name: str) -> str:
     return (files("transcribe_kit") / "editor_assets" / name).read_text(encoding="utf-8")
+
+
+def playable(path: Path | None) -> Path | None:
+    """The recording to serve: the file itself (links resolved), only when its content is audio or video."""
+    if path is None:
+        return None
+    real = Path(path).resolve()
+    return real if real.is_file() and real.suffix.lower() in MEDIA_TYPES and is_media(real) else None
 
 
 class _Server(ThreadingMixIn, WSGIServer):
@@ -159,7 +223,7 @@ def serve(episode_dir: Path, options: EditOptions, audio: Path | None = None):
     episode = Episode(Path(episode_dir).resolve())
     found = episode.find_audio(audio)
     box: dict[str, int] = {}
-    config = EditorConfig(episode, secrets.token_urlsafe(24), found.resolve() if found else None, options)
+    config = EditorConfig(episode, secrets.token_urlsafe(24), playable(found), options)
     app = make_app(config, lambda: box["port"])
     server = make_server("127.0.0.1", 0, app, server_class=_Server, handler_class=_Quiet)
     box["port"] = server.server_port

@@ -20,9 +20,25 @@ function say(message, error = false) {
   statusEl.className = error ? "error" : "";
 }
 
+// every answer as an object: the server's JSON, or an error that says what happened
+async function answer(request) {
+  let response;
+  try {
+    response = await request;
+  } catch (e) {
+    return {ok: false, data: {error: `the editor cannot be reached (${e.message}); is it still running?`}};
+  }
+  const text = await response.text();
+  try {
+    return {ok: response.ok, data: JSON.parse(text)};
+  } catch (e) {
+    return {ok: false, data: {error: `${response.status} ${response.statusText || "error"}: ${text.slice(0, 200)}`}};
+  }
+}
+
 async function load() {
-  const response = await fetch("/api/transcript", {headers: {"X-Token": token}});
-  const data = await response.json();
+  const {ok, data} = await answer(fetch("/api/transcript", {headers: {"X-Token": token}}));
+  if (!ok) { say(data.error || "the transcript could not be loaded", true); return; }
   document.getElementById("title").textContent = data.title || data.episode;
   version = data.version;
   draw(data);
@@ -113,14 +129,18 @@ function pageText() {
 
 async function save() {
   say("saving…");
-  const response = await fetch("/api/save", {
+  const {ok, data: result} = await answer(fetch("/api/save", {
     method: "POST", headers: {"Content-Type": "application/json", "X-Token": token},
     body: JSON.stringify({text: pageText(), version}),
-  });
-  const result = await response.json();
-  if (!response.ok) { showError(result.error || "save failed"); return; }
+  }));
+  if (!ok) { showError(result.error || "save failed"); return; }
   await load();
-  say(`saved: version ${result.version} (${result.summary}); ${result.aligned} word(s) timed, ${result.estimated} estimated`);
+  const saved = `saved: version ${result.version} (${result.summary}); ${result.aligned} word(s) timed, ${result.estimated} estimated`;
+  if (result.caption_problems) {
+    say(`${saved}. Captions break a rule: ${result.captions.join("; ")}`, true);
+  } else {
+    say(result.captions && result.captions.length ? `${saved}. Captions: ${result.captions.join("; ")}` : saved);
+  }
 }
 
 function showError(message) {
