@@ -139,7 +139,6 @@ class Episode:
             raise EditError(f"{edited}: no such file")
         with self.locked():
             doc = self.load()
-            check_size(doc, Path(edited).stat().st_size)
             page = read_edited(doc, Path(edited))
             return self.apply_page(doc, page, self.audio_loader(audio, doc), options)
 
@@ -192,7 +191,9 @@ def read_edited(doc: Transcript, path: Path) -> EditedPage:
     page = build_page(doc)
     header = [h for h in (page.title, f"Published: {page.published}" if page.published else None,
                           page.summary, page.participants, page.series_intro) if h]
-    blocks = strip_frame(read_blocks(Path(path)), header, page.closing, doc.episode)
+    blocks = read_blocks(Path(path))
+    check_size(doc, sum(len(b.text) + 2 for b in blocks))
+    blocks = strip_frame(blocks, header, page.closing, doc.episode)
     return parse_body(blocks, speaker_names(doc))
 
 
