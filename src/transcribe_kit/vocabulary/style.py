@@ -30,6 +30,7 @@ from ..document import Transcript
 from .correct import CorrectOptions, Token, tokens
 from .corrections import Edit, apply_edits
 from .namesense import NameSenseOptions, capitalise_names
+from .spelling import british
 from .terms import Vocabulary, is_acronym
 from .wordfreq import is_common
 
@@ -83,6 +84,15 @@ def spelling_table(spelling: str) -> dict[str, str]:
     raise ValueError(f"unknown spelling {spelling!r}; choose one of: {', '.join(SPELLINGS)}")
 
 
+def respelt(word: str, spelling: str, table: dict[str, str]) -> str | None:
+    """A lower-case word in ``spelling``: from the list, else (British only) by rule (``spelling.british``)."""
+    if word in table:
+        return table[word]
+    if spelling == "uk" and word not in AMBIGUOUS:
+        return british(word)
+    return None
+
+
 def _match_case(new: str, old: str) -> str:
     if old.isupper() and len(old) > 1:
         return new.upper()
@@ -101,7 +111,7 @@ def respell(doc: Transcript, spelling: str, vocab: Vocabulary = Vocabulary()) ->
         if t.core in protected or in_title[i] or (t.capital and not t.sentence_start):
             continue
         parts = t.core.split("-")  # "behavior-change" -> "behaviour-change"
-        new = "-".join(_match_case(table.get(p.casefold(), p), p) for p in parts)
+        new = "-".join(_match_case(respelt(p.casefold(), spelling, table) or p, p) for p in parts)
         if new != t.core:
             edits.append(Edit(i, i + 1, (t.prefix + new + t.suffix,), "spelling", spelling))
     return apply_edits(doc, edits)
