@@ -3,7 +3,8 @@
 Before recognition the episode's vocabulary (``terms``: the metadata, the
 glossaries of ``glossary`` and the outline) steers the recogniser as its prompt
 (:func:`prompted`).  After recognition the style stage puts the vocabulary's
-spelling on near-misses (``correct``), then the house style (``style``:
+spelling on near-misses (``correct``) and the initials on acronyms the speaker
+defines (``acronyms``), then the house style (``style``:
 British spelling, numbers, fillers, and ``namesense``: ordinary words used as
 names).  Every change is recorded as a correction (``corrections``) an editor
 can undo.  ``wordfreq`` says how common a word is.
@@ -18,6 +19,7 @@ from ..models import ct2_dir
 from ..outline import outline_lines
 from ..stagecache import Context
 from . import glossary
+from .acronyms import fix_defined_acronyms
 from .correct import CorrectOptions, correct
 from .style import StyleOptions, apply_style
 from .terms import Term, Vocabulary, build, engine_prompt, whisper_token_counter
@@ -71,7 +73,7 @@ def style_stage(doc: Transcript, settings: HouseStyle, ctx: Context) -> Transcri
     """After recognition: the vocabulary's spelling of names and terms, then the house style."""
     ctx.hook("style", 0, 2)
     if settings.correct:
-        doc = correct(doc, settings.vocab, settings.matching)
+        doc = fix_defined_acronyms(correct(doc, settings.vocab, settings.matching), settings.vocab)
     ctx.hook("style", 1, 2)
     doc = apply_style(doc, settings.vocab, settings.style)
     ctx.hook("style", 2, 2)
