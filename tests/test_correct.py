@@ -105,3 +105,15 @@ def test_a_span_holding_another_participants_name_is_left_alone():
     doc = doc_of("the discussion from Olumide and Jo has been")
     meta = EpisodeMeta(participants=(Participant("Jo Todd"), Participant("Olumide Adisa")))
     assert correct(doc, build(meta)).corrections == ()
+
+
+def test_a_show_title_cut_by_a_full_stop_is_one_name_again():
+    from transcribe_kit.document import EpisodeMeta, Transcript, Word
+
+    text = "Lisa thanks for joining us on Houston. We have a podcast today. Drive. Partnership is new."
+    words = tuple(Word(t, i * 300, i * 300 + 250) for i, t in enumerate(text.split()))
+    doc = Transcript(episode="e", duration_ms=len(words) * 300 + 500, words=words)
+    vocab = build(EpisodeMeta(), (Entry("Houston We Have a Podcast", ()), Entry("Drive Partnership", ())))
+    out = correct(doc, vocab).text()
+    assert "on Houston We Have a Podcast today." in out
+    assert "Drive. Partnership is new." in out  # two words either side of a full stop may be two sentences

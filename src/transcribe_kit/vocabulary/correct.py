@@ -3,7 +3,9 @@
 What may change, and nothing else:
 
 - a listed variant ("heard as") of a glossary term, in any case;
-- a multi-word term written in the wrong case ("drive partnership" -> "Drive Partnership");
+- a multi-word term written in the wrong case ("drive partnership" -> "Drive Partnership"),
+  or, for three words or more, cut by the recogniser's punctuation ("Houston. We have a
+  podcast" -> "Houston We Have a Podcast");
 - a near-miss of a term: a run of one to ``max_span`` recognised words that are
   capitalised (connectors such as "of" and "in" may sit inside), whose letters and
   whose sound (Metaphone codes) are both close to the term's;
@@ -91,13 +93,18 @@ def _fold(word: str) -> str:
     return word.casefold().replace(".", "")
 
 
-def _find(toks: list[Token], phrase: list[str]):
-    """Start indices where ``phrase`` occurs, ignoring case and full stops ("D.V.A." = "dva")."""
+def _find(toks: list[Token], phrase: list[str], across_stops: bool = False):
+    """Start indices where ``phrase`` occurs, ignoring case and full stops ("D.V.A." = "dva").
+
+    With ``across_stops`` the words may also be cut by the recogniser's punctuation ("Houston.
+    We have a podcast" for the show "Houston We Have a Podcast")."""
     phrase = [_fold(w) for w in phrase]
     n = len(phrase)
+    inner = re.compile(r"^[.,;:!?…]*$" if across_stops else r"^$")
     for i in range(len(toks) - n + 1):
         if _fold(toks[i].core) == phrase[0] and all(_fold(toks[i + k].core) == phrase[k] for k in range(1, n)):
-            if all(not toks[i + k].suffix.strip("'’s") for k in range(n - 1)):
+            if all(inner.match(toks[i + k].suffix.strip("'’s")) and not toks[i + k + 1].prefix
+                   for k in range(n - 1)):
                 yield i
 
 
@@ -119,7 +126,9 @@ def _case_edits(toks: list[Token], targets: list[Term]) -> list[Edit]:
         words = t.text.split()
         if len(words) < 2:
             continue
-        for i in _find(toks, words):
+        # a name of three words or more said word for word is that name even where the recogniser
+        # put a sentence break inside it; two words ("Drive. Partnership") could be two sentences
+        for i in _find(toks, words, across_stops=len(words) >= 3):
             end = i + len(words)
             if [x.core for x in toks[i:end]] != words:
                 edits.append(Edit(i, end, _replacement(toks, i, end, t.text), RULE, t.text))
