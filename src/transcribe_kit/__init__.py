@@ -11,6 +11,8 @@ The pipeline and the editing package load on first use, so ``import transcribe_k
 """
 from __future__ import annotations
 
+import importlib
+
 __version__ = "0.1.0"
 
 from .document import Transcript  # noqa: E402
@@ -23,7 +25,5 @@ _LAZY = {"ProcessOptions": "pipeline", "process_file": "pipeline", "transcribe":
 
 def __getattr__(name: str):
     if name in _LAZY:
-        import importlib
-
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -108,7 +108,7 @@ def is_media(path: str | Path) -> bool:
 
 
 def _decode(container, path: Path) -> np.ndarray:
-    import av
+    import av  # PyAV loads when audio is first decoded
 
     stream = container.streams.audio[0]
     resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)

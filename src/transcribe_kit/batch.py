@@ -98,7 +98,7 @@ def _pool_task(path, out_root, options, cache_root, queue) -> EpisodeReport:
 
 
 def _dask_task(path, out_root, options, cache_root, queue_name) -> EpisodeReport:
-    from distributed import Queue
+    from distributed import Queue  # dask.distributed only with --scheduler
 
     queue = Queue(queue_name)
     return run_episode(path, out_root, options, cache_root, _Forward(queue.put, Path(path).stem))
@@ -141,7 +141,7 @@ def _on_pool(paths, out_root, options, cache_root, workers, on_event, on_done) -
 
 def _connect(scheduler: str, timeout_s: float = 10):
     try:
-        from distributed import Client
+        from distributed import Client  # dask.distributed only with --scheduler
     except ImportError:
         raise BatchError("--scheduler needs Dask: pip install 'transcribe-kit[dask]'") from None
     try:
@@ -151,7 +151,7 @@ def _connect(scheduler: str, timeout_s: float = 10):
 
 
 def _on_dask(paths, out_root, options, cache_root, scheduler, on_event, on_done) -> dict:
-    from distributed import Queue, as_completed
+    from distributed import Queue, as_completed  # dask.distributed only with --scheduler
 
     with _connect(scheduler) as client:
         events = Queue(f"transcribe-kit-{uuid.uuid4().hex}", client=client)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags, ID3NoHeaderError
+
 from .audio import AudioError
 from .document import Transcript
 from .writers.chapters import chapter_list
@@ -17,7 +19,6 @@ NO_OFFSET = 0xFFFFFFFF  # "use the times, not byte offsets" (ID3v2 chapter adden
 
 def tagged_copy(source: str | Path, doc: Transcript) -> bytes:
     """The bytes of ``source`` (an MP3) with its chapters as ID3 CHAP/CTOC frames."""
-    from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags, ID3NoHeaderError
 
     source = Path(source)
     if source.suffix.lower() != ".mp3":

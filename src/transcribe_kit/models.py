@@ -19,6 +19,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import platformdirs
+
 from .errors import UserError
 from .fileio import sha256_file
 
@@ -62,7 +64,6 @@ def cache_dir() -> Path:
     override = os.environ.get("TRANSCRIBE_KIT_CACHE")
     if override:
         return Path(override)
-    import platformdirs
 
     return Path(platformdirs.user_cache_dir("transcribe_kit"))
 

@@ -146,7 +146,7 @@ def _part_of(key: str, furniture: str) -> bool:
 
 
 def _pptx_titles(path: Path) -> list[str]:
-    import pptx
+    import pptx  # python-pptx only for a .pptx outline
     from pptx.exc import PackageNotFoundError
 
     try:
@@ -166,7 +166,7 @@ def _pptx_titles(path: Path) -> list[str]:
 
 
 def _pdf_titles(path: Path) -> list[str]:
-    import pypdf
+    import pypdf  # pypdf only for a .pdf outline
 
     try:
         reader = pypdf.PdfReader(str(path))

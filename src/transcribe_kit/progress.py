@@ -4,6 +4,9 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
 STAGE_NAMES = {
     "decode": "Decoding audio",
     "recognise": "Recognising speech",
@@ -26,9 +29,6 @@ def rich_hook(label: str, enabled: bool = True):
     if not enabled or not sys.stderr.isatty():
         yield silent
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
     progress = Progress(TextColumn(f"[bold]{label}[/] {{task.description}}"), BarColumn(),
                         TaskProgressColumn(), TimeElapsedColumn(),
                         console=Console(stderr=True), transient=False)
@@ -53,9 +53,6 @@ class BatchProgress:
 
     def __enter__(self) -> BatchProgress:
         if self.enabled:
-            from rich.console import Console
-            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
             self.progress = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                                      TimeElapsedColumn(), console=Console(stderr=True))
             self.progress.__enter__()

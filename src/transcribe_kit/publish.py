@@ -25,6 +25,9 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
+import jinja2
+from markupsafe import Markup
+
 from .document import Transcript
 from .editing import Episode
 from .errors import UserError
@@ -106,7 +109,7 @@ def _publish_audio(source: Path, out: Path) -> str:
 
 
 def _to_mp3(source: Path, target: Path, bitrate: int = 96_000) -> None:
-    import av
+    import av  # PyAV only when the audio must be converted
 
     try:
         _convert(av, source, target, bitrate)
@@ -140,16 +143,12 @@ def _episode_file(episode_dir: Path, doc: Transcript, writer: str) -> tuple[str,
 # ---- page and feed item -------------------------------------------------------------
 
 def _environment():
-    import jinja2
-
     return jinja2.Environment(loader=jinja2.PackageLoader("transcribe_kit", "templates"),
                               autoescape=jinja2.select_autoescape(["html", "xml", "j2"], default=True),
                               trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
 def _asset(name: str):
-    from markupsafe import Markup
-
     return Markup((resources.files("transcribe_kit") / "templates" / name).read_text(encoding="utf-8"))
 
 

@@ -111,7 +111,7 @@ class Aligner:
         return self._model, self._tokenizer
 
     def _align_clip(self, clip, texts: list[str]) -> list[tuple[int, int]] | None:
-        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.audio import pad_or_trim  # the engine loads with its model
 
         model, tokenizer = self._load()
         features = model.feature_extractor(clip)[..., :-1]

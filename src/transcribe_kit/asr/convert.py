@@ -132,7 +132,7 @@ def to_whisper_state(v: dict[str, np.ndarray]) -> tuple[dict, dict]:
 
 
 def convert_ct2_to_whisper(model_bin: Path, out: Path) -> None:
-    import torch
+    import torch  # torch only when a checkpoint is converted
 
     dims, state = to_whisper_state(read_ct2(model_bin))
     tensors = {k: torch.from_numpy(np.array(a, copy=True)) for k, a in state.items()}

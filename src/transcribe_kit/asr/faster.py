@@ -14,7 +14,7 @@ from .base import AsrOptions, AsrResult, Progress, monotonic, segment_words
 def model(path: str, compute_type: str, threads: int):
     offline_environment()
     try:
-        from faster_whisper import WhisperModel
+        from faster_whisper import WhisperModel  # the engine loads with its model
     except ImportError:
         raise ModelError("the faster-whisper engine needs: pip install faster-whisper==1.2.1") from None
     return WhisperModel(path, device="cpu", compute_type=compute_type, cpu_threads=threads)

@@ -17,7 +17,7 @@ from .convert import whisper_checkpoint
 @functools.lru_cache(maxsize=2)
 def _model(path: str, heads_key: str | None):
     try:
-        import torch
+        import torch  # torch and whisper load with the openai-whisper engine
         import whisper
     except ImportError:
         raise ModelError("the openai-whisper engine needs: pip install torch==2.13.0 && "

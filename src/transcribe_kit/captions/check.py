@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import srt
+import webvtt
+
 from .. import timecode
 from ..errors import UserError
 from .model import CaptionOptions
@@ -173,8 +176,6 @@ def read_cues(path: str | Path) -> list[Cue]:
 
 
 def _read_vtt(text: str, name: str) -> list[Cue]:
-    import webvtt
-
     try:
         captions = webvtt.from_buffer(io.StringIO(text)).captions
     except Exception as exc:  # webvtt-py raises several error types
@@ -184,8 +185,6 @@ def _read_vtt(text: str, name: str) -> list[Cue]:
 
 
 def _read_srt(text: str, name: str) -> list[Cue]:
-    import srt
-
     try:
         subtitles = list(srt.parse(text))
     except srt.SRTParseError as exc:

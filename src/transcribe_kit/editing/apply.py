@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from rapidfuzz.distance import Indel
+
 from ..asr.alignment import ForcedAlignOptions, Aligner, Timed, clamp, plan_windows, spread
 from ..document import Change, Transcript, Word
 from ..turns import paragraph_spans
@@ -60,7 +62,6 @@ def match_words(old: list[str], new: list[str]) -> list[tuple[str, int, int, int
     for a substitution of equal cost; neighbouring deletions and insertions are
     then joined into one ``replace``.
     """
-    from rapidfuzz.distance import Indel
 
     ops: list[tuple[str, int, int, int, int]] = []
     for tag, i1, i2, j1, j2 in Indel.opcodes([word_key(w) for w in old], [word_key(w) for w in new]):
@@ -183,7 +184,6 @@ def _word_changes(doc: Transcript, texts: list[str], opcodes, lines: list[int], 
 
 
 def _paragraph_changes(doc: Transcript, paragraphs: list[NewParagraph], old_of_new: dict[int, int]) -> list[Change]:
-
     old_starts = {a for t in doc.turns for a, _ in paragraph_spans(t)}
     new_starts = {old_of_new.get(p.first): p for p in paragraphs}
     changes = [Change("paragraph-split", after=" ".join(doc.words[i].text for i in range(i, min(i + 6, len(doc.words)))),

@@ -156,7 +156,7 @@ def _import_pyannote():
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torchcodec's FFmpeg warning: we never decode with it
-            from pyannote.audio import Model
+            from pyannote.audio import Model  # pyannote (and lightning) take ~5 s to import: only when diarising
             from pyannote.audio.pipelines import speaker_diarization as sd
     except ImportError as exc:
         raise ModelError(f"speaker diarisation needs pyannote.audio ({exc}): {INSTALL_HINT}") from None
@@ -221,7 +221,7 @@ def _pyannote_hook(hook: Hook):
 def diarize(source: Audio, options: DiarizeOptions = DiarizeOptions(),
             hook: Hook = lambda *a: None, pipeline=None) -> Diarization:
     """Exclusive speaker segments of ``source``."""
-    import torch
+    import torch  # torch loads with the diarisation
 
     pipeline = pipeline or build_pipeline(options)
     hook("diarise", 0, 1000)

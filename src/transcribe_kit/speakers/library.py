@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import platformdirs
 
 from ..audio import Audio
 from ..document import Transcript
@@ -31,7 +32,6 @@ def library_path() -> Path:
     override = os.environ.get("TRANSCRIBE_KIT_DATA")
     if override:
         return Path(override) / LIBRARY_FILE
-    import platformdirs
 
     return Path(platformdirs.user_data_dir("transcribe_kit")) / LIBRARY_FILE
 

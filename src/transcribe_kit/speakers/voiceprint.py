@@ -79,8 +79,8 @@ class VoiceEncoder(_Encoder):
     dimension = DIMENSION
 
     def __init__(self) -> None:
-        import torch
-        import torchaudio
+        import torch  # torch loads with the voice model
+        import torchaudio  # torchaudio loads with the voice model
 
         self._torch = torch
         self.lstm = torch.nn.LSTM(40, 256, 3, batch_first=True)
@@ -183,7 +183,7 @@ class CamPlusEncoder(_Encoder):
 
     def __init__(self) -> None:
         import torch
-        import torchaudio.compliance.kaldi
+        import torchaudio.compliance.kaldi  # CAM++'s features, with its model
 
         weights, network = campplus_paths()
         spec = importlib.util.spec_from_file_location("transcribe_kit_camplusplus", network)

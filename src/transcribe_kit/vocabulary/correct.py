@@ -28,6 +28,9 @@ import functools
 import re
 from dataclasses import dataclass
 
+import jellyfish
+from rapidfuzz.distance import Levenshtein
+
 from ..document import Transcript, Word
 from .corrections import Edit, apply_edits
 from .terms import CONNECTORS, Term, Vocabulary, is_acronym
@@ -137,15 +140,12 @@ def _case_edits(toks: list[Token], targets: list[Term]) -> list[Edit]:
 
 @functools.lru_cache(maxsize=4096)
 def _sound(text: str) -> str:
-    import jellyfish
-
     code = jellyfish.metaphone(text)
     return ("A" + code[1:]) if code[:1] in "AEIOU" and code else code  # any first vowel sounds alike
 
 
 def similarity(heard: str, term: str) -> float:
     """Half spelling, half sound: 1.0 for the same word."""
-    from rapidfuzz.distance import Levenshtein
 
     a, b = _key(heard), _key(term)
     return 0.5 * Levenshtein.normalized_similarity(a, b) + 0.5 * Levenshtein.normalized_similarity(

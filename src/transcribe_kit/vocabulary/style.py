@@ -26,6 +26,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS, BRITISH_ENGLISH_SPELLINGS
+
 from ..document import Transcript
 from .correct import CorrectOptions, Token, tokens
 from .corrections import Edit, apply_edits
@@ -75,7 +77,6 @@ def apply_style(doc: Transcript, vocab: Vocabulary = Vocabulary(),
 @functools.lru_cache(maxsize=2)
 def spelling_table(spelling: str) -> dict[str, str]:
     """lower-case word -> its spelling in ``spelling`` (uk or us)."""
-    from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS, BRITISH_ENGLISH_SPELLINGS
 
     if spelling == "uk":
         return {a: b for a, b in AMERICAN_ENGLISH_SPELLINGS.items() if a not in AMBIGUOUS}

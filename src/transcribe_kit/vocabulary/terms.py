@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tokenizers import Tokenizer
+
 from ..document import EpisodeMeta
 from ..outline import MONTHS
 from .glossary import Entry
@@ -233,10 +235,6 @@ def whisper_token_counter(model_dir: Path | None) -> Callable[[str], int]:
     """Count with the model's own tokenizer.json when there is one, else estimate."""
     path = Path(model_dir) / "tokenizer.json" if model_dir else None
     if path is None or not path.is_file():
-        return estimate_tokens
-    try:
-        from tokenizers import Tokenizer
-    except ImportError:
         return estimate_tokens
     tokenizer = Tokenizer.from_file(str(path))
     return lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids)

@@ -16,7 +16,7 @@ from . import WriterOptions, register
 
 @register("docx", "transcript.docx", "the published page as a Word document")
 def render(doc: Transcript, options: WriterOptions) -> bytes:
-    import docx
+    import docx  # python-docx only when a .docx is written
 
     page = build_page(doc)
     out = docx.Document()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import jinja2
+
 from ..document import Transcript
 from ..layout import build_page, paragraph_mark
 from . import WriterOptions, register
@@ -39,8 +41,6 @@ TEMPLATE = """\
 
 
 def _template():
-    import jinja2
-
     env = jinja2.Environment(autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     return env.from_string(TEMPLATE)
 
