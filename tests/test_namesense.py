@@ -97,3 +97,31 @@ def test_house_style_runs_it_and_it_can_be_turned_off():
     doc = doc_of("They run the respect standard.")
     assert texts(apply_style(doc, VOCAB)) == "They run the Respect standard."
     assert texts(apply_style(doc, VOCAB, StyleOptions(name_sense=False))) == "They run the respect standard."
+
+
+DRIVE = build(EpisodeMeta(participants=(Participant("Kyla Kirkpatrick", "Director of the Drive Partnership"),
+                                        Participant("Jo Todd", "Chief Executive of Respect"))))
+
+
+def test_an_organisation_named_word_plus_partnership_is_also_called_by_its_word():
+    assert ordinary_word_names(DRIVE) == {"drive": "Drive", "respect": "Respect"}
+
+
+@pytest.mark.parametrize("said, written", [
+    ("So the drive intervention works with high harm perpetrators.",
+     "So the Drive intervention works with high harm perpetrators."),
+    ("And the drive case managers were learning from social care.",
+     "And the Drive case managers were learning from social care."),
+    ("It was quite sculpted by Kyla and drive actually.", "It was quite sculpted by Kyla and Drive actually."),
+    ("It is testament to organisations like drive like respect to really understand it.",
+     "It is testament to organisations like Drive like Respect to really understand it."),
+    ("Until an intervention like drive comes along.", "Until an intervention like Drive comes along."),
+    # the ordinary word stays: a verb, an adjective's noun, an article's noun
+    ("We need to drive a proactive strategic approach.", "We need to drive a proactive strategic approach."),
+    ("That sense of personal drive may make them less inclined.",
+     "That sense of personal drive may make them less inclined."),
+    ("It was a long drive and Kyla was tired.", "It was a long drive and Kyla was tired."),
+    ("They drive and Jo walks.", "They drive and Jo walks."),
+])
+def test_drive_as_the_organisation_and_as_the_word(said, written):
+    assert texts(capitalise_names(doc_of(said), DRIVE)) == written

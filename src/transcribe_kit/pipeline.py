@@ -113,7 +113,7 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
         Stage("recognise", recognise, asr_options, asr_model_id(asr_options)),
         Stage("timing", snap_timing, options.timing),
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style),
-              version=3),
+              version=4),
         Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=5),
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=2),

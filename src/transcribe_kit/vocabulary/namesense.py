@@ -14,7 +14,15 @@ offline spaCy model, and the word is a name when it is a noun and
   respect", "like respect"; or of "of" after a quantity or a job title ("some of
   respect", "chief executive of respect");
 - it is a bare complement of "being"/"is" whose subject counts the members of a
-  set ("one being respect ...").
+  set ("one being respect ...");
+- it is listed, bare, with a name ("Kyla and drive", "organisations like drive,
+  like Respect"): right after "and", "or", "like" or a comma, with a name (a
+  capitalised word mid-sentence, a participant's name, another organisation)
+  across that link.
+
+The names come from the metadata's organisations and the glossary: one-word
+names ("Respect"), and the word an organisation named "<word> <Partnership,
+Project, Trust ...>" is called by ("Drive" of "the Drive Partnership").
 
 An ordinary noun takes an article or adjective ("the respect they showed",
 "mutual respect"), a complement ("respect for", "with respect to", "in respect
@@ -50,12 +58,26 @@ class NameSenseOptions:
     common_frequency: int = 100  # a term whose lower case is at least this common is an ordinary word
 
 
+# words that end an organisation's name without being what people call it: "the Drive Partnership"
+# is "Drive" in speech ("the Drive intervention", "organisations like Drive")
+ORGANISATION_HEADS = frozenset("partnership project programme program trust foundation network alliance "
+                               "charity campaign initiative service services group institute centre center "
+                               "consortium coalition collective forum society association council".split())
+
+
 def ordinary_word_names(vocab: Vocabulary, options: NameSenseOptions = NameSenseOptions()) -> dict[str, str]:
-    """lower case -> the name, for one-word organisation and glossary terms that are ordinary words."""
+    """lower case -> the name, for the organisation and glossary names that are ordinary words:
+    one-word terms ("Respect"), and the one-word short name of an organisation named "<word>
+    <head>" ("Drive" of "the Drive Partnership")."""
     out = {}
     for term in vocab.of_kind("organisation", "glossary"):
-        text = term.text
-        if " " in text or not text[:1].isupper() or text.isupper():
+        words = term.text.split()
+        if len(words) == 2 and words[1].casefold() in ORGANISATION_HEADS and term.kind == "organisation":
+            words = words[:1]
+        if len(words) != 1:
+            continue
+        text = words[0]
+        if not text[:1].isupper() or text.isupper():
             continue
         if is_common(text.casefold(), options.common_frequency):
             out[text.casefold()] = text
@@ -73,13 +95,20 @@ def capitalise_names(doc: Transcript, vocab: Vocabulary,
     if not found:
         return doc
     edits = []
-    for i in _named(doc, toks, found):
+    for i in _named(doc, toks, found, _known_names(vocab)):
         t = toks[i]
         edits.append(Edit(i, i + 1, (t.prefix + names[t.core] + t.suffix,), RULE, names[t.core]))
     return apply_edits(doc, edits)
 
 
-def _named(doc: Transcript, toks: list[Token], found: list[int]) -> list[int]:
+def _known_names(vocab: Vocabulary) -> set[str]:
+    """Lower-case names an ordinary-word name may be listed with: people's names and surnames, and
+    the one-word names of organisations (their short names too)."""
+    one_word = {t.text.casefold() for t in vocab.of_kind("name", "organisation", "glossary") if " " not in t.text}
+    return one_word | set(ordinary_word_names(vocab))
+
+
+def _named(doc: Transcript, toks: list[Token], found: list[int], names: set[str] = frozenset()) -> list[int]:
     """Which of the word positions ``found`` are used as a name."""
     nlp = load(exclude=("ner",))  # the pipeline the headings use too: loaded once
     out = []
@@ -89,9 +118,34 @@ def _named(doc: Transcript, toks: list[Token], found: list[int]) -> list[int]:
         by_start = {tok.idx: tok for tok in parsed}
         for i in (i for i in found if a <= i < b):
             token = by_start.get(starts[i - a] + len(toks[i].prefix))
-            if token is not None and used_as_name(token):
+            if (token is not None and used_as_name(token)) or coordinated_with_a_name(toks, i, names):
                 out.append(i)
     return out
+
+
+COORDINATORS = frozenset("and or like".split())
+
+
+def coordinated_with_a_name(toks: list[Token], i: int, names: set[str]) -> bool:
+    """Is word ``i`` listed, bare, with a name ("Kyla and drive", "organisations like drive like
+    Respect")?  The word must follow "and", "or", "like" or a comma directly (so it has no article
+    or adjective of its own), and the word across that link, before or after, must be a name:
+    capitalised mid-sentence, or one of ``names``."""
+    if i == 0:
+        return False
+    link = toks[i - 1].core.casefold()
+    if link not in COORDINATORS and not toks[i - 1].suffix.startswith(","):
+        return False
+    if link in COORDINATORS and i >= 2 and not toks[i - 2].suffix.strip(",") and _a_name(toks[i - 2], names):
+        return True  # "Kyla and drive"
+    after = i + 1
+    if after + 1 < len(toks) and toks[after].core.casefold() in COORDINATORS and not toks[i].suffix.strip(","):
+        return _a_name(toks[after + 1], names)  # "like drive like Respect"
+    return False
+
+
+def _a_name(token: Token, names: set[str]) -> bool:
+    return (token.capital and not token.sentence_start and token.core != "I") or token.core.casefold() in names
 
 
 def _sentences(toks: list[Token], found: list[int]) -> list[tuple[int, int]]:
