@@ -8,6 +8,8 @@ first cue after a change of speaker starts ``NAME:``.
 """
 from __future__ import annotations
 
+import functools
+
 from ..captions import CaptionOptions, Cue, build_cues
 from ..document import Transcript
 from ..timecode import srt as srt_time
@@ -15,16 +17,16 @@ from ..timecode import vtt as vtt_time
 from . import WriterOptions, register
 
 
-_LAST: list = []  # (doc, options, cues) of the last call: the caption writers share one layout
-
-
 def cues_for(doc: Transcript, options: CaptionOptions = CaptionOptions()) -> list[Cue]:
-    """:func:`build_cues`, remembered for the last document (several writers need the same cues)."""
-    if _LAST and _LAST[0] is doc and _LAST[1] == options:
-        return _LAST[2]
-    cues = build_cues(doc, options)
-    _LAST[:] = [doc, options, cues]
-    return cues
+    """:func:`build_cues`, remembered by content (the vtt, srt and podcast writers lay out the same cues)."""
+    return list(_cues(doc.words, doc.speakers, doc.segments, doc.duration_ms, options))
+
+
+@functools.lru_cache(maxsize=2)
+def _cues(words, speakers, segments, duration_ms: int, options: CaptionOptions) -> tuple[Cue, ...]:
+    """The cues of a document with these words, speakers and speech (all the layout reads of it)."""
+    doc = Transcript(episode="", duration_ms=duration_ms, words=words, speakers=speakers, segments=segments)
+    return tuple(build_cues(doc, options))
 
 
 def escape_vtt(text: str) -> str:
