@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import asr, audio, metadata
-from .captions.check import Rules, check_file
+from .captions.check import CAPTION_FILES, Rules, check_file  # the caption files are checked after every run
 from .chapters import ChapterOptions, ChapterPlan, chapters_stage
 from .chapters.headings import HeadingOptions
 from .chapters.outline import OutlineOptions
@@ -42,7 +42,6 @@ from .stagecache import (  # noqa: F401  (re-exported: the pipeline API)
 
 log = logging.getLogger(__name__)
 
-CAPTION_FILES = ("captions.vtt", "captions.srt")  # checked after every run
 DEFAULT_FORMATS = ("json", "txt", "md", "html", "docx", "vtt", "srt", "chapters-vtt", "chapters-json",
                    "chapters-txt", "podcast-json", "rttm")
 

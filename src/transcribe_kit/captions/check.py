@@ -24,7 +24,10 @@ import webvtt
 from .. import timecode
 from ..errors import UserError
 from .model import CaptionOptions
-from .rules import HARD, NOTE, WARN, cue_problems
+from .rules import CONTROL, HARD, NOTE, WARN, cue_problems
+
+
+CAPTION_FILES = ("captions.vtt", "captions.srt")  # what process writes and checks
 
 
 class CaptionParseError(UserError, ValueError):
@@ -209,13 +212,10 @@ def check_cues(cues: list[Cue], rules: Rules = Rules()) -> list[Violation]:
     return found
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _cue_problems(cue: Cue, previous: Cue | None, r: Rules):
     yield from cue_problems(cue.lines, cue.end_ms - cue.start_ms, r)
     for i, line in enumerate(cue.lines, 1):
-        found = _CONTROL.search(line)
+        found = CONTROL.search(line)
         if found:
             yield "control-character", HARD, f"line {i} holds U+{ord(found.group()):04X}, which players show as garbage or drop"
     if previous is not None:

@@ -8,6 +8,7 @@ cue the checker passes.  The limits are ``CaptionOptions`` fields (``check``'s
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -15,6 +16,8 @@ from .model import CaptionOptions, Cue, Words
 
 HARD, WARN, NOTE = "hard", "warn", "note"
 READING_SPEED_WARN = "reading-speed"  # over the target reading speed: the one rule that only warns
+# C0 control characters and DEL, but tab, newline and carriage return: no caption or page may hold them
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def cue_problems(lines: tuple[str, ...], duration_ms: int, limits) -> Iterator[tuple[str, str, str]]:

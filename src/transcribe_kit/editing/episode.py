@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..audio import AUDIO_SUFFIXES, Audio, AudioError
-from ..captions.check import Report, check_file
+from ..captions.check import CAPTION_FILES, Report, check_file
 from ..audio import load as load_audio
 from ..document import Change, DocumentError, Revision, Transcript
 from ..fileio import atomic_write, atomic_write_many
@@ -29,7 +29,6 @@ from .apply import AudioLoader, EditOptions, EditResult, apply_page
 from .readback import EditedPage, EditError, parse_body, read_blocks, strip_frame
 
 DOCUMENT = "transcript.json"
-CAPTION_FILES = ("captions.vtt", "captions.srt")
 HISTORY = ".history"
 LOCK = ".lock"
 

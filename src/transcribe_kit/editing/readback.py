@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..captions.rules import CONTROL
 from ..errors import UserError
 from ..timecode import TimecodeError, parse as parse_clock
 
@@ -122,14 +123,11 @@ def text_blocks(text: str) -> list[Block]:
     return blocks
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls and DEL, but tab, newline and CR
-
-
 def refuse_control_characters(text: str, first_line: int) -> None:
     """An ``EditError`` naming the line when ``text`` (starting at ``first_line``) holds a control
     character (tab, newline and carriage return aside): written into captions and pages, they
     break players and readers."""
-    found = _CONTROL.search(text)
+    found = CONTROL.search(text)
     if found:
         line = first_line + text.count("\n", 0, found.start())
         raise EditError(f"line {line}: a control character (U+{ord(found.group()):04X}) is not text; "

@@ -44,7 +44,7 @@ OUR_ROOTS = ("col", "fav", "hon", "lab", "neighb", "behavi", "hum", "flav", "har
              "glam", "rig", "demean", "arb")
 _OUR = re.compile(rf"^(?P<pre>[a-z]*?)(?P<root>{'|'.join(OUR_ROOTS)})or(?P<end>|s|ed|ing|er|ers|ful|fully|less|"
                   rf"able|ably|hood|hoods|ite|ites|al|ally|ist|ists|y|ies)$")
-_OUR_ONLY = {"behavi": None, "neighb": None}  # roots whose -or- is the whole point: any ending above
+_OUR_ONLY = frozenset({"behavi", "neighb"})  # roots whose -or- is the whole point: any ending above
 _OUR_SHORT = frozenset({"", "s", "ed", "ing", "er", "ers", "ful", "fully", "less", "able", "ably", "ite", "ites",
                         "y", "ies"})
 
@@ -55,8 +55,8 @@ L_ROOTS = ("travel", "cancel", "label", "model", "fuel", "counsel", "level", "si
            "channel", "dial", "duel", "funnel", "grovel", "libel", "panel", "pedal", "pencil", "quarrel", "rival",
            "shovel", "snorkel", "tunnel", "yodel", "barrel", "enamel", "gravel", "kennel", "marshal", "pummel",
            "revel", "spiral", "stencil", "swivel", "towel", "ravel", "bevel", "cudgel", "equal", "initial",
-           "tassel", "chisel", "shrivel", "squirrel", "victual", "sandal", "model")
-_L = re.compile(rf"^(?P<pre>[a-z]*?)(?P<root>{'|'.join(sorted(set(L_ROOTS), key=len, reverse=True))})"
+           "tassel", "chisel", "shrivel", "squirrel", "victual", "sandal")
+_L = re.compile(rf"^(?P<pre>[a-z]*?)(?P<root>{'|'.join(sorted(L_ROOTS, key=len, reverse=True))})"
                 rf"(?P<end>ed|ing|er|ers|or|ors)$")
 # and a few British words keep a single l where American doubles it
 SINGLE_L = {"enrollment": "enrolment", "enrollments": "enrolments", "installment": "instalment",
@@ -65,30 +65,27 @@ SINGLE_L = {"enrollment": "enrolment", "enrollments": "enrolments", "installment
             "instill": "instil", "enroll": "enrol", "enrolls": "enrols", "fulfill": "fulfil", "fulfills": "fulfils"}
 
 
+# each family: its pattern, when a match counts, and the British form built from the match
+_RULES = (
+    (_IZE, lambda m: not _ize_root(m.string), lambda m: f"{m['stem']}is{m['end']}"),
+    (_YZE, lambda m: True, lambda m: f"{m['stem']}ys{m['end']}"),
+    (_RE, lambda m: True, lambda m: f"{m['pre'] or ''}{m['root'] or m['root2']}{_RE_ENDS[m['end']]}"),
+    (_OUR, lambda m: m["end"] in _OUR_SHORT or m["root"] in _OUR_ONLY, lambda m: f"{m['pre']}{m['root']}our{m['end']}"),
+    (_ENSE, lambda m: True, lambda m: f"{m['pre']}{m['root']}ence{m['end']}"),
+    (_L, lambda m: True, lambda m: f"{m['pre']}{m['root']}l{m['end']}"),
+)
+
+
 def british(word: str) -> str | None:
     """The British spelling of a lower-case ``word`` by the rules above, or None."""
     if not word.isalpha() or not word.islower():
         return None
     if word in SINGLE_L:
         return SINGLE_L[word]
-    m = _IZE.match(word)
-    if m and not _ize_root(word):
-        return f"{m['stem']}is{m['end']}"
-    m = _YZE.match(word)
-    if m:
-        return f"{m['stem']}ys{m['end']}"
-    m = _RE.match(word)
-    if m:
-        return f"{m['pre'] or ''}{m['root'] or m['root2']}{_RE_ENDS[m['end']]}"
-    m = _OUR.match(word)
-    if m and (m["end"] in _OUR_SHORT or m["root"] in _OUR_ONLY):
-        return f"{m['pre']}{m['root']}our{m['end']}"
-    m = _ENSE.match(word)
-    if m:
-        return f"{m['pre']}{m['root']}ence{m['end']}"
-    m = _L.match(word)
-    if m:
-        return f"{m['pre']}{m['root']}l{m['end']}"
+    for pattern, counts, build in _RULES:
+        m = pattern.match(word)
+        if m and counts(m):
+            return build(m)
     return None
 
 
