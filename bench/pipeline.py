@@ -1,0 +1,212 @@
+"""Wall time and peak memory of `process`, stage by stage.
+
+    python bench/pipeline.py [--inputs jfk short full long] [--long-minutes 180] [--no-diarize]
+                             [--engines faster-whisper openai-whisper]
+
+Each input is processed in a fresh Python process (as `transcribe-kit process --no-cache`
+would), with a thread sampling that process's resident memory every 20 ms; the
+table gives, for every phase (start-up = interpreter and imports up to the first
+stage; then each stage, with the decoding and diarisation steps inside them
+shown apart), its wall time and the highest RSS seen during it, and the process's
+max RSS as the kernel counts it (what GNU ``time -v`` prints).  ``long`` is a
+recording of ``--long-minutes`` made by ``tools/make_long.py`` from the corpus
+audio (under $TMPDIR, made once).  ``--engines`` also runs podcast_004_short end
+to end with each engine, in the same run, and compares their words (WER of one
+against the other).  Wrap in ``flock /tmp/heavy.lock`` on a shared machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from _common import CORPUS, ROOT, table
+
+LONG = Path(tempfile.gettempdir()) / "transcribe_kit_bench_long"
+
+
+def inputs(names: list[str], long_minutes: int) -> list[tuple[str, Path]]:
+    known = {"jfk": CORPUS / "real" / "jfk.wav",
+             "short": CORPUS / "podcast_004_short" / "podcast_004_short.mp3",
+             "full": CORPUS / "podcast_004_full" / "podcast_004_full.mp3"}
+    out = []
+    for name in names:
+        if name == "long":
+            path = LONG / f"long_{long_minutes}min.mp3"
+            if not path.exists():
+                subprocess.run([sys.executable, str(ROOT / "tools" / "make_long.py"), "--minutes", str(long_minutes),
+                                "--out", str(path)], check=True)
+            out.append((f"long ({long_minutes} min)", path))
+        else:
+            out.append((name, known[name]))
+    return out
+
+
+# ---- the child: one `process` run, sampled -------------------------------------------------------
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class Phases:
+    """The phase the process is in; the time spent and the highest RSS seen in each."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}  # in order of first entry
+        self.peak: dict[str, float] = {}
+        self.current, self.since = "start-up", 0.0
+        self.seconds["start-up"] = 0.0
+        self.sample()
+
+    def enter(self, name: str) -> None:
+        now = time.perf_counter() - T0
+        self.seconds[self.current] = self.seconds.get(self.current, 0.0) + now - self.since
+        self.current, self.since = name, now
+        self.seconds.setdefault(name, 0.0)
+        self.sample()
+
+    def sample(self) -> None:
+        self.peak[self.current] = max(self.peak.get(self.current, 0.0), rss_mb())
+
+    def rows(self) -> list[dict]:
+        return [{"phase": p, "seconds": round(s, 2), "peak_mb": round(self.peak.get(p, 0.0))}
+                for p, s in self.seconds.items()]
+
+
+T0 = time.perf_counter()
+
+
+def child(args) -> None:
+    # the interpreter is already up: start-up counts from here (imports included)
+    phases = Phases()
+    stop = threading.Event()
+
+    def sampler():
+        while not stop.wait(0.02):
+            phases.sample()
+
+    threading.Thread(target=sampler, daemon=True).start()
+    from dataclasses import replace
+
+    from transcribe_kit import asr, pipeline, speakers
+
+    # what `process FILE --no-cache [--engine E] [--no-diarize]` runs
+    options = pipeline.ProcessOptions(asr=asr.AsrOptions(engine=args.engine),
+                                      speakers=speakers.SpeakerOptions(enabled=not args.no_diarize))
+    stage = {"name": ""}
+
+    def wrap(s):
+        def run(doc, opts, ctx):
+            stage["name"] = s.name
+            phases.enter(s.name)
+            return s.run(doc, opts, ctx)
+        return replace(s, run=run)
+
+    original = pipeline.stages
+    pipeline.stages = lambda *a, **k: tuple(wrap(s) for s in original(*a, **k))
+
+    def hook(name, done, total):
+        if name == "write":
+            phases.enter("write" if done < total else "caption checks")
+        elif name != stage["name"]:  # a step inside the stage (decode, diarise)
+            phases.enter(f"{stage['name']}: {name}" if done < total else stage["name"])
+        elif phases.current != name:
+            phases.enter(name)
+
+    result = pipeline.process_file(args.child, args.out, options, hook=hook)
+    phases.enter("end")
+    stop.set()
+    json.dump({"phases": [p for p in phases.rows() if p["phase"] != "end"], "words": [w.text for w in result.transcript.words],
+               "duration_ms": result.transcript.duration_ms}, sys.stdout)
+
+
+# ---- the parent ----------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--inputs", nargs="*", default=["jfk", "short", "full", "long"],
+                        choices=["jfk", "short", "full", "long"])
+    parser.add_argument("--long-minutes", type=int, default=180)
+    parser.add_argument("--no-diarize", action="store_true", help="leave out the speaker stage")
+    parser.add_argument("--engines", nargs="*", default=[], help="also compare engines end to end on podcast_004_short")
+    parser.add_argument("--keep", type=Path, help="keep each run's episode folder under this folder (to score it)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--engine", default="faster-whisper", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args)
+    summary = []
+    for name, path in inputs(args.inputs, args.long_minutes):
+        data = run_measured(path, "faster-whisper", args.no_diarize, args.keep)
+        print(f"\n{name}: {path.name}, {data['duration_ms'] / 60000:.1f} min, {len(data['words'])} words")
+        print(table(["phase", "wall s", "peak RSS MB"], [[p["phase"], p["seconds"], p["peak_mb"]] for p in data["phases"]]))
+        rtf = data["wall"] / (data["duration_ms"] / 1000)
+        print(f"whole run: {data['wall']:.1f} s wall, real-time factor {rtf:.3f}, max RSS {data['maxrss_mb']:.0f} MB")
+        summary.append([name, f"{data['duration_ms'] / 60000:.1f}", f"{data['wall']:.1f}", f"{rtf:.3f}",
+                        f"{data['maxrss_mb']:.0f}"])
+    if len(summary) > 1:
+        print()
+        print(table(["input", "minutes", "wall s", "RTF", "max RSS MB"], summary))
+    if args.engines:
+        compare_engines(args.engines, args.no_diarize)
+
+
+def run_measured(path: Path, engine: str, no_diarize: bool, keep: Path | None = None) -> dict:
+    """One child run; its max RSS from the kernel's accounting of that child."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = str(keep / engine) if keep else scratch
+        cmd = [sys.executable, __file__, "--child", str(path), "--out", out, "--engine", engine]
+        if no_diarize:
+            cmd.append("--no-diarize")
+        started = time.perf_counter()
+        with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+            proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, text=True)
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - started
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            stdout.seek(0)
+            stderr.seek(0)
+            if proc.returncode:
+                sys.exit(f"bench: process failed on {path}:\n{stderr.read()[-3000:]}")
+            data = json.loads(stdout.read())
+    data["wall"] = wall
+    data["maxrss_mb"] = usage.ru_maxrss / 1024
+    return data
+
+
+def compare_engines(engines: list[str], no_diarize: bool) -> None:
+    sys.path.insert(0, str(CORPUS))
+    path = CORPUS / "podcast_004_short" / "podcast_004_short.mp3"
+    results = {engine: run_measured(path, engine, no_diarize) for engine in engines}
+    first = engines[0]
+    rows = []
+    for engine, data in results.items():
+        rows.append([engine, f"{data['wall']:.1f}", f"{results[first]['wall'] / data['wall']:.2f}",
+                     f"{data['maxrss_mb']:.0f}", f"{100 * wer(results[first]['words'], data['words']):.2f} %"])
+    print(f"\nengines end to end on {path.name} (same run):")
+    print(table(["engine", "wall s", f"speed vs {first}", "max RSS MB", f"WER against {first}"], rows))
+
+
+def wer(reference: list[str], hypothesis: list[str]) -> float:
+    import difflib
+
+    norm = lambda ws: ["".join(c for c in w.lower() if c.isalnum() or c == "'") for w in ws]  # noqa: E731
+    ref, hyp = norm(reference), norm(hypothesis)
+    matcher = difflib.SequenceMatcher(None, ref, hyp, autojunk=False)
+    errors = 0
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op != "equal":
+            errors += max(a2 - a1, b2 - b1)
+    return errors / max(len(ref), 1)
+
+
+if __name__ == "__main__":
+    main()
