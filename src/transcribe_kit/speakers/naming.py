@@ -28,6 +28,8 @@ from ..vocabulary.terms import HONORIFICS
 from .cues import (INTRO_HINT, NamingOptions, addressed, clean, handover_snippets, introduced_names, is_intro,
                    said_in_lower_case, spoken_to, starts_sentence, vocative_names)
 
+# the introductions need the named entities and the tags, not the parse or the lemmas
+NAMES_ONLY = ("parser", "lemmatizer")
 _TOKEN = re.compile(r"[^\w'’-]+")
 
 
@@ -230,12 +232,12 @@ def introduced_people(doc: Transcript, options: NamingOptions = NamingOptions())
     """
     turn_words = [[w.text for w in doc.words[t.start:t.end]] for t in doc.turns]
     heads = [" ".join(words[:options.head_words]) for words in turn_words]
-    pipeline = nlp.load(exclude=("parser", "lemmatizer"))
+    pipeline = nlp.load()
     found: dict[str, Person] = {}
     first_turn = None  # the turn of the first self-introduction
     addressed: list[str] = []
     said_lower = said_in_lower_case(doc) if options.vocative_people else set()
-    for n, parsed in enumerate(pipeline.pipe(heads)):
+    for n, parsed in enumerate(pipeline.pipe(heads, disable=NAMES_ONLY)):
         names = introduced_names(parsed)
         if names and first_turn is None:
             first_turn = n
@@ -279,7 +281,7 @@ def introduced_anywhere(doc: Transcript) -> list[Person]:
     text = " ".join(w.text for w in doc.words)
     snippets = [text[max(0, m.start() - 20):m.end() + 60] for m in INTRO_HINT.finditer(text)]
     people: list[Person] = []
-    for parsed in nlp.load(exclude=("parser", "lemmatizer")).pipe(snippets):
+    for parsed in nlp.load().pipe(snippets, disable=NAMES_ONLY):
         for name in introduced_names(parsed):
             new = person(name)
             if not any(new.first.lower() == p.first.lower() or (new.surname and new.surname == p.surname)

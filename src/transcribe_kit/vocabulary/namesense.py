@@ -110,11 +110,11 @@ def _known_names(vocab: Vocabulary) -> set[str]:
 
 def _named(doc: Transcript, toks: list[Token], found: list[int], names: set[str] = frozenset()) -> list[int]:
     """Which of the word positions ``found`` are used as a name."""
-    nlp = load(exclude=("ner",))  # the pipeline the headings use too: loaded once
+    nlp = load()
     out = []
     for a, b in _sentences(toks, found):
         text, starts = join_words([w.text for w in doc.words[a:b]])
-        parsed = nlp(text)
+        parsed = nlp(text, disable=("ner",))
         by_start = {tok.idx: tok for tok in parsed}
         for i in (i for i in found if a <= i < b):
             token = by_start.get(starts[i - a] + len(toks[i].prefix))
