@@ -42,12 +42,23 @@ class Audio:
 
     def is_silent(self, threshold_dbfs: float = -60.0) -> bool:
         """True when no 100 ms frame is louder than ``threshold_dbfs``."""
-        frame = SAMPLE_RATE // 10
-        n = len(self.samples) // frame * frame
-        if n == 0:
-            return True
-        rms = np.sqrt(np.mean(self.samples[:n].reshape(-1, frame) ** 2, axis=1))
-        return bool(20 * np.log10(rms.max() + 1e-12) < threshold_dbfs)
+        db = self.frame_db(100)
+        return db.size == 0 or bool(db.max() < threshold_dbfs)
+
+    def frame_db(self, frame_ms: int) -> np.ndarray:
+        """The level (dBFS, float64) of each whole ``frame_ms`` frame.
+
+        Computed a minute at a time: squaring the whole recording at once held two
+        float64 copies of it (almost 1 GB for an hour)."""
+        hop = SAMPLE_RATE * frame_ms // 1000
+        n = len(self.samples) // hop
+        out = np.empty(n, dtype=np.float64)
+        block = max(1, 60_000 // frame_ms)  # frames a minute
+        for a in range(0, n, block):
+            b = min(n, a + block)
+            frames = self.samples[a * hop: b * hop].reshape(b - a, hop).astype(np.float64)
+            out[a:b] = 10 * np.log10(np.mean(frames ** 2, axis=1) + 1e-12)
+        return out
 
 
 def check_path(path: str | Path) -> Path:
@@ -108,24 +119,47 @@ def is_media(path: str | Path) -> bool:
 
 
 def _decode(container, path: Path) -> np.ndarray:
+    """The first audio stream as 16 kHz mono float32, decoded into one buffer.
+
+    The buffer is sized from the container's duration and grows by half when that
+    was short, so an hour is held about once (a list of frames joined at the end
+    held it twice)."""
     import av  # PyAV loads when audio is first decoded
 
     stream = container.streams.audio[0]
     resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-    chunks: list[np.ndarray] = []
+    seconds = float(stream.duration * stream.time_base) if stream.duration else (container.duration or 0) / 1e6
+    buffer = _Buffer(int(min(seconds, 12 * 3600) * SAMPLE_RATE) + SAMPLE_RATE)  # a header may lie
     try:
         for frame in container.decode(stream):
             for out in resampler.resample(frame):
-                chunks.append(out.to_ndarray().reshape(-1))
+                buffer.add(out.to_ndarray().reshape(-1))
         for out in resampler.resample(None):
-            chunks.append(out.to_ndarray().reshape(-1))
+            buffer.add(out.to_ndarray().reshape(-1))
     except av.error.FFmpegError as exc:
-        if not chunks:
+        if not buffer.size:
             raise AudioError(f"{path}: the audio could not be decoded ({_reason(exc)}).") from None
         # a damaged tail: keep what decoded, as players do
-    if not chunks:
-        return np.zeros(0, dtype=np.float32)
-    return np.ascontiguousarray(np.concatenate(chunks), dtype=np.float32)
+    return buffer.samples()
+
+
+class _Buffer:
+    def __init__(self, capacity: int) -> None:
+        self.data = np.empty(max(capacity, SAMPLE_RATE), dtype=np.float32)
+        self.size = 0
+
+    def add(self, piece: np.ndarray) -> None:
+        if self.size + len(piece) > len(self.data):
+            grown = np.empty(max(self.size + len(piece), len(self.data) * 3 // 2), dtype=np.float32)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[self.size: self.size + len(piece)] = piece
+        self.size += len(piece)
+
+    def samples(self) -> np.ndarray:
+        if len(self.data) - self.size > SAMPLE_RATE * 60:  # far too big (a wrong duration): give the rest back
+            return self.data[: self.size].copy()
+        return self.data[: self.size]
 
 
 def _reason(exc: Exception) -> str:

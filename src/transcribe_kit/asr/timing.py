@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..audio import SAMPLE_RATE, Audio
+from ..audio import Audio
 from ..document import Transcript, Word
 
 
@@ -33,12 +33,9 @@ class TimingOptions:
 
 def silences(audio: Audio, options: TimingOptions = TimingOptions()) -> list[tuple[int, int]]:
     """``(start_ms, end_ms)`` of every silent stretch of at least ``min_silence_ms``."""
-    hop = SAMPLE_RATE * options.frame_ms // 1000
-    n = len(audio.samples) // hop
-    if n == 0:
+    db = audio.frame_db(options.frame_ms)
+    if db.size == 0:
         return []
-    frames = audio.samples[: n * hop].reshape(n, hop).astype(np.float64)
-    db = 10 * np.log10(np.mean(frames ** 2, axis=1) + 1e-12)
     floor, speech = np.percentile(db, 10), np.percentile(db, 95)
     if speech - floor < options.min_contrast_db:
         return []
