@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from transcribe_kit import asr, audio
@@ -82,3 +83,48 @@ def test_the_rest_of_a_number_joins_its_first_digits():
     words = asr.segment_words(raw)
     assert [w.text for w in words] == ["more", "than", "3,000", "visits,", "2.5", "times,", "5", ",", "then"]
     assert (words[2].start_ms, words[2].end_ms) == (400, 1000)
+
+
+def test_windows_are_cut_in_the_quiet_and_lose_no_word(jfk):
+    """A recording recognised a few seconds at a time gives the words of one pass, once each, in order."""
+    from dataclasses import replace
+
+    from transcribe_kit.asr.timing import refine
+    from transcribe_kit.asr.windows import cuts
+    from transcribe_kit.document import Transcript
+
+    options = asr.AsrOptions(model="tiny.en", window_s=4, window_search_s=1)
+    edges = cuts(jfk, 4, 1)
+    assert len(edges) >= 2 and edges == sorted(edges)
+    whole = asr.transcribe(jfk, replace(options, window_s=0))
+    spoken = refine(Transcript(episode="jfk", words=whole.words), jfk).words  # word edges out of the pauses
+    for edge in edges:  # no word of the one-pass transcript is cut through
+        ms = edge * 1000 // audio.SAMPLE_RATE
+        assert not any(w.start_ms < ms < w.end_ms for w in spoken), ms
+    windowed = asr.transcribe(jfk, options)
+    assert normalise(windowed.words) == normalise(whole.words)
+    starts = [w.start_ms for w in windowed.words]
+    assert starts == sorted(starts) and windowed.language == "en"
+
+
+def test_a_window_is_never_cut_off_short():
+    """The last window is not a sliver: under one and a half windows left, they stay one."""
+    from transcribe_kit.asr.windows import cuts
+
+    rng = np.random.default_rng(0)
+    speech = rng.normal(0, 0.1, audio.SAMPLE_RATE * 25).astype(np.float32)
+    speech[audio.SAMPLE_RATE * 10: audio.SAMPLE_RATE * 10 + 8000] = 0  # a half-second pause at 10 s
+    edges = cuts(audio.Audio(speech), 10, 2)
+    assert [round(e / audio.SAMPLE_RATE, 1) for e in edges] == [10.2]
+    assert cuts(audio.Audio(speech[: audio.SAMPLE_RATE * 14]), 10, 2) == []
+    assert cuts(audio.Audio(speech), 0, 2) == []
+
+
+def test_frame_levels_of_a_long_recording_match_the_one_pass_formula():
+    rng = np.random.default_rng(1)
+    samples = rng.normal(0, 0.05, audio.SAMPLE_RATE * 130 + 123).astype(np.float32)
+    db = audio.Audio(samples).frame_db(20)
+    hop = audio.SAMPLE_RATE * 20 // 1000
+    n = len(samples) // hop
+    frames = samples[: n * hop].reshape(n, hop).astype(np.float64)
+    assert np.allclose(db, 10 * np.log10(np.mean(frames ** 2, axis=1) + 1e-12))

@@ -12,13 +12,15 @@ from __future__ import annotations
 from ..audio import Audio
 from . import faster, openai
 from .base import ENGINES, AsrOptions, AsrResult, Progress, clean_word, monotonic, segment_words
+from .windows import transcribe_windows
 
 __all__ = ["ENGINES", "AsrOptions", "AsrResult", "Progress", "clean_word", "monotonic", "segment_words", "transcribe"]
 
 
 def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = None) -> AsrResult:
-    if options.engine == "faster-whisper":
-        return faster.transcribe(audio, options, progress)
-    if options.engine == "openai-whisper":
-        return openai.transcribe(audio, options, progress)
-    raise ValueError(f"unknown engine {options.engine!r}; choose one of: {', '.join(ENGINES)}")
+    """The words of ``audio``, recognised a window of ``options.window_s`` seconds at a time."""
+    engines = {"faster-whisper": faster.transcribe, "openai-whisper": openai.transcribe}
+    if options.engine not in engines:
+        raise ValueError(f"unknown engine {options.engine!r}; choose one of: {', '.join(ENGINES)}")
+    return transcribe_windows(engines[options.engine], audio, options, options.window_s, options.window_search_s,
+                              progress)

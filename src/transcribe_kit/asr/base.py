@@ -25,6 +25,11 @@ class AsrOptions:
     initial_prompt: str | None = None
     hotwords: str | None = None
     threads: int = 0  # 0 = the engine's default
+    # Recognise about this many seconds at a time (0: all at once), each window cut at the quietest
+    # moment within ``window_search_s`` of its aim: the engines' features of a whole hour at once took
+    # 1.5 GB (asr/windows.py, bench/README.md "Memory and speed").
+    window_s: int = 300
+    window_search_s: int = 30
 
 
 @dataclass(frozen=True)
