@@ -128,3 +128,15 @@ def test_frame_levels_of_a_long_recording_match_the_one_pass_formula():
     n = len(samples) // hop
     frames = samples[: n * hop].reshape(n, hop).astype(np.float64)
     assert np.allclose(db, 10 * np.log10(np.mean(frames ** 2, axis=1) + 1e-12))
+
+
+def test_the_recognition_stage_lets_go_of_its_model(jfk):
+    # the speaker stage's models should not have to share memory with the recogniser's
+    from transcribe_kit import pipeline
+    from transcribe_kit.asr import faster
+    from transcribe_kit.document import Transcript
+    from transcribe_kit.stagecache import Context
+
+    doc = pipeline.recognise(Transcript(episode="jfk"), asr.AsrOptions(model="tiny.en"), Context(None, source=jfk))
+    assert normalise(doc.words)[:4] == ["and", "so", "my", "fellow"]
+    assert faster.model.cache_info().currsize == 0

@@ -87,6 +87,7 @@ def recognise(doc: Transcript, options: asr.AsrOptions, ctx: Context) -> Transcr
         result = asr.AsrResult(words=(), language=options.language)
     else:
         result = asr.transcribe(source, options, lambda done, tot: ctx.hook("recognise", done, tot))
+        asr.release()  # the recogniser's memory is free for the speaker models
     ctx.hook("recognise", total, total)
     engine = dict(result.engine) | {k: v for k, v in (("initial_prompt", options.initial_prompt),
                                                       ("hotwords", options.hotwords)) if v}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import audio
+from . import audio, memory
 from .document import DocumentError, EpisodeMeta, Transcript
 from .fileio import atomic_write
 
@@ -130,6 +130,7 @@ def run_stages(doc: Transcript, chain: tuple[Stage, ...], ctx: Context,
             record.cached.append(stage.name)
         else:
             doc = stage.run(doc, stage.options, ctx)
+            memory.trim()  # what the stage freed goes back to the system before the next one starts
             if cache:
                 cache.put(key, doc)
             record.computed.append(stage.name)

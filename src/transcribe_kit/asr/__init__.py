@@ -14,7 +14,8 @@ from . import faster, openai
 from .base import ENGINES, AsrOptions, AsrResult, Progress, clean_word, monotonic, segment_words
 from .windows import transcribe_windows
 
-__all__ = ["ENGINES", "AsrOptions", "AsrResult", "Progress", "clean_word", "monotonic", "segment_words", "transcribe"]
+__all__ = ["ENGINES", "AsrOptions", "AsrResult", "Progress", "clean_word", "monotonic", "release", "segment_words",
+           "transcribe"]
 
 
 def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = None) -> AsrResult:
@@ -24,3 +25,9 @@ def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = No
         raise ValueError(f"unknown engine {options.engine!r}; choose one of: {', '.join(ENGINES)}")
     return transcribe_windows(engines[options.engine], audio, options, options.window_s, options.window_search_s,
                               progress)
+
+
+def release() -> None:
+    """Drop the loaded recognition models (the next ``transcribe`` loads its model again, in under a second)."""
+    faster.model.cache_clear()
+    openai._model.cache_clear()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..document import Transcript
 from ..stagecache import Context, Hook, _quiet
+from . import signals
 from .headings import HeadingOptions, add_headings
 from .outline import OutlineOptions, outline_chapters
 from .topics import open_paragraphs, segment
@@ -32,7 +33,10 @@ class ChapterPlan:
 
 
 def chapters_stage(doc: Transcript, plan: ChapterPlan, ctx: Context) -> Transcript:
-    return add_chapters(doc, plan, ctx.hook)
+    try:
+        return add_chapters(doc, plan, ctx.hook)
+    finally:
+        signals.release()  # the sentence encoder is not needed by the writers
 
 
 def add_chapters(doc: Transcript, plan: ChapterPlan, hook: Hook = _quiet) -> Transcript:

