@@ -140,3 +140,10 @@ def test_the_recognition_stage_lets_go_of_its_model(jfk):
     doc = pipeline.recognise(Transcript(episode="jfk"), asr.AsrOptions(model="tiny.en"), Context(None, source=jfk))
     assert normalise(doc.words)[:4] == ["and", "so", "my", "fellow"]
     assert faster.model.cache_info().currsize == 0
+
+
+def test_the_batched_decoder_hears_the_same_words(jfk, jfk_text):
+    result = asr.transcribe(jfk, asr.AsrOptions(model="tiny.en", batch_size=4))
+    assert normalise(result.words) == [re.sub(r"[^\w']", "", w.lower()) for w in jfk_text.split()]
+    assert result.engine["batch_size"] == "4"
+    assert [w.start_ms for w in result.words] == sorted(w.start_ms for w in result.words)

@@ -25,6 +25,10 @@ class AsrOptions:
     initial_prompt: str | None = None
     hotwords: str | None = None
     threads: int = 0  # 0 = the engine's default
+    # faster-whisper: > 0 decodes that many VAD pieces at once (its batched pipeline), each piece without
+    # the text before it: 1.6x faster but WER 4.96 % -> 5.89 % on podcast_004_short, so not the default
+    # (bench/README.md "Memory and speed").
+    batch_size: int = 0
     # Recognise about this many seconds at a time (0: all at once), each window cut at the quietest
     # moment within ``window_search_s`` of its aim: the engines' features of a whole hour at once took
     # 1.5 GB (asr/windows.py, bench/README.md "Memory and speed").

@@ -23,16 +23,16 @@ def model(path: str, compute_type: str, threads: int):
 def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = None) -> AsrResult:
     path = options.model_path or str(ct2_dir(options.model))
     whisper = model(path, options.compute_type, options.threads)
-    segments, info = whisper.transcribe(
-        audio.samples,
-        language=options.language,
-        beam_size=options.beam_size,
-        vad_filter=options.vad,
-        word_timestamps=True,
-        initial_prompt=options.initial_prompt,
-        hotwords=options.hotwords,
-        condition_on_previous_text=True,
-    )
+    common = dict(language=options.language, beam_size=options.beam_size, word_timestamps=True,
+                  initial_prompt=options.initial_prompt, hotwords=options.hotwords)
+    if options.batch_size > 0:  # VAD pieces of up to 30 s decoded side by side, each given the prompt
+        from faster_whisper import BatchedInferencePipeline
+
+        segments, info = BatchedInferencePipeline(whisper).transcribe(
+            audio.samples, batch_size=options.batch_size, vad_filter=True, **common)
+    else:
+        segments, info = whisper.transcribe(audio.samples, vad_filter=options.vad, condition_on_previous_text=True,
+                                            **common)
     total = audio.duration_ms
     words: list[Word] = []
     for segment in segments:
@@ -44,4 +44,6 @@ def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = No
     engine = {"engine": "faster-whisper", "model": options.model_path or options.model,
               "compute_type": options.compute_type, "beam_size": str(options.beam_size),
               "vad": str(options.vad).lower()}
+    if options.batch_size:
+        engine["batch_size"] = str(options.batch_size)
     return AsrResult(words=tuple(monotonic(words)), language=info.language, engine=engine)
