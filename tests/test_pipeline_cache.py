@@ -92,3 +92,21 @@ def test_first_key_depends_on_audio_episode_and_metadata():
     assert key == first_key("abc", "ep", EpisodeMeta(title="A"))
     assert len({key, first_key("abd", "ep", meta), first_key("abc", "ep2", meta),
                 first_key("abc", "ep", dataclasses.replace(meta, title="B"))}) == 4
+
+
+def test_the_samples_are_let_go_after_the_last_stage_that_reads_them(tmp_path, jfk_wav):
+    held = []
+
+    def listen(doc, options, ctx):
+        held.append("audio" in ctx.__dict__)
+        assert ctx.audio.duration_ms > 10_000  # decoded on first use
+        return doc
+
+    def write(doc, options, ctx):
+        held.append("audio" in ctx.__dict__)
+        return doc
+
+    ctx = Context(jfk_wav)
+    chain = (Stage("a", listen, audio=True), Stage("b", listen, audio=True), Stage("c", write), Stage("d", write))
+    run_stages(Transcript(episode="ep"), chain, ctx)
+    assert held == [False, True, False, False]

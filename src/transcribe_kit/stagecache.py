@@ -47,6 +47,10 @@ class Context:
         self.hook("decode", 1, 1)
         return decoded
 
+    def release_audio(self) -> None:
+        """Drop the decoded samples (a later read decodes the file again)."""
+        self.__dict__.pop("audio", None)
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -55,6 +59,7 @@ class Stage:
     options: object = None  # a frozen dataclass; its repr is part of the cache key
     model: str = ""  # model id; part of the cache key
     version: int = 1  # bump when the stage's code changes its results, so old cache entries are not reused
+    audio: bool = False  # reads ``ctx.audio``: after the last such stage the samples are let go
 
 
 def first_key(audio_sha256: str, episode: str, meta: EpisodeMeta) -> str:
@@ -120,7 +125,8 @@ def run_stages(doc: Transcript, chain: tuple[Stage, ...], ctx: Context,
                cache: StageCache | None = None, key: str = "") -> tuple[Transcript, RunRecord]:
     """Run each stage in turn, taking its result from ``cache`` when the key matches."""
     record = RunRecord()
-    for stage in chain:
+    last_audio = max((i for i, s in enumerate(chain) if s.audio), default=-1)
+    for i, stage in enumerate(chain):
         key = stage_key(key, stage)
         started = time.perf_counter()
         hit = cache.get(key) if cache else None
@@ -134,6 +140,8 @@ def run_stages(doc: Transcript, chain: tuple[Stage, ...], ctx: Context,
             if cache:
                 cache.put(key, doc)
             record.computed.append(stage.name)
+        if i == last_audio and ctx.path is not None:  # samples given by the caller stay the caller's
+            ctx.release_audio()  # an hour is 230 MB: not held through chapters and writing
         if cache:
             cache.note(doc.episode, stage.name, key, time.perf_counter() - started, hit is not None)
     return doc, record
