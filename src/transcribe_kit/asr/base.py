@@ -30,9 +30,13 @@ class AsrOptions:
     # (bench/README.md "Memory and speed").
     batch_size: int = 0
     # Recognise about this many seconds at a time (0: all at once), each window cut at the quietest
-    # moment within ``window_search_s`` of its aim: the engines' features of a whole hour at once took
-    # 1.5 GB (asr/windows.py, bench/README.md "Memory and speed").
-    window_s: int = 300
+    # moment within ``window_search_s`` of its aim (asr/windows.py), so that what the engine holds for
+    # its input (VAD's copy of the speech, the features) stops growing with the recording.  Every seam
+    # costs accuracy: five-minute windows put podcast_004_full's WER at 5.4-6.3 % against 3.9 % in one
+    # pass (Whisper drops clauses near a window's end).  faster-whisper's features are computed a minute
+    # at a time anyway (asr/features.py), so half an hour costs little memory and the hour has one seam
+    # (bench/README.md "Memory and speed").
+    window_s: int = 1800
     window_search_s: int = 30
 
 

@@ -7,6 +7,7 @@ from ..audio import Audio
 from ..document import Word
 from ..models import ModelError, ct2_dir, offline_environment
 from ..timecode import seconds_to_ms
+from .features import BlockFeatures
 from .base import AsrOptions, AsrResult, Progress, monotonic, segment_words
 
 
@@ -17,7 +18,9 @@ def model(path: str, compute_type: str, threads: int):
         from faster_whisper import WhisperModel  # the engine loads with its model
     except ImportError:
         raise ModelError("the faster-whisper engine needs: pip install faster-whisper==1.2.1") from None
-    return WhisperModel(path, device="cpu", compute_type=compute_type, cpu_threads=threads)
+    whisper = WhisperModel(path, device="cpu", compute_type=compute_type, cpu_threads=threads)
+    whisper.feature_extractor = BlockFeatures(whisper.feature_extractor)  # the same features, a minute at a time
+    return whisper
 
 
 def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = None) -> AsrResult:

@@ -1,8 +1,8 @@
 """Recognition a few minutes at a time, so its memory does not grow with the recording.
 
-Both engines compute the log-mel features of everything they are given at once
-(faster-whisper's STFT of an hour holds about 1.5 GB of frames and spectra), so
-a long recording is cut into windows of about ``window_s`` seconds, each cut at
+Both engines hold copies of everything they are given (faster-whisper its VAD's
+speech and the features; openai-whisper the log-mel of it all at once), so a
+long recording is cut into windows of about ``window_s`` seconds, each cut at
 the quietest half second near its aim, and each window is recognised on its own.
 Nothing is lost or repeated at a seam: the windows do not overlap and the cut
 lies in the quietest stretch around it, where nobody is mid-word.  Whisper's
