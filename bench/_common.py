@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,19 @@ def table(headers: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in cells]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
+
+
+def bare(token: str) -> str:
+    return re.sub(r"(['’]s)$", "", token.strip(" .,;:!?\"'“”‘’()[]…-"))
+
+
+def alignment(ref: list[str], hyp: list[str]) -> dict[int, int]:
+    """Reference index -> output index, from a word-level edit alignment (case-folded)."""
+    from rapidfuzz.distance import Levenshtein
+
+    pairs = {}
+    for op in Levenshtein.opcodes([w.casefold() for w in ref], [w.casefold() for w in hyp]):
+        if op.tag in ("equal", "replace") and op.src_end - op.src_start == op.dest_end - op.dest_start:
+            for k in range(op.src_end - op.src_start):
+                pairs[op.src_start + k] = op.dest_start + k
+    return pairs

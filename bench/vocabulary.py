@@ -27,13 +27,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import CORPUS, score
+from _common import CORPUS, alignment, bare, score
 
 from transcribe_kit import audio, metadata, pipeline  # noqa: E402
 from transcribe_kit.stagecache import Context  # noqa: E402
@@ -45,10 +44,6 @@ from transcribe_kit.vocabulary.style import StyleOptions  # noqa: E402
 
 CACHE = Path(os.environ.get("TRANSCRIBE_KIT_BENCH_CACHE", "/work/cache"))
 RAW_STYLE = StyleOptions(spelling="off", drop_fillers=(), spell_numbers_to=0, glossary_case=False)
-
-
-def bare(token: str) -> str:
-    return re.sub(r"(['’]s)$", "", token.strip(" .,;:!?\"'“”‘’()[]…-"))
 
 
 def raw(doc: Transcript) -> Transcript:
@@ -82,18 +77,6 @@ def wer(doc: Transcript, episode: str) -> float:
         return score(episode, "--hyp-text", fh.name)["asr"]["wer"]
     finally:
         Path(fh.name).unlink()
-
-
-def alignment(ref: list[str], hyp: list[str]) -> dict[int, int]:
-    """Reference index -> output index, from a word-level edit alignment (case-folded)."""
-    from rapidfuzz.distance import Levenshtein
-
-    pairs = {}
-    for op in Levenshtein.opcodes([w.casefold() for w in ref], [w.casefold() for w in hyp]):
-        if op.tag in ("equal", "replace") and op.src_end - op.src_start == op.dest_end - op.dest_start:
-            for k in range(op.src_end - op.src_start):
-                pairs[op.src_start + k] = op.dest_start + k
-    return pairs
 
 
 def occurrences(ref: list[str], phrase: list[str]) -> list[int]:

@@ -59,3 +59,26 @@ def test_an_acronym_the_vocabulary_holds_is_left_to_the_glossary():
     vocab = build(EpisodeMeta(), (Entry("DBA", ()),))
     text = "domestic violence and abuse, which I'll refer to as DBA. DBA matters"
     assert fix_defined_acronyms(said(text), vocab).text() == text
+
+
+def test_the_synthetic_event_defines_its_acronyms_in_a_form_the_rule_reads():
+    """tools/make_event.py --acronyms (bench/acronyms.py): its talk, as Whisper hears it (DVA -> DBA)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    tools = Path(__file__).resolve().parent.parent / "tools"
+    sys.path.insert(0, str(tools))
+    try:
+        spec = importlib.util.spec_from_file_location("make_event", tools / "make_event.py")
+        event = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(event)
+    finally:
+        sys.path.remove(str(tools))
+    spoken = " ".join(t for _, _, texts in event.with_acronyms(event.SCRIPT) for t in texts)
+    assert all(a in spoken for a in event.ACRONYMS) and not any(a in " ".join(
+        t for _, _, texts in event.SCRIPT for t in texts) for a in event.ACRONYMS)
+    heard = spoken.replace("DVA", "DBA")
+    out = fix_defined_acronyms(said(heard))
+    assert out.text() == spoken
+    assert len(out.corrections) == spoken.count("DVA")

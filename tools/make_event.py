@@ -13,10 +13,13 @@ the corpus' formats so ``shared/corpus/score.py --ref`` reads it:
 NAME.chapters.json (one chapter per slide that is spoken, from its first
 sentence), NAME.words.json (word times shared by character length inside each
 sentence, as the corpus does), NAME.rttm (one line per sentence) and
-NAME.meta.json.  Used by ``bench/outline.py``; not a project dependency (run it
-with the venv described in make_sample.py):
+NAME.meta.json.  With ``--acronyms`` the presenter also defines two acronyms from
+the words before them and uses them later (not on the deck: ``ACRONYM_LINES``),
+for ``bench/acronyms.py``.  Used by ``bench/outline.py``; not a project
+dependency (run it with the venv described in make_sample.py):
 
     /tmp/synthvenv/bin/python tools/make_event.py --out /work/cache/event
+    /tmp/synthvenv/bin/python tools/make_event.py --acronyms --name event_acronyms --out /work/cache/event
 """
 from __future__ import annotations
 
@@ -229,18 +232,52 @@ SCRIPT = [
     ]),
 ]
 
+# --acronyms: sentences added after the sentence given, so that the presenter defines two
+# acronyms ("digital volunteer advisers, which I'll refer to as DVAs": Whisper base hears
+# "DBAs"; "community learning partnerships ... CLPs") and uses them later in the talk.
+ACRONYM_LINES = {
+    "We recorded every visit, we interviewed learners and volunteers, and we held two workshops "
+    "with library managers to test what we were finding.": [
+        "We worked closely with the community learning partnerships, which I'll refer to as CLPs.",
+    ],
+    "This is where the volunteers made all the difference.": [
+        "We trained forty digital volunteer advisers, which I'll refer to as DVAs.",
+        "The CLPs helped us to recruit them.",
+    ],
+    "Most sessions were one to one, and some lasted up to an hour.": [
+        "Our DVAs kept a short note of every session.",
+    ],
+    "Invest in your volunteers, in how you recruit them, train them and thank them.": [
+        "Every library should have DVAs, and the CLPs are the place to find them.",
+    ],
+    "That's a great question.": [
+        "Our DVAs told us what kept them going.",
+    ],
+}
+ACRONYMS = {"DVA": "digital volunteer advisers", "CLP": "community learning partnerships"}
+
 TITLE = "Digital drop-ins in community libraries: findings from a year of sessions"
 SUMMARY = ("A talk at the regional library network conference on what a year of digital drop-in "
            "sessions in community libraries taught us about getting people online.")
 
 
-def build(seed: int, log) -> dict:
+def with_acronyms(script: list) -> list:
+    """The talk with the sentences of ACRONYM_LINES added where they belong."""
+    out = []
+    for speaker, slide, texts in script:
+        out.append((speaker, slide, [t for text in texts for t in [text, *ACRONYM_LINES.get(text, [])]]))
+    added = sum(len(t) for _, _, t in out) - sum(len(t) for _, _, t in script)
+    assert added == sum(map(len, ACRONYM_LINES.values())), "an ACRONYM_LINES anchor is not in the talk"
+    return out
+
+
+def build(seed: int, log, script: list = SCRIPT) -> dict:
     rng = np.random.default_rng(seed)
     voice = make_sample.Voice(seed)
     pieces = [np.zeros(int(LEAD_IN * SR), np.float32)]
     cursor = len(pieces[0])
     turns, sentences, previous = [], [], None
-    for speaker, slide, texts in SCRIPT:
+    for speaker, slide, texts in script:
         turn = {"index": len(turns), "speaker": speaker, "slide": slide, "sentences": []}
         for k, text in enumerate(texts):
             if cursor > len(pieces[0]):
@@ -283,9 +320,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--name", default="event_talk")
     ap.add_argument("--seed", type=int, default=23)
+    ap.add_argument("--acronyms", action="store_true",
+                    help="the presenter also defines two acronyms and uses them (see ACRONYM_LINES)")
     args = ap.parse_args(argv)
     t0 = time.time()
-    res = build(args.seed, lambda m: print(m, file=sys.stderr, flush=True))
+    script = with_acronyms(SCRIPT) if args.acronyms else SCRIPT
+    res = build(args.seed, lambda m: print(m, file=sys.stderr, flush=True), script)
     args.out.mkdir(parents=True, exist_ok=True)
     base = args.out / args.name
     make_sample.encode_mp3(res["audio"], base.with_suffix(".mp3"))
@@ -309,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
                     for sid, (name, role, *_) in SPEAKERS.items()]
     (base.parent / f"{args.name}.meta.json").write_text(json.dumps(
         {"name": args.name, "title": TITLE, "duration_s": duration, "participants": participants,
-         "synthetic": True, "seed": args.seed, "skipped_slides": ["Lending devices", "Costs and funding", "References"]},
+         "synthetic": True, "seed": args.seed, "skipped_slides": ["Lending devices", "Costs and funding", "References"],
+         "defined_acronyms": ACRONYMS if args.acronyms else {}},
         indent=1) + "\n")
     (base.parent / f"{args.name}.deck.txt").write_text(DECK.lstrip("\n"), encoding="utf-8")
     (base.parent / f"{args.name}.toml").write_text(
