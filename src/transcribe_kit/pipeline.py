@@ -112,8 +112,8 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
     return (
         Stage("recognise", recognise, asr_options, asr_model_id(asr_options), audio=True),
         Stage("timing", snap_timing, options.timing, audio=True),
-        Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style),
-              version=4),
+        Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style,
+                                               options.vocab.titles), version=5),
         Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=5, audio=True),
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=2),

@@ -3,8 +3,9 @@
 Before recognition the episode's vocabulary (``terms``: the metadata, the
 glossaries of ``glossary`` and the outline) steers the recogniser as its prompt
 (:func:`prompted`).  After recognition the style stage puts the vocabulary's
-spelling on near-misses (``correct``) and the initials on acronyms the speaker
-defines (``acronyms``), then the house style (``style``:
+spelling on near-misses (``correct``), the initials on acronyms the speaker
+defines (``acronyms``) and one name to the show titles the recogniser cut into a
+clause (``titles``), then the house style (``style``:
 British spelling, numbers, fillers, and ``namesense``: ordinary words used as
 names).  Every change is recorded as a correction (``corrections``) an editor
 can undo.  ``wordfreq`` says how common a word is.
@@ -22,9 +23,10 @@ from . import glossary
 from .acronyms import fix_defined_acronyms
 from .correct import CorrectOptions, correct
 from .style import StyleOptions, apply_style
+from .titles import TitleOptions, show_titles
 from .terms import Term, Vocabulary, build, engine_prompt, whisper_token_counter
 
-__all__ = ["CorrectOptions", "HouseStyle", "StyleOptions", "Term", "VocabOptions", "Vocabulary", "build",
+__all__ = ["CorrectOptions", "HouseStyle", "StyleOptions", "Term", "TitleOptions", "VocabOptions", "Vocabulary", "build",
            "prompted", "style_stage", "vocabulary_for"]
 
 
@@ -34,6 +36,7 @@ class VocabOptions:
     correct: bool = True  # replace near-misses of the vocabulary after recognition
     glossary: Path | None = None  # a glossary file besides glossary.txt / series.toml / the episode TOML
     matching: CorrectOptions = field(default_factory=CorrectOptions)
+    titles: TitleOptions = field(default_factory=TitleOptions)  # show titles said in the episode
 
 
 def vocabulary_for(path: Path | None, meta: EpisodeMeta, meta_path: Path | None, options: VocabOptions,
@@ -67,6 +70,7 @@ class HouseStyle:
     correct: bool
     matching: CorrectOptions
     style: StyleOptions
+    titles: TitleOptions = TitleOptions()
 
 
 def style_stage(doc: Transcript, settings: HouseStyle, ctx: Context) -> Transcript:
@@ -74,6 +78,7 @@ def style_stage(doc: Transcript, settings: HouseStyle, ctx: Context) -> Transcri
     ctx.hook("style", 0, 2)
     if settings.correct:
         doc = fix_defined_acronyms(correct(doc, settings.vocab, settings.matching), settings.vocab)
+        doc = show_titles(doc, settings.titles)
     ctx.hook("style", 1, 2)
     doc = apply_style(doc, settings.vocab, settings.style)
     ctx.hook("style", 2, 2)
