@@ -10,7 +10,9 @@ correction + house-style passes.  Columns:
 - WER from the corpus's score.py (its normaliser ignores case, punctuation and
   British/American spelling, so it measures words, not style);
 - recall of participants' names, of organisations (read from the participants'
-  roles) and of acronyms (every all-capital word of the reference): each
+  roles, with the word an organisation named "<word> Partnership/Project/..." is
+  called by, and the glossary's terms that are not acronyms; a word of the page
+  counts once, for the longest name it is part of) and of acronyms (every all-capital word of the reference): each
   occurrence in the reference counts as found when the aligned output word is
   spelt the same, case included;
 - American spellings where the page has the British one (aligned word pairs that
@@ -39,6 +41,7 @@ from transcribe_kit.stagecache import Context  # noqa: E402
 from transcribe_kit.vocabulary import HouseStyle, VocabOptions, glossary, style_stage  # noqa: E402
 from transcribe_kit.vocabulary import terms as vocabulary  # noqa: E402
 from transcribe_kit.vocabulary.corrections import undo  # noqa: E402
+from transcribe_kit.vocabulary.namesense import ORGANISATION_HEADS  # noqa: E402
 from transcribe_kit.document import Transcript  # noqa: E402
 from transcribe_kit.vocabulary.style import StyleOptions  # noqa: E402
 
@@ -89,12 +92,18 @@ MISSES: list[str] = []
 
 
 def recall(ref: list[str], hyp: list[str], pairs: dict[int, int], terms: list[str]) -> tuple[int, int]:
+    """Occurrences of ``terms`` in the reference whose aligned output words are spelt the same; a
+    word counts once, for the longest term it is part of ("Drive Partnership", not also "Drive")."""
     found = total = 0
-    for term in terms:
-        phrase = term.split()
+    claimed: set[int] = set()
+    for term in sorted(terms, key=lambda t: -len(t.split())):
+        phrase = [bare(w) for w in term.split()]  # as the reference words are: "Women's" -> "Women"
         for i in occurrences(ref, phrase):
             if len(phrase) == 1 and ref[i] != term:
                 continue  # names and acronyms: the reference's own case
+            if claimed & set(range(i, i + len(phrase))):
+                continue
+            claimed |= set(range(i, i + len(phrase)))
             total += 1
             got = [hyp[pairs[i + k]] if i + k in pairs else None for k in range(len(phrase))]
             ok = got == ref[i:i + len(phrase)] or (None not in got and got[0] == ref[i] and
@@ -123,9 +132,14 @@ def measure(doc: Transcript, episode: str, ref: list[str], sets: dict[str, list[
     return row
 
 
-def term_sets(meta, ref: list[str]) -> dict[str, list[str]]:
+def term_sets(meta, vocab, ref: list[str]) -> dict[str, list[str]]:
     names = sorted({p for t in vocabulary.build(meta).of_kind("name") for p in t.text.split()})
-    orgs = sorted({o for p in meta.participants for o in vocabulary.split_role(p.role or "")[1]})
+    orgs = {o for p in meta.participants for o in vocabulary.split_role(p.role or "")[1]}
+    # what people call "the Drive Partnership": "Drive" (counted where the page writes it alone)
+    orgs |= {o.split()[0] for o in orgs if len(o.split()) == 2 and o.split()[1].casefold() in ORGANISATION_HEADS}
+    # a glossary's terms that are not acronyms: the series' organisations and names
+    orgs |= {t.text for t in vocab.of_kind("glossary") if not vocabulary.is_acronym(t.text)}
+    orgs = sorted(orgs)
     acronyms = sorted({w for w in ref if vocabulary.is_acronym(w) and not w.endswith("s")})
     return {"names": names, "organisations": orgs, "acronyms": acronyms}
 
@@ -159,7 +173,7 @@ def main() -> None:
     meta, _ = metadata.load_for(src)
     vocab = vocabulary.build(meta, glossary.load_for(src, None, args.glossary))
     ref = [bare(w["word"]) for w in json.loads((ref_dir / f"{args.episode}.words.json").read_text())]
-    sets = term_sets(meta, ref)
+    sets = term_sets(meta, vocab, ref)
     plain = load_or_run(args.transcript, CACHE / "asr" / args.episode / "transcript.json", src, meta, vocab, False)
     prompted = load_or_run(args.prompted_transcript, CACHE / "vocab" / args.episode / "transcript.json",
                            src, meta, vocab, True)

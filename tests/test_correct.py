@@ -117,3 +117,11 @@ def test_a_show_title_cut_by_a_full_stop_is_one_name_again():
     out = correct(doc, vocab).text()
     assert "on Houston We Have a Podcast today." in out
     assert "Drive. Partnership is new." in out  # two words either side of a full stop may be two sentences
+
+
+def test_a_possessive_term_in_the_wrong_case_is_found_and_a_right_one_is_left_alone():
+    vocab = build(EpisodeMeta(), (Entry("Women's Aid", ()), Entry("Drive Partnership", ())))
+    out = correct(doc_of("the four women's aid federations and the Drive Partnership, today"), vocab)
+    assert texts(out) == "the four Women's Aid federations and the Drive Partnership, today"
+    assert [c.term for c in out.corrections] == ["Women's Aid"]  # no correction of what was already right
+    assert correct(doc_of("Women's Aid. Drive Partnership"), vocab).corrections == ()

@@ -92,6 +92,10 @@ def _replacement(toks: list[Token], start: int, end: int, term: str) -> tuple[st
     return tuple(parts)
 
 
+def _texts(run: list[Token]) -> tuple[str, ...]:
+    return tuple(t.prefix + t.core + t.suffix for t in run)
+
+
 def _fold(word: str) -> str:
     return word.casefold().replace(".", "")
 
@@ -101,11 +105,15 @@ def _find(toks: list[Token], phrase: list[str], across_stops: bool = False):
 
     With ``across_stops`` the words may also be cut by the recogniser's punctuation ("Houston.
     We have a podcast" for the show "Houston We Have a Podcast")."""
-    phrase = [_fold(w) for w in phrase]
+    # a word of the phrase as a token splits it: "Women's" is the core "Women" and a possessive
+    parts = [_CORE.match(w).groups() for w in phrase]
+    cores = [_fold(core) for _, core, _ in parts]
+    possessive = [bool(re.match(r"['’]s", suffix)) for _, _, suffix in parts]
     n = len(phrase)
     inner = re.compile(r"^[.,;:!?…]*$" if across_stops else r"^$")
     for i in range(len(toks) - n + 1):
-        if _fold(toks[i].core) == phrase[0] and all(_fold(toks[i + k].core) == phrase[k] for k in range(1, n)):
+        if all(_fold(toks[i + k].core) == cores[k] and (not possessive[k] or re.match(r"['’]s", toks[i + k].suffix))
+               for k in range(n)):
             if all(inner.match(toks[i + k].suffix.strip("'’s")) and not toks[i + k + 1].prefix
                    for k in range(n - 1)):
                 yield i
@@ -118,8 +126,9 @@ def _variant_edits(toks: list[Token], targets: list[Term]) -> list[Edit]:
             phrase = variant.split()
             for i in _find(toks, phrase):
                 end = i + len(phrase)
-                if " ".join(x.core for x in toks[i:end]) != t.text:
-                    edits.append(Edit(i, end, _replacement(toks, i, end, t.text), RULE, t.text))
+                new = _replacement(toks, i, end, t.text)
+                if new != _texts(toks[i:end]):
+                    edits.append(Edit(i, end, new, RULE, t.text))
     return edits
 
 
@@ -133,8 +142,9 @@ def _case_edits(toks: list[Token], targets: list[Term]) -> list[Edit]:
         # put a sentence break inside it; two words ("Drive. Partnership") could be two sentences
         for i in _find(toks, words, across_stops=len(words) >= 3):
             end = i + len(words)
-            if [x.core for x in toks[i:end]] != words:
-                edits.append(Edit(i, end, _replacement(toks, i, end, t.text), RULE, t.text))
+            new = _replacement(toks, i, end, t.text)
+            if new != _texts(toks[i:end]):
+                edits.append(Edit(i, end, new, RULE, t.text))
     return edits
 
 
