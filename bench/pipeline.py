@@ -17,6 +17,7 @@ against the other).  Wrap in ``flock /tmp/heavy.lock`` on a shared machine.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import subprocess
@@ -125,6 +126,8 @@ def child(args) -> None:
     stop.set()
     json.dump({"phases": [p for p in phases.rows() if p["phase"] != "end"], "words": [w.text for w in result.transcript.words],
                "duration_ms": result.transcript.duration_ms}, sys.stdout)
+    sys.stdout.flush()
+    gc.freeze()  # as `transcribe-kit` does on its way out (cli.main): the wall time is the command's
 
 
 # ---- the parent ----------------------------------------------------------------------------------

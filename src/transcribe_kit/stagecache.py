@@ -5,6 +5,7 @@ redoes only the stages it affects.
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import audio, memory
+from . import audio, memory, warmup
 from .document import DocumentError, EpisodeMeta, Transcript
 from .fileio import atomic_write
 
@@ -60,6 +61,9 @@ class Stage:
     model: str = ""  # model id; part of the cache key
     version: int = 1  # bump when the stage's code changes its results, so old cache entries are not reused
     audio: bool = False  # reads ``ctx.audio``: after the last such stage the samples are let go
+    # imports the stage will need, given (doc, options): started in the background when an
+    # earlier stage is computed (``warmup``); not part of the cache key
+    warmup: Callable[[Transcript, object], None] | None = None
 
 
 def first_key(audio_sha256: str, episode: str, meta: EpisodeMeta) -> str:
@@ -135,8 +139,12 @@ def run_stages(doc: Transcript, chain: tuple[Stage, ...], ctx: Context,
             ctx.hook(stage.name, 1, 1)
             record.cached.append(stage.name)
         else:
+            for later in chain[i + 1:]:  # a computed stage means every later one is computed too
+                if later.warmup is not None:
+                    warmup.start(later.name, functools.partial(later.warmup, doc, later.options))
             doc = stage.run(doc, stage.options, ctx)
-            memory.trim()  # what the stage freed goes back to the system before the next one starts
+            if stage.model or stage.audio:  # a full collection costs ~0.2 s once torch is loaded:
+                memory.trim()  # only after stages that held a model or the samples, given back now
             if cache:
                 cache.put(key, doc)
             record.computed.append(stage.name)

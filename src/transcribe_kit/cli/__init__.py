@@ -7,6 +7,8 @@ voices); ``options`` holds the options the commands share and turns every
 """
 from __future__ import annotations
 
+import gc
+
 import click
 
 from .. import __version__
@@ -27,4 +29,10 @@ for _command in processing.COMMANDS + editing.COMMANDS:
 
 
 def main():
-    cli(prog_name="transcribe-kit")
+    try:
+        cli(prog_name="transcribe-kit")
+    finally:
+        # Every output is written by now.  With torch and lightning loaded, the interpreter's
+        # last garbage collection over millions of long-lived objects took a second of a short
+        # clip's run; frozen, they are left to the system, which frees the whole process anyway.
+        gc.freeze()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from .. import nlp
 from ..audio import Audio
 from ..document import Speaker, SpeechSegment, Transcript
 from ..stagecache import Context, Hook, _quiet
@@ -140,13 +141,25 @@ def speaker_report(doc: Transcript) -> list[str]:
     return notes
 
 
+def _alone(doc: Transcript, options: SpeakerOptions) -> bool:
+    """One participant in the metadata and no count from the user: one voice, no diarisation."""
+    return len(doc.meta.participants) == 1 and not count_given(options.diarize)
+
+
+def warm_up(doc: Transcript, options: SpeakerOptions) -> None:
+    """The speaker stage's imports (pyannote.audio, torch) and its spaCy pipeline, when it
+    will diarise: run in the background while recognition runs (``warmup``)."""
+    if options.enabled and not _alone(doc, options):
+        diarize.import_models()
+        nlp.preload()  # after torch: spaCy then never hides it (``nlp._without_torch``)
+
+
 def speakers_stage(doc: Transcript, options: SpeakerOptions, ctx: Context) -> Transcript:
     """The speaker stage: diarise and name when more than one voice may speak, else one voice.
 
     One participant in the metadata means one voice, unless the user gave a speaker count."""
     doc = assign_single_speaker(doc)
-    alone = len(doc.meta.participants) == 1 and not count_given(options.diarize)
-    if not options.enabled or not doc.words or alone:
+    if not options.enabled or not doc.words or _alone(doc, options):
         return doc
     named, _ = identify_speakers(build_turns(doc), ctx.audio, options, hook=ctx.hook)
     return named

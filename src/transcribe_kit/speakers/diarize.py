@@ -28,6 +28,7 @@ import numpy as np
 from ..audio import SAMPLE_RATE, Audio
 from ..document import EpisodeMeta
 from ..fileio import sha256_file
+from .. import warmup
 from ..models import ModelError, offline_environment
 from .voiceprint import PyannoteEmbedding, encoder
 
@@ -154,13 +155,20 @@ def segmentation_path(kind: str = "pyannote-3.0") -> Path:
     return path
 
 
+def import_models() -> None:
+    """Import what diarisation needs (the speaker stage's warm-up, beside recognition)."""
+    _import_pyannote()
+
+
 def _import_pyannote():
+    warmup.wait("speakers")  # a warm-up importing the same modules finishes first
     offline_environment()
+    # torchcodec's FFmpeg warning: we never decode with it.  A filter, not catch_warnings, which
+    # is not thread-safe: the warm-up imports in a thread.
+    warnings.filterwarnings("ignore", message=r"\s*torchcodec is not installed correctly", category=UserWarning)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torchcodec's FFmpeg warning: we never decode with it
-            from pyannote.audio import Model  # pyannote (and lightning) take ~5 s to import: only when diarising
-            from pyannote.audio.pipelines import speaker_diarization as sd
+        from pyannote.audio import Model  # pyannote (and lightning) take ~5 s to import: only when diarising
+        from pyannote.audio.pipelines import speaker_diarization as sd
     except ImportError as exc:
         raise ModelError(f"speaker diarisation needs pyannote.audio ({exc}): {INSTALL_HINT}") from None
     except OSError as exc:

@@ -1,0 +1,85 @@
+"""Warm-ups: a later stage's imports start in the background when an earlier stage is computed."""
+from __future__ import annotations
+
+import threading
+import warnings
+import uuid
+from dataclasses import replace
+
+from transcribe_kit import warmup
+from transcribe_kit.document import EpisodeMeta, Participant, Transcript, Word
+from transcribe_kit.pipeline import Context, Stage, StageCache, run_stages
+from transcribe_kit.speakers import SpeakerOptions, diarize, warm_up
+from transcribe_kit.speakers.diarize import DiarizeOptions
+
+
+def _chain(seen: list, name: str, started: threading.Event):
+    def first(doc, options, ctx):
+        assert started.wait(10), "the later stage's warm-up did not start while the first stage ran"
+        return replace(doc, words=(Word("hi", 0, 500),))
+
+    def later_warmup(doc, options):
+        seen.append((threading.current_thread().name, doc.episode, options))
+        started.set()
+
+    return (Stage("first", first), Stage(name, lambda doc, options, ctx: doc, "opts", warmup=later_warmup))
+
+
+def test_a_computed_stage_starts_the_warm_up_of_the_stages_after_it(tmp_path):
+    seen, name = [], f"later-{uuid.uuid4().hex}"
+    cache = StageCache(tmp_path)
+    run_stages(Transcript(episode="ep"), _chain(seen, name, threading.Event()), Context(None), cache, "k")
+    warmup.wait(name)
+    assert seen == [(f"warmup-{name}", "ep", "opts")]  # in its own thread, with the doc and its options
+
+
+def test_a_run_taken_from_the_cache_starts_no_warm_up(tmp_path):
+    cache = StageCache(tmp_path)
+    ready = threading.Event()
+    ready.set()
+    chain = _chain([], f"later-{uuid.uuid4().hex}", ready)
+    chain = (chain[0], replace(chain[1], warmup=None))  # the first run registers no warm-up of that name
+    run_stages(Transcript(episode="ep"), chain, Context(None), cache, "k")
+    warmup.wait()
+    seen: list = []
+    again = (chain[0], replace(chain[1], warmup=lambda doc, options: seen.append(1)))  # same keys
+    _, record = run_stages(Transcript(episode="ep"), again, Context(None), cache, "k")
+    warmup.wait()
+    assert record.cached == ["first", chain[1].name] and seen == []
+
+
+def test_a_failing_warm_up_is_silent_and_runs_once():
+    calls, name = [], f"fails-{uuid.uuid4().hex}"
+
+    def boom():
+        calls.append(1)
+        raise ImportError("no such module")
+
+    warmup.start(name, boom)
+    warmup.start(name, boom)
+    warmup.wait(name)
+    assert calls == [1]
+
+
+def test_the_speaker_warm_up_imports_only_when_the_stage_will_diarise(monkeypatch):
+    imported = []
+    monkeypatch.setattr(diarize, "import_models", lambda: imported.append(1))
+    one = Transcript(episode="e", meta=EpisodeMeta(participants=(Participant("Ann Lee"),)))
+    two = Transcript(episode="e", meta=EpisodeMeta(participants=(Participant("Ann Lee"), Participant("Bo Li"))))
+    warm_up(one, SpeakerOptions())
+    warm_up(two, SpeakerOptions(enabled=False))
+    assert imported == []
+    warm_up(one, SpeakerOptions(diarize=DiarizeOptions(num_speakers=2)))
+    warm_up(two, SpeakerOptions())
+    assert imported == [1, 1]
+
+
+def test_pyannote_imported_in_a_thread_leaves_torchcodecs_warning_hidden():
+    # the warm-up imports pyannote in a thread, so the filter is process-wide (catch_warnings is
+    # not thread-safe); the message pyannote gives starts with a newline
+    warmup.start("speakers-import-test", diarize.import_models)
+    warmup.wait("speakers-import-test")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.warn("\ntorchcodec is not installed correctly so built-in audio decoding will fail.", UserWarning)
+        warnings.warn("something else", UserWarning)
+    assert [str(w.message) for w in seen] == ["something else"]
