@@ -101,7 +101,7 @@ def child(args) -> None:
     # what `process FILE --no-cache [--engine E] [--no-diarize]` runs
     options = pipeline.ProcessOptions(asr=asr.AsrOptions(engine=args.engine),
                                       speakers=speakers.SpeakerOptions(enabled=not args.no_diarize))
-    stage = {"name": ""}
+    stage = {"name": "recognise"}  # the audio is decoded just before the first stage runs
 
     def wrap(s):
         def run(doc, opts, ctx):

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import threading
-import warnings
 import uuid
+import warnings
 from dataclasses import replace
+
+import numpy as np
 
 from transcribe_kit import warmup
 from transcribe_kit.document import EpisodeMeta, Participant, Transcript, Word
@@ -83,3 +85,17 @@ def test_pyannote_imported_in_a_thread_leaves_torchcodecs_warning_hidden():
         warnings.warn("\ntorchcodec is not installed correctly so built-in audio decoding will fail.", UserWarning)
         warnings.warn("something else", UserWarning)
     assert [str(w.message) for w in seen] == ["something else"]
+
+
+def test_a_long_recording_starts_no_warm_up_but_a_short_one_does(tmp_path):
+    from transcribe_kit.audio import Audio
+    from transcribe_kit.stagecache import WARMUP_MAX_MS
+
+    for ms, expected in ((WARMUP_MAX_MS + 1000, []), (WARMUP_MAX_MS - 1000, [1])):
+        seen, name = [], f"later-{uuid.uuid4().hex}"
+        chain = (Stage("first", lambda doc, o, ctx: doc, audio=True),
+                 Stage(name, lambda doc, o, ctx: doc, warmup=lambda doc, options: seen.append(1)))
+        source = Audio(np.zeros(ms * 16, dtype=np.float32))
+        run_stages(Transcript(episode="ep"), chain, Context(None, source=source))
+        warmup.wait(name)
+        assert seen == expected, ms

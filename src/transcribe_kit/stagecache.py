@@ -119,6 +119,20 @@ class StageCache:
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+# Warm-ups only for recordings up to this long.  The imports (about 5 s) are a third of a short
+# clip's run; on a 17-minute episode they saved nothing, slowed the decoding (the import holds
+# the GIL) and added torch's and spaCy's memory to the recogniser's peak (bench/README.md).
+WARMUP_MAX_MS = 120_000
+
+
+def _worth_warming(ctx: Context, stage: Stage) -> bool:
+    """Start later stages' warm-ups now?  Only for a short recording, decoded first (this stage
+    reads it anyway) so the warm-up never competes with the decoding."""
+    if "audio" not in ctx.__dict__ and not (stage.audio and ctx.path is not None):
+        return ctx.path is None  # no recording at all (a document being re-run): nothing to weigh
+    return ctx.audio.duration_ms <= WARMUP_MAX_MS
+
+
 @dataclass
 class RunRecord:
     computed: list[str] = field(default_factory=list)
@@ -139,8 +153,8 @@ def run_stages(doc: Transcript, chain: tuple[Stage, ...], ctx: Context,
             ctx.hook(stage.name, 1, 1)
             record.cached.append(stage.name)
         else:
-            for later in chain[i + 1:]:  # a computed stage means every later one is computed too
-                if later.warmup is not None:
+            for later in chain[i + 1:] if _worth_warming(ctx, stage) else ():
+                if later.warmup is not None:  # a computed stage means every later one is computed too
                     warmup.start(later.name, functools.partial(later.warmup, doc, later.options))
             doc = stage.run(doc, stage.options, ctx)
             if stage.model or stage.audio:  # a full collection costs ~0.2 s once torch is loaded:
