@@ -153,9 +153,10 @@ def run_stages(doc: Transcript, chain: tuple[Stage, ...], ctx: Context,
             ctx.hook(stage.name, 1, 1)
             record.cached.append(stage.name)
         else:
-            for later in chain[i + 1:] if _worth_warming(ctx, stage) else ():
-                if later.warmup is not None:  # a computed stage means every later one is computed too
-                    warmup.start(later.name, functools.partial(later.warmup, doc, later.options))
+            warm = [later for later in chain[i + 1:] if later.warmup is not None]
+            for later in warm if warm and _worth_warming(ctx, stage) else ():
+                # a computed stage means every later one is computed too
+                warmup.start(later.name, functools.partial(later.warmup, doc, later.options))
             doc = stage.run(doc, stage.options, ctx)
             if stage.model or stage.audio:  # a full collection costs ~0.2 s once torch is loaded:
                 memory.trim()  # only after stages that held a model or the samples, given back now
