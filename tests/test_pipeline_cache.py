@@ -5,6 +5,9 @@ import dataclasses
 import gzip
 from dataclasses import dataclass, replace
 
+import numpy as np
+
+from transcribe_kit.audio import Audio
 from transcribe_kit.document import EpisodeMeta, Transcript, Word
 from transcribe_kit.pipeline import Context, Stage, StageCache, first_key, run_stages, stage_key
 
@@ -34,7 +37,7 @@ def _chain(pad: Pad = Pad(), model: str = "m1") -> tuple[Stage, ...]:
 
 
 def _run(cache, chain, key="k0"):
-    ctx = Context(None, source=object())
+    ctx = Context(None, source=Audio(samples=np.zeros(16_000, dtype=np.float32)))
     ctx.calls = []
     doc, record = run_stages(Transcript(episode="ep"), chain, ctx, cache, key)
     return doc, ctx.calls, record

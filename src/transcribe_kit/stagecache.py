@@ -160,6 +160,8 @@ def run_stages(doc: Transcript, chain: tuple[Stage, ...], ctx: Context,
             doc = stage.run(doc, stage.options, ctx)
             if stage.model or stage.audio:  # a full collection costs ~0.2 s once torch is loaded:
                 memory.trim()  # only after stages that held a model or the samples, given back now
+            if "audio" in ctx.__dict__:
+                ctx.audio.drop_pages()  # a spilled recording's pages the stage read
             if cache:
                 cache.put(key, doc)
             record.computed.append(stage.name)

@@ -57,6 +57,12 @@ def transcribe_windows(engine: Engine, audio: Audio, options: AsrOptions, window
                        progress: Progress | None = None) -> AsrResult:
     """``engine`` run window by window over ``audio``; the words in the recording's time."""
     edges = [0, *cuts(audio, window_s, search_s), len(audio.samples)]
+    if progress is not None:
+        outer = progress
+
+        def progress(done: int, total: int) -> None:  # after each segment the engine decoded:
+            audio.drop_pages()  # a spilled recording's pages were copied (VAD) or are read again when needed
+            outer(done, total)
     if len(edges) == 2:
         return engine(audio, options, progress)
     total = audio.duration_ms
@@ -64,6 +70,7 @@ def transcribe_windows(engine: Engine, audio: Audio, options: AsrOptions, window
     language, engine_record = options.language, {}
     for a, b in zip(edges, edges[1:]):
         offset = a * 1000 // SAMPLE_RATE
+        audio.drop_pages()  # a spilled recording: only this window's pages are read in
         window = Audio(samples=audio.samples[a:b], path=audio.path)
         prompt = " ".join(w.text for w in words[-PROMPT_WORDS:]) or options.initial_prompt
         inner = None if progress is None else (lambda done, _total, o=offset: progress(min(total, o + done), total))

@@ -1,0 +1,85 @@
+"""Diarisation whose memory does not grow with the square of the length (issue 17).
+
+The real pipeline on the pyannote sample: the chunk-at-a-time reconstruction gives
+pyannote's own result, and clustering every k-th chunk embedding finds the same voices.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import CORPUS
+
+SAMPLE = CORPUS / "real" / "pyannote_sample.wav"
+
+pytest.importorskip("pyannote.audio")
+pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason=f"{SAMPLE} is not available (../shared is missing)")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    from transcribe_kit import audio
+
+    return audio.load(SAMPLE)
+
+
+@pytest.mark.parametrize("segmentation", ["pyannote-3.0", "pyannote-multilabel"])
+def test_the_reconstruction_is_pyannotes(sample, segmentation, monkeypatch):
+    from transcribe_kit.speakers import diarize
+
+    options = diarize.DiarizeOptions(num_speakers=2, segmentation=segmentation)
+    pipeline = diarize.build_pipeline(options)
+    ours = diarize._reconstruct
+    pairs = []
+
+    def both(segmentations, hard_clusters, count):
+        theirs = type(pipeline).reconstruct(pipeline, segmentations, hard_clusters, count)
+        mine = ours(segmentations, hard_clusters, count)
+        pairs.append((theirs, mine))
+        return mine
+
+    monkeypatch.setattr(diarize, "_reconstruct", both)
+    found = diarize.diarize(sample, options, pipeline=pipeline)
+    assert len(found.speakers) == 2
+    assert len(pairs) == 2  # overlapping and exclusive
+    for theirs, mine in pairs:
+        assert mine.data.shape == theirs.data.shape
+        np.testing.assert_array_equal(mine.data, theirs.data)
+        window = lambda f: (f.sliding_window.start, f.sliding_window.duration, f.sliding_window.step)  # noqa: E731
+        assert window(mine) == window(theirs)
+
+
+def test_clustering_every_kth_chunk_finds_the_same_voices(monkeypatch):
+    from transcribe_kit import audio
+    from transcribe_kit.speakers import diarize
+
+    episode = CORPUS / "podcast_004_short" / "podcast_004_short.mp3"
+    if not episode.exists():
+        pytest.skip(f"{episode} is not available")
+    piece = audio.Audio(samples=audio.load(episode).samples[: 180 * audio.SAMPLE_RATE].copy())
+
+    def labelled(found):  # the voice of each 100 ms (in order of first appearance), -1 for none
+        names = {s: i for i, s in enumerate(found.speakers)}
+        out = np.full(piece.duration_ms // 100, -1)
+        for seg in found.segments:
+            out[seg.start_ms // 100: seg.end_ms // 100] = names[seg.speaker]
+        return out
+
+    options = diarize.DiarizeOptions()  # the count estimated: the clustering's threshold decides
+    pipeline = diarize.build_pipeline(options)
+    whole = diarize.diarize(piece, options, pipeline=pipeline)
+    clustered = []
+    cls = type(pipeline.clustering)
+    original = cls.cluster
+
+    def spy(self, embeddings, *a, **k):
+        clustered.append((len(embeddings), self.min_cluster_size))
+        return original(self, embeddings, *a, **k)
+
+    monkeypatch.setattr(cls, "cluster", spy)
+    monkeypatch.setattr(diarize, "MAX_CLUSTERED", 60)
+    sampled = diarize.diarize(piece, options, pipeline=pipeline)
+    (count, min_size), = clustered
+    assert count <= 60 * 1.5 and min_size < options.min_cluster_size  # every k-th chunk; k times fewer needed
+    assert sampled.speakers == whole.speakers and sampled.count_range is not None
+    assert np.mean(labelled(whole) == labelled(sampled)) > 0.98
