@@ -45,8 +45,10 @@ class Audio:
     def slice_ms(self, start_ms: int, end_ms: int) -> np.ndarray:
         a = max(0, start_ms * SAMPLE_RATE // 1000)
         b = min(len(self.samples), end_ms * SAMPLE_RATE // 1000)
+        if not isinstance(self.samples, np.memmap):
+            return self.samples[a:b]
         self.reading(b - a)
-        return self.samples[a:b]
+        return np.array(self.samples[a:b])  # an ordinary (writable) array, for torch and the like
 
     def reading(self, count: int) -> None:
         """Note that ``count`` samples are about to be read: a spilled recording gives its pages

@@ -8,6 +8,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import numpy as np
+
 from ..audio import Audio
 from ..models import ALIGNMENT_HEADS, ModelError
 from .base import AsrOptions, AsrResult, Progress, monotonic, segment_words
@@ -40,7 +42,7 @@ def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = No
     model = _model(path, heads)
     greedy = options.beam_size <= 1
     result = model.transcribe(
-        audio.samples,
+        np.array(audio.samples),  # a writable copy (it pads a copy anyway): a spilled recording is read-only
         language=options.language,
         beam_size=None if greedy else options.beam_size,
         temperature=0.0 if greedy else (0.0, 0.2, 0.4, 0.6, 0.8, 1.0),

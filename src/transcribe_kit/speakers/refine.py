@@ -97,8 +97,8 @@ def split_voices(doc: Transcript, source: Audio, encoder, wanted: int,
     long = [k for k, (a, b) in enumerate(runs) if words[b - 1].end_ms - words[a].start_ms >= options.split_min_ms]
     if not options.enabled or len(long) < 2 * options.split_min_phrases:
         return doc
-    vectors = encoder.embed_many([source.slice_ms(words[runs[k][0]].start_ms, words[runs[k][1] - 1].end_ms)
-                                  for k in long])
+    vectors = encoder.embed_many(source.slice_ms(words[runs[k][0]].start_ms, words[runs[k][1] - 1].end_ms)
+                                 for k in long)  # read one phrase at a time
     emb = {k: _unit(v) for k, v in zip(long, vectors) if np.all(np.isfinite(v))}
     labels = [w.speaker for w in words]
     used = {sp.id for sp in doc.speakers} | set(labels)
@@ -181,8 +181,8 @@ def refine(doc: Transcript, source: Audio, encoder, evidence=(), library: dict[s
     fixed = {i: "person:" + name for i, s in enumerate(parts) for a, b, name in seeds if a <= s.start and s.end <= b}
     long = [i for i, s in enumerate(parts)  # labelled examples are too precious to skip for length
             if doc.words[s.end - 1].end_ms - doc.words[s.start].start_ms >= (0 if i in fixed else options.min_stretch_ms)]
-    vectors = encoder.embed_many([source.slice_ms(doc.words[parts[i].start].start_ms,
-                                                  doc.words[parts[i].end - 1].end_ms) for i in long])
+    vectors = encoder.embed_many(source.slice_ms(doc.words[parts[i].start].start_ms,
+                                                 doc.words[parts[i].end - 1].end_ms) for i in long)
     emb = {i: v for i, v in zip(long, vectors) if np.all(np.isfinite(v))}
     voice_of = {i: fixed.get(i, "cluster:" + s.speaker) for i, s in enumerate(parts)}
     if options.enabled:

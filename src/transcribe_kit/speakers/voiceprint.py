@@ -28,6 +28,7 @@ object pyannote's diarisation pipeline calls on masked chunks.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -68,7 +69,8 @@ class _Encoder:
         """The embedding of one stretch of speech (NaN when under 0.5 s)."""
         return self.embed_frames([self.features(samples)])[0]
 
-    def embed_many(self, stretches: list[np.ndarray]) -> np.ndarray:
+    def embed_many(self, stretches: Iterable[np.ndarray]) -> np.ndarray:
+        """One vector per stretch; each stretch is read (and may be let go) before the next."""
         return self.embed_frames([self.features(s) for s in stretches])
 
 
