@@ -50,7 +50,9 @@ def add_headings(doc: Transcript, options: HeadingOptions = HeadingOptions()) ->
     """A new Transcript whose untitled topic chapters have headings."""
     spans = chapter_spans(doc)
     texts = [" ".join(w.text for w in doc.words[a:b]) for a, b in spans]
-    docs = list(nlp.load().pipe(texts, disable=("ner",)))
+    # one chapter at a time: a batch of all of them held the parser's activations for the whole
+    # recording (180 MB above the stage for the hour, 540 MB for three hours; bench/README.md)
+    docs = list(nlp.load().pipe(texts, disable=("ner",), batch_size=1))
     df = Counter(lemma for d in docs for lemma in {t.lemma_.lower() for t in d if _content(t)})
     chapters = []
     for chapter, (a, b), parsed in zip(doc.chapters, spans, docs):
