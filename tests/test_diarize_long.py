@@ -81,5 +81,5 @@ def test_clustering_every_kth_chunk_finds_the_same_voices(monkeypatch):
     sampled = diarize.diarize(piece, options, pipeline=pipeline)
     (count, min_size), = clustered
     assert count <= 60 * 1.5 and min_size < options.min_cluster_size  # every k-th chunk; k times fewer needed
-    assert sampled.speakers == whole.speakers and sampled.count_range is not None
+    assert len(sampled.speakers) == len(whole.speakers) and sampled.count_range is not None  # labels are arbitrary
     assert np.mean(labelled(whole) == labelled(sampled)) > 0.98
