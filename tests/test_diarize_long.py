@@ -29,7 +29,7 @@ def test_the_reconstruction_is_pyannotes(sample, segmentation, monkeypatch):
 
     options = diarize.DiarizeOptions(num_speakers=2, segmentation=segmentation)
     pipeline = diarize.build_pipeline(options)
-    ours = diarize._reconstruct
+    ours = diarize.reconstruct
     pairs = []
 
     def both(segmentations, hard_clusters, count):
@@ -38,7 +38,7 @@ def test_the_reconstruction_is_pyannotes(sample, segmentation, monkeypatch):
         pairs.append((theirs, mine))
         return mine
 
-    monkeypatch.setattr(diarize, "_reconstruct", both)
+    monkeypatch.setattr(diarize, "reconstruct", both)
     found = diarize.diarize(sample, options, pipeline=pipeline)
     assert len(found.speakers) == 2
     assert len(pairs) == 2  # overlapping and exclusive

@@ -215,6 +215,11 @@ def spill_dir() -> Path:
     return cache_dir() / "audio"
 
 
+def _cannot_write(exc: OSError) -> AudioError:
+    return AudioError(f"cannot write the decoded audio to {spill_dir()} ({_reason(exc)}); "
+                      "free some disk space or set TRANSCRIBE_KIT_CACHE to a writable folder.")
+
+
 class _Spill:
     """Decoded samples written to an unnamed file and mapped back read-only.
 
@@ -227,16 +232,14 @@ class _Spill:
             directory.mkdir(parents=True, exist_ok=True)
             self.file = tempfile.TemporaryFile(dir=directory)
         except OSError as exc:
-            raise AudioError(f"cannot write the decoded audio to {directory} ({_reason(exc)}); "
-                             "free some disk space or set TRANSCRIBE_KIT_CACHE to a writable folder.") from None
+            raise _cannot_write(exc) from None
         self.size = 0
 
     def add(self, piece: np.ndarray) -> None:
         try:
             self.file.write(memoryview(np.ascontiguousarray(piece, dtype=np.float32)))
         except OSError as exc:
-            raise AudioError(f"cannot write the decoded audio to {spill_dir()} ({_reason(exc)}); "
-                             "free some disk space or set TRANSCRIBE_KIT_CACHE.") from None
+            raise _cannot_write(exc) from None
         self.size += len(piece)
 
     def samples(self) -> np.ndarray:

@@ -30,6 +30,7 @@ from ..document import EpisodeMeta
 from ..fileio import sha256_file
 from .. import warmup
 from ..models import ModelError, offline_environment
+from .reconstruct import reconstruct
 from .voiceprint import PyannoteEmbedding, encoder
 
 SEGMENTATION_SHA256 = "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea"
@@ -337,7 +338,7 @@ def _run(pipeline, waveform, count: dict, hook: Hook, captured: dict | None = No
         warnings.simplefilter("always")
         object.__setattr__(clustering, "cluster", cluster)
         object.__setattr__(clustering, "filter_embeddings", filter_embeddings)
-        object.__setattr__(pipeline, "reconstruct", lambda *a: _reconstruct(*a))
+        object.__setattr__(pipeline, "reconstruct", lambda *a: reconstruct(*a))
         try:
             output = pipeline({"waveform": waveform, "sample_rate": SAMPLE_RATE}, hook=_pyannote_hook(hook), **count)
         finally:
@@ -357,39 +358,6 @@ def _run(pipeline, waveform, count: dict, hook: Hook, captured: dict | None = No
 # chunk its nearest voice, as it always does.  podcast_004_full, count given, raw diarisation DER:
 # 22.64 % from all 3,778, 22.61 % from every 2nd chunk (every 2nd embedding of the list instead: 47 %).
 MAX_CLUSTERED = 3000
-
-
-def _reconstruct(segmentations, hard_clusters: np.ndarray, count):
-    """pyannote's ``SpeakerDiarization.reconstruct`` (and ``to_diarization``), one chunk at a time.
-
-    pyannote builds every chunk's frames per cluster as one float64 array (chunks x
-    frames x clusters: 200 MB for three hours) and then sums it into frames; the sum
-    is made here directly, with the same result (a test compares the two)."""
-    from pyannote.core import SlidingWindow, SlidingWindowFeature  # with pyannote
-
-    num_chunks, num_frames, _ = segmentations.data.shape
-    num_clusters = int(np.max(hard_clusters)) + 1
-    chunks = segmentations.sliding_window
-    frames = SlidingWindow(start=chunks.start, duration=count.sliding_window.duration, step=count.sliding_window.step)
-    total = frames.closest_frame(chunks.start + chunks.duration + (num_chunks - 1) * chunks.step
-                                 + 0.5 * frames.duration) + 1
-    summed = np.zeros((total, max(num_clusters, int(np.max(count.data)))), dtype=np.float32)
-    for cluster, (chunk, segmentation) in zip(hard_clusters, segmentations):
-        start = frames.closest_frame(chunk.start + 0.5 * frames.duration)
-        for k in np.unique(cluster):
-            if k == -2:
-                continue
-            best = np.max(segmentation[:, cluster == k], axis=1)
-            summed[start: start + num_frames, k] += np.nan_to_num(best, nan=0.0)[: total - start]
-    activations = SlidingWindowFeature(summed, frames)
-    extent = activations.extent & count.extent
-    activations = activations.crop(extent, return_data=False)
-    count = count.crop(extent, return_data=False)
-    order = np.argsort(-activations.data, axis=-1)
-    binary = np.zeros_like(activations.data)
-    chosen = np.arange(binary.shape[1])[None, :] < count.data.reshape(-1, 1)
-    np.put_along_axis(binary, order, chosen.astype(binary.dtype), axis=-1)
-    return SlidingWindowFeature(binary, activations.sliding_window)
 
 
 def _segments(annotation) -> list[Segment]:
