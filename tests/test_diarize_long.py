@@ -1,7 +1,7 @@
 """Diarisation whose memory does not grow with the square of the length (issue 17).
 
-The real pipeline on the pyannote sample: the chunk-at-a-time reconstruction gives
-pyannote's own result, and clustering every k-th chunk embedding finds the same voices.
+The real pipeline on the pyannote sample: the chunk-at-a-time embeddings and
+reconstruction give pyannote's own results, and clustering every k-th chunk embedding finds the same voices.
 """
 from __future__ import annotations
 
@@ -47,6 +47,31 @@ def test_the_reconstruction_is_pyannotes(sample, segmentation, monkeypatch):
         np.testing.assert_array_equal(mine.data, theirs.data)
         window = lambda f: (f.sliding_window.start, f.sliding_window.duration, f.sliding_window.step)  # noqa: E731
         assert window(mine) == window(theirs)
+
+
+@pytest.mark.parametrize("segmentation", ["pyannote-3.0", "pyannote-multilabel"])
+def test_the_chunk_embeddings_are_pyannotes(sample, segmentation, monkeypatch):
+    from transcribe_kit.speakers import diarize
+
+    options = diarize.DiarizeOptions(num_speakers=2, segmentation=segmentation)
+    assert options.exclude_overlap  # the path with the clean masks
+    pipeline = diarize.build_pipeline(options)
+    ours = diarize.embeddings
+    pairs = []
+
+    def both(pipe, file, segmentations, exclude_overlap=False, hook=None):
+        theirs = type(pipe).get_embeddings(pipe, file, segmentations, exclude_overlap=exclude_overlap)
+        mine = ours(pipe, file, segmentations, exclude_overlap=exclude_overlap, hook=hook)
+        pairs.append((theirs, mine))
+        return mine
+
+    monkeypatch.setattr(diarize, "embeddings", both)
+    found = diarize.diarize(sample, options, pipeline=pipeline)
+    assert len(found.speakers) == 2 and len(pairs) == 1
+    theirs, mine = pairs[0]
+    assert mine.shape == theirs.shape and mine.shape[1] == 3
+    assert np.isfinite(mine).any(axis=2).sum() > 10  # real speech was embedded
+    np.testing.assert_array_equal(mine, theirs)
 
 
 def test_clustering_every_kth_chunk_finds_the_same_voices(monkeypatch):

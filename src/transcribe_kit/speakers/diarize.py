@@ -30,7 +30,7 @@ from ..document import EpisodeMeta
 from ..fileio import sha256_file
 from .. import warmup
 from ..models import ModelError, offline_environment
-from .reconstruct import reconstruct
+from .chunkwise import embeddings, reconstruct
 from .voiceprint import PyannoteEmbedding, encoder
 
 SEGMENTATION_SHA256 = "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea"
@@ -339,12 +339,14 @@ def _run(pipeline, waveform, count: dict, hook: Hook, captured: dict | None = No
         object.__setattr__(clustering, "cluster", cluster)
         object.__setattr__(clustering, "filter_embeddings", filter_embeddings)
         object.__setattr__(pipeline, "reconstruct", lambda *a: reconstruct(*a))
+        object.__setattr__(pipeline, "get_embeddings", lambda *a, **k: embeddings(pipeline, *a, **k))
         try:
             output = pipeline({"waveform": waveform, "sample_rate": SAMPLE_RATE}, hook=_pyannote_hook(hook), **count)
         finally:
             object.__delattr__(clustering, "cluster")
             object.__delattr__(clustering, "filter_embeddings")
             object.__delattr__(pipeline, "reconstruct")
+            object.__delattr__(pipeline, "get_embeddings")
     for message in [str(w.message) for w in caught] + printed.getvalue().splitlines():
         if message.strip():  # the count is reported by the caller instead
             log.info("pyannote: %s", message.strip())

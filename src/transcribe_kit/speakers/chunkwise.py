@@ -1,0 +1,86 @@
+"""Two of pyannote's diarisation steps without an array that grows with chunks x frames.
+
+pyannote's ``SpeakerDiarization`` builds, for the whole recording, a float64 copy of
+every chunk's segmentation to embed overlap-free speech, and a chunks x frames x
+clusters array to reconstruct the result (together about 400 MB for three hours at a
+1 s hop).  Both are computed here a chunk at a time, with pyannote's results exactly
+(tests/test_diarize_long.py compares them).
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+
+def embeddings(pipeline, file, binary_segmentations, exclude_overlap: bool = False, hook=None) -> np.ndarray:
+    """pyannote's ``SpeakerDiarization.get_embeddings``: one embedding per (chunk, local speaker).
+
+    pyannote zeroes the overlapped frames of all chunks at once (a float64 copy of the
+    whole segmentation: 150 MB for three hours); here each chunk's clean masks are made
+    when its audio is cropped.  Where a speaker has too little speech alone, the whole
+    mask is used, as in pyannote."""
+    import torch  # with pyannote
+
+    duration = binary_segmentations.sliding_window.duration
+    num_chunks, num_frames, num_speakers = binary_segmentations.data.shape
+    embedding = pipeline._embedding
+    min_num_frames = (math.ceil(num_frames * embedding.min_num_samples / (duration * embedding.sample_rate))
+                      if exclude_overlap else -1)
+
+    def waveforms_and_masks():
+        for chunk, masks in binary_segmentations:
+            waveform, _ = pipeline._audio.crop(file, chunk, mode="pad")
+            clean = masks * (1.0 * (np.sum(masks, axis=1, keepdims=True) < 2)) if exclude_overlap else masks
+            masks = np.nan_to_num(masks, nan=0.0).astype(np.float32)
+            clean = np.nan_to_num(clean, nan=0.0).astype(np.float32)
+            for mask, clean_mask in zip(masks.T, clean.T):
+                used = clean_mask if np.sum(clean_mask) > min_num_frames else mask
+                yield waveform[None], torch.from_numpy(np.ascontiguousarray(used))[None]
+
+    size = pipeline.embedding_batch_size
+    batch_count = math.ceil(num_chunks * num_speakers / size)
+    if hook is not None:
+        hook("embeddings", None, total=batch_count, completed=0)
+    out = []
+    for i, batch in enumerate(itertools.zip_longest(*[waveforms_and_masks()] * size), 1):
+        waveforms, masks = zip(*(b for b in batch if b is not None))
+        vectors = embedding(torch.vstack(waveforms), masks=torch.vstack(masks))
+        out.append(vectors)
+        if hook is not None:
+            hook("embeddings", vectors, total=batch_count, completed=i)
+    return np.vstack(out).reshape(num_chunks, num_speakers, -1)
+
+
+def reconstruct(segmentations, hard_clusters: np.ndarray, count):
+    """pyannote's ``SpeakerDiarization.reconstruct`` (and ``to_diarization``), one chunk at a time.
+
+    pyannote builds every chunk's frames per cluster as one float64 array (chunks x
+    frames x clusters: 200 MB for three hours) and then sums it into frames; the sum
+    is made here directly, with the same result (a test compares the two)."""
+    from pyannote.core import SlidingWindow, SlidingWindowFeature  # with pyannote
+
+    num_chunks, num_frames, _ = segmentations.data.shape
+    num_clusters = int(np.max(hard_clusters)) + 1
+    chunks = segmentations.sliding_window
+    frames = SlidingWindow(start=chunks.start, duration=count.sliding_window.duration, step=count.sliding_window.step)
+    total = frames.closest_frame(chunks.start + chunks.duration + (num_chunks - 1) * chunks.step
+                                 + 0.5 * frames.duration) + 1
+    summed = np.zeros((total, max(num_clusters, int(np.max(count.data)))), dtype=np.float32)
+    for cluster, (chunk, segmentation) in zip(hard_clusters, segmentations):
+        start = frames.closest_frame(chunk.start + 0.5 * frames.duration)
+        for k in np.unique(cluster):
+            if k == -2:
+                continue
+            best = np.max(segmentation[:, cluster == k], axis=1)
+            summed[start: start + num_frames, k] += np.nan_to_num(best, nan=0.0)[: total - start]
+    activations = SlidingWindowFeature(summed, frames)
+    extent = activations.extent & count.extent
+    activations = activations.crop(extent, return_data=False)
+    count = count.crop(extent, return_data=False)
+    order = np.argsort(-activations.data, axis=-1)
+    binary = np.zeros_like(activations.data)
+    chosen = np.arange(binary.shape[1])[None, :] < count.data.reshape(-1, 1)
+    np.put_along_axis(binary, order, chosen.astype(binary.dtype), axis=-1)
+    return SlidingWindowFeature(binary, activations.sliding_window)
