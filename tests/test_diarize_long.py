@@ -1,7 +1,8 @@
 """Diarisation whose memory does not grow with the square of the length (issue 17).
 
 The real pipeline on the pyannote sample: the chunk-at-a-time embeddings and
-reconstruction give pyannote's own results, and clustering every k-th chunk embedding finds the same voices.
+reconstruction give pyannote's own results, and clustering every k-th chunk
+embedding finds the same voices.
 """
 from __future__ import annotations
 
@@ -25,11 +26,11 @@ def sample():
 
 @pytest.mark.parametrize("segmentation", ["pyannote-3.0", "pyannote-multilabel"])
 def test_the_reconstruction_is_pyannotes(sample, segmentation, monkeypatch):
-    from transcribe_kit.speakers import diarize
+    from transcribe_kit.speakers import chunkwise, diarize
 
     options = diarize.DiarizeOptions(num_speakers=2, segmentation=segmentation)
     pipeline = diarize.build_pipeline(options)
-    ours = diarize.reconstruct
+    ours = chunkwise.reconstruct
     pairs = []
 
     def both(segmentations, hard_clusters, count):
@@ -38,7 +39,7 @@ def test_the_reconstruction_is_pyannotes(sample, segmentation, monkeypatch):
         pairs.append((theirs, mine))
         return mine
 
-    monkeypatch.setattr(diarize, "reconstruct", both)
+    monkeypatch.setattr(chunkwise, "reconstruct", both)
     found = diarize.diarize(sample, options, pipeline=pipeline)
     assert len(found.speakers) == 2
     assert len(pairs) == 2  # overlapping and exclusive
@@ -51,12 +52,12 @@ def test_the_reconstruction_is_pyannotes(sample, segmentation, monkeypatch):
 
 @pytest.mark.parametrize("segmentation", ["pyannote-3.0", "pyannote-multilabel"])
 def test_the_chunk_embeddings_are_pyannotes(sample, segmentation, monkeypatch):
-    from transcribe_kit.speakers import diarize
+    from transcribe_kit.speakers import chunkwise, diarize
 
     options = diarize.DiarizeOptions(num_speakers=2, segmentation=segmentation)
     assert options.exclude_overlap  # the path with the clean masks
     pipeline = diarize.build_pipeline(options)
-    ours = diarize.embeddings
+    ours = chunkwise.embeddings
     pairs = []
 
     def both(pipe, file, segmentations, exclude_overlap=False, hook=None):
@@ -65,7 +66,7 @@ def test_the_chunk_embeddings_are_pyannotes(sample, segmentation, monkeypatch):
         pairs.append((theirs, mine))
         return mine
 
-    monkeypatch.setattr(diarize, "embeddings", both)
+    monkeypatch.setattr(chunkwise, "embeddings", both)
     found = diarize.diarize(sample, options, pipeline=pipeline)
     assert len(found.speakers) == 2 and len(pairs) == 1
     theirs, mine = pairs[0]
@@ -76,7 +77,7 @@ def test_the_chunk_embeddings_are_pyannotes(sample, segmentation, monkeypatch):
 
 def test_clustering_every_kth_chunk_finds_the_same_voices(monkeypatch):
     from transcribe_kit import audio
-    from transcribe_kit.speakers import diarize
+    from transcribe_kit.speakers import chunkwise, diarize
 
     episode = CORPUS / "podcast_004_short" / "podcast_004_short.mp3"
     if not episode.exists():
@@ -102,7 +103,7 @@ def test_clustering_every_kth_chunk_finds_the_same_voices(monkeypatch):
         return original(self, embeddings, *a, **k)
 
     monkeypatch.setattr(cls, "cluster", spy)
-    monkeypatch.setattr(diarize, "MAX_CLUSTERED", 60)
+    monkeypatch.setattr(chunkwise, "MAX_CLUSTERED", 60)
     sampled = diarize.diarize(piece, options, pipeline=pipeline)
     (count, min_size), = clustered
     assert count <= 60 * 1.5 and min_size < options.min_cluster_size  # every k-th chunk; k times fewer needed

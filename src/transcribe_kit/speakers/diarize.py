@@ -30,7 +30,7 @@ from ..document import EpisodeMeta
 from ..fileio import sha256_file
 from .. import warmup
 from ..models import ModelError, offline_environment
-from .chunkwise import embeddings, reconstruct
+from . import chunkwise
 from .voiceprint import PyannoteEmbedding, encoder
 
 SEGMENTATION_SHA256 = "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea"
@@ -190,6 +190,18 @@ def _local_only(sd):
         sd.get_plda, sd.PretrainedSpeakerEmbedding = saved
 
 
+@contextlib.contextmanager
+def _shadowed(obj, **methods):
+    """``obj``'s methods replaced by instance attributes for the block (pyannote's objects forbid setattr)."""
+    for name, method in methods.items():
+        object.__setattr__(obj, name, method)
+    try:
+        yield obj
+    finally:
+        for name in methods:
+            object.__delattr__(obj, name)
+
+
 def build_pipeline(options: DiarizeOptions, embedding=None):
     """pyannote's SpeakerDiarization with local weights and tuned parameters.
 
@@ -309,57 +321,16 @@ def _run(pipeline, waveform, count: dict, hook: Hook, captured: dict | None = No
 
     ``captured["embeddings"]`` receives the chunk embeddings the clustering saw."""
     clustering = pipeline.clustering
-    original, original_filter = clustering.cluster, clustering.filter_embeddings
-
-    stride = 1
-
-    def filter_embeddings(embeddings, *args, **kwargs):
-        nonlocal stride
-        train, chunk_idx, speaker_idx = original_filter(embeddings, *args, **kwargs)
-        stride = -(-len(train) // MAX_CLUSTERED)
-        if stride > 1:  # the chunks' voices are learnt from every stride-th chunk; all chunks are assigned
-            keep = chunk_idx % stride == 0
-            log.info("clustering the embeddings of every %d-th chunk (%d of %d)", stride, int(keep.sum()), len(train))
-            train, chunk_idx, speaker_idx = train[keep], chunk_idx[keep], speaker_idx[keep]
-        return train, chunk_idx, speaker_idx
-
-    def cluster(embeddings, *args, **kwargs):
-        if captured is not None:
-            captured["embeddings"] = embeddings.copy()
-            captured["min_cluster_size"] = -(-clustering.min_cluster_size // stride)
-        size = clustering.min_cluster_size
-        clustering.min_cluster_size = -(-size // stride)  # as many seconds of a voice as before
-        try:
-            return original(embeddings, *args, **kwargs)
-        finally:
-            clustering.min_cluster_size = size
-
-    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()) as printed:
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()) as printed, \
+            _shadowed(clustering, **chunkwise.strided_clustering(clustering, captured)), \
+            _shadowed(pipeline, reconstruct=lambda *a: chunkwise.reconstruct(*a),
+                      get_embeddings=lambda *a, **k: chunkwise.embeddings(pipeline, *a, **k)):
         warnings.simplefilter("always")
-        object.__setattr__(clustering, "cluster", cluster)
-        object.__setattr__(clustering, "filter_embeddings", filter_embeddings)
-        object.__setattr__(pipeline, "reconstruct", lambda *a: reconstruct(*a))
-        object.__setattr__(pipeline, "get_embeddings", lambda *a, **k: embeddings(pipeline, *a, **k))
-        try:
-            output = pipeline({"waveform": waveform, "sample_rate": SAMPLE_RATE}, hook=_pyannote_hook(hook), **count)
-        finally:
-            object.__delattr__(clustering, "cluster")
-            object.__delattr__(clustering, "filter_embeddings")
-            object.__delattr__(pipeline, "reconstruct")
-            object.__delattr__(pipeline, "get_embeddings")
+        output = pipeline({"waveform": waveform, "sample_rate": SAMPLE_RATE}, hook=_pyannote_hook(hook), **count)
     for message in [str(w.message) for w in caught] + printed.getvalue().splitlines():
         if message.strip():  # the count is reported by the caller instead
             log.info("pyannote: %s", message.strip())
     return output
-
-
-# The most chunk embeddings the clustering learns the voices from.  The agglomerative clustering
-# holds every pairwise distance twice (8 n^2 bytes: 3,000 take 72 MB, the 3,800 of an hour 115 MB,
-# the 11,000 of three hours almost 1 GB), so a longer recording learns them from every k-th chunk
-# (at a 1 s hop a chunk shares nine-tenths of its audio with the next) and pyannote then gives every
-# chunk its nearest voice, as it always does.  podcast_004_full, count given, raw diarisation DER:
-# 22.64 % from all 3,778, 22.61 % from every 2nd chunk (every 2nd embedding of the list instead: 47 %).
-MAX_CLUSTERED = 3000
 
 
 def _segments(annotation) -> list[Segment]:
