@@ -1,7 +1,7 @@
 """Wall time and peak memory of `process`, stage by stage.
 
     python bench/pipeline.py [--inputs jfk short full long] [--long-minutes 180] [--no-diarize]
-                             [--engines faster-whisper openai-whisper]
+                             [--engines faster-whisper openai-whisper] [--cache DIR [--from STAGE]]
 
 Each input is processed in a fresh Python process (as `transcribe-kit process --no-cache`
 would), with a thread sampling that process's resident memory every 20 ms; the
@@ -12,7 +12,11 @@ max RSS as the kernel counts it (what GNU ``time -v`` prints).  ``long`` is a
 recording of ``--long-minutes`` made by ``tools/make_long.py`` from the corpus
 audio (under $TMPDIR, made once).  ``--engines`` also runs podcast_004_short end
 to end with each engine, in the same run, and compares their words (WER of one
-against the other).  Wrap in ``flock /tmp/heavy.lock`` on a shared machine.
+against the other).  ``--cache DIR`` keeps each stage's result in a stage cache there
+and takes what it finds; with ``--from STAGE`` that stage and the ones after it are
+computed again (their entries removed first), so a later stage of a three-hour
+recording is measured in a fresh process without recognising it again.  Wrap in
+``flock /tmp/heavy.lock`` on a shared machine.
 """
 from __future__ import annotations
 
@@ -121,7 +125,11 @@ def child(args) -> None:
         elif phases.current != name:
             phases.enter(name)
 
-    result = pipeline.process_file(args.child, args.out, options, hook=hook)
+    cache = None
+    if args.cache:
+        from transcribe_kit.stagecache import StageCache
+        cache = StageCache(args.cache)
+    result = pipeline.process_file(args.child, args.out, options, hook=hook, cache=cache)
     phases.enter("end")
     stop.set()
     json.dump({"phases": [p for p in phases.rows() if p["phase"] != "end"], "words": [w.text for w in result.transcript.words],
@@ -140,15 +148,22 @@ def main() -> None:
     parser.add_argument("--no-diarize", action="store_true", help="leave out the speaker stage")
     parser.add_argument("--engines", nargs="*", default=[], help="also compare engines end to end on podcast_004_short")
     parser.add_argument("--keep", type=Path, help="keep each run's episode folder under this folder (to score it)")
+    parser.add_argument("--cache", type=Path, help="stage cache folder: stages found there are not run again")
+    parser.add_argument("--from", dest="from_stage", metavar="STAGE",
+                        help="with --cache: compute this stage and the later ones again")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--engine", default="faster-whisper", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(args)
+    if args.from_stage and not args.cache:
+        parser.error("--from needs --cache")
     summary = []
     for name, path in inputs(args.inputs, args.long_minutes):
-        data = run_measured(path, "faster-whisper", args.no_diarize, args.keep)
+        if args.from_stage:
+            forget_from(args.cache, path.stem, args.from_stage)
+        data = run_measured(path, "faster-whisper", args.no_diarize, args.keep, args.cache)
         print(f"\n{name}: {path.name}, {data['duration_ms'] / 60000:.1f} min, {len(data['words'])} words")
         print(table(["phase", "wall s", "peak RSS MB"], [[p["phase"], p["seconds"], p["peak_mb"]] for p in data["phases"]]))
         rtf = data["wall"] / (data["duration_ms"] / 1000)
@@ -162,13 +177,35 @@ def main() -> None:
         compare_engines(args.engines, args.no_diarize)
 
 
-def run_measured(path: Path, engine: str, no_diarize: bool, keep: Path | None = None) -> dict:
+def forget_from(cache: Path, episode: str, stage: str) -> None:
+    """Remove ``episode``'s cached results of ``stage`` and of every stage after it."""
+    from transcribe_kit.stagecache import StageCache
+
+    store = StageCache(cache)
+    order: list[str] = []
+    keys: dict[str, set[str]] = {}
+    for entry in store.entries():
+        if entry["episode"] == episode:
+            if entry["stage"] not in order:
+                order.append(entry["stage"])
+            keys.setdefault(entry["stage"], set()).add(entry["key"])
+    if stage not in order:
+        sys.exit(f"bench: no {stage!r} stage of {episode} in {cache}; stages there: {', '.join(order) or 'none'}")
+    for later in order[order.index(stage):]:
+        for key in keys[later]:
+            store.remove(key)
+
+
+def run_measured(path: Path, engine: str, no_diarize: bool, keep: Path | None = None,
+                 cache: Path | None = None) -> dict:
     """One child run; its max RSS from the kernel's accounting of that child."""
     with tempfile.TemporaryDirectory() as scratch:
         out = str(keep / engine) if keep else scratch
         cmd = [sys.executable, __file__, "--child", str(path), "--out", out, "--engine", engine]
         if no_diarize:
             cmd.append("--no-diarize")
+        if cache:
+            cmd += ["--cache", str(cache)]
         started = time.perf_counter()
         with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
             proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, text=True)

@@ -105,6 +105,10 @@ class StageCache:
     def put(self, key: str, doc: Transcript) -> None:
         atomic_write(self._path(key), gzip.compress(doc.to_json().encode("utf-8"), mtime=0))
 
+    def remove(self, key: str) -> None:
+        """Forget the result stored under ``key`` (nothing when there is none)."""
+        self._path(key).unlink(missing_ok=True)
+
     def note(self, episode: str, stage: str, key: str, seconds: float, cached: bool) -> None:
         line = json.dumps({"episode": episode, "stage": stage, "key": key, "cached": cached,
                            "seconds": round(seconds, 3), "pid": os.getpid(), "at": time.time()})
