@@ -56,7 +56,7 @@ def test_two_speakers_of_the_pyannote_sample(encoder):
 
 
 @pytest.mark.parametrize("name", ["ge2e", "campplus", "fused"])
-def test_same_voice_is_nearer_than_another_voice(name):
+def test_same_voice_is_nearer_than_another_voice(name, monkeypatch):
     from transcribe_kit.speakers import voiceprint
     from transcribe_kit import audio
 
@@ -75,6 +75,9 @@ def test_same_voice_is_nearer_than_another_voice(name):
     assert np.isclose(np.linalg.norm(va), 1.0, atol=1e-4)
     assert va @ va2 > va @ vb
     assert np.isnan(encoder.embed(a1[:4000])).all()  # a quarter of a second is too short to trust
+    monkeypatch.setattr(voiceprint, "EMBED_BATCH_S", 1.0)  # one stretch at a time: the same vectors
+    assert np.allclose(encoder.embed_many([a1, a2, b1]), [va, va2, vb], atol=1e-5)
+    assert encoder.embed_many([]).shape == (0, encoder.dimension)
 
 
 @pytest.mark.parametrize("segmentation", ["pyannote-3.0", "pyannote-multilabel"])

@@ -62,6 +62,11 @@ def weights_path() -> Path:
     return path
 
 
+# Seconds of speech whose features ``embed_many`` holds at once: the phrases of a three-hour
+# recording are about 2.5 hours of speech, 144 MB of GE2E features held together before (bench/README.md).
+EMBED_BATCH_S = 600.0
+
+
 class _Encoder:
     """What every encoder shares: ``features`` of a waveform, ``embed_frames`` of many."""
 
@@ -70,8 +75,18 @@ class _Encoder:
         return self.embed_frames([self.features(samples)])[0]
 
     def embed_many(self, stretches: Iterable[np.ndarray]) -> np.ndarray:
-        """One vector per stretch; each stretch is read (and may be let go) before the next."""
-        return self.embed_frames([self.features(s) for s in stretches])
+        """One vector per stretch; each stretch is read (and may be let go) before the next, and
+        the features of at most ``EMBED_BATCH_S`` seconds of them are held at once."""
+        out, group, seconds = [], [], 0.0
+        for samples in stretches:
+            group.append(self.features(samples))
+            seconds += len(samples) / SAMPLE_RATE
+            if seconds >= EMBED_BATCH_S:
+                out.append(self.embed_frames(group))
+                group, seconds = [], 0.0
+        if group or not out:
+            out.append(self.embed_frames(group))
+        return np.concatenate(out)
 
 
 class VoiceEncoder(_Encoder):
