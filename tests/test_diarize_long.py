@@ -75,6 +75,26 @@ def test_the_chunk_embeddings_are_pyannotes(sample, segmentation, monkeypatch):
     np.testing.assert_array_equal(mine, theirs)
 
 
+@pytest.mark.parametrize("segmentation", ["pyannote-3.0", "pyannote-multilabel"])
+@pytest.mark.parametrize("seconds", [30.0, 13.0, 7.5])  # chunks end with the audio / one padded / only a padded one
+def test_the_segmentation_is_pyannotes(sample, segmentation, seconds):
+    import torch
+
+    from transcribe_kit.speakers import chunkwise, diarize
+
+    pipeline = diarize.build_pipeline(diarize.DiarizeOptions(segmentation=segmentation))
+    waveform = torch.from_numpy(np.ascontiguousarray(sample.samples[: int(seconds * 16000)])).float()[None]
+    file = {"waveform": waveform, "sample_rate": 16000}
+    theirs = type(pipeline).get_segmentations(pipeline, file)
+    calls = []
+    mine = chunkwise.segmentations(pipeline, file, hook=lambda *a, **k: calls.append(k))
+    assert mine.data.dtype == theirs.data.dtype and mine.data.shape == theirs.data.shape
+    np.testing.assert_array_equal(mine.data, theirs.data)
+    window = lambda f: (f.sliding_window.start, f.sliding_window.duration, f.sliding_window.step)  # noqa: E731
+    assert window(mine) == window(theirs)
+    assert calls[0]["completed"] == 0 and calls[-1]["completed"] == calls[-1]["total"] == len(mine.data)
+
+
 def test_clustering_every_kth_chunk_finds_the_same_voices(monkeypatch):
     from transcribe_kit import audio
     from transcribe_kit.speakers import chunkwise, diarize

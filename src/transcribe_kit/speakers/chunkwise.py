@@ -3,8 +3,9 @@
 pyannote's ``SpeakerDiarization`` builds, for the whole recording, a float64 copy of
 every chunk's segmentation to embed overlap-free speech, and a chunks x frames x
 clusters array to reconstruct the result (together about 400 MB for three hours at a
-1 s hop).  Both are computed here a chunk at a time, with pyannote's results exactly
-(tests/test_diarize_long.py compares them).  Its clustering holds every pairwise
+1 s hop), and it stacks the segmentation's batches into a second copy of them all.
+These are computed here a chunk (or a batch) at a time, with pyannote's results
+exactly (tests/test_diarize_long.py compares them).  Its clustering holds every pairwise
 distance of the chunk embeddings: past ``MAX_CLUSTERED`` the voices are learnt from
 every k-th chunk (``strided_clustering``).
 """
@@ -58,6 +59,50 @@ def strided_clustering(clustering, captured: dict | None = None) -> dict:
             clustering.min_cluster_size = size
 
     return {"filter_embeddings": filter_embeddings, "cluster": cluster}
+
+
+def segmentations(pipeline, file, hook=None):
+    """pyannote's ``SpeakerDiarization.get_segmentations``: the segmentation of every chunk.
+
+    pyannote's ``Inference.slide`` keeps each batch's output and stacks them at the end,
+    holding the whole segmentation twice (2 x 76 MB for three hours at a 1 s hop); here
+    each batch is written into one array as it comes.  The pipeline's segmentation is
+    never aggregated and has one output; anything else is left to pyannote."""
+    import torch.nn.functional as F  # with pyannote
+    from pyannote.audio.utils.reproducibility import fix_reproducibility
+    from pyannote.core import SlidingWindow, SlidingWindowFeature
+
+    inference = pipeline._segmentation
+    if not inference.skip_aggregation or isinstance(inference.model.specifications, tuple):
+        return type(pipeline).get_segmentations(pipeline, file, hook=hook)
+    fix_reproducibility(inference.device)
+    waveform, sample_rate = inference.model.audio(file)
+    window = inference.model.audio.get_num_samples(inference.duration)
+    step = round(inference.step * sample_rate)
+    num_samples = waveform.shape[1]
+    complete = (num_samples - window) // step + 1 if num_samples >= window else 0
+    total = complete + int(num_samples < window or (num_samples - window) % step > 0)
+    out = None
+
+    def put(start: int, batch) -> None:
+        nonlocal out
+        result = inference.infer(batch)
+        if out is None:
+            out = np.empty((total, *result.shape[1:]), dtype=result.dtype)
+        out[start: start + len(result)] = result
+        if hook is not None:
+            hook("segmentation", None, completed=start + len(result), total=total)
+
+    if hook is not None:
+        hook("segmentation", None, completed=0, total=total)
+    if complete:
+        chunks = waveform.unfold(1, window, step).transpose(0, 1)  # chunk, channel, sample: a view
+        for c in range(0, complete, inference.batch_size):
+            put(c, chunks[c: c + inference.batch_size])
+    if total > complete:  # the end, padded with zeros to a whole chunk
+        last = waveform[:, complete * step:]
+        put(complete, F.pad(last, (0, window - last.shape[1]))[None])
+    return SlidingWindowFeature(out, SlidingWindow(start=0.0, duration=inference.duration, step=inference.step))
 
 
 def embeddings(pipeline, file, binary_segmentations, exclude_overlap: bool = False, hook=None) -> np.ndarray:

@@ -324,6 +324,7 @@ def _run(pipeline, waveform, count: dict, hook: Hook, captured: dict | None = No
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()) as printed, \
             _shadowed(clustering, **chunkwise.strided_clustering(clustering, captured)), \
             _shadowed(pipeline, reconstruct=lambda *a: chunkwise.reconstruct(*a),
+                      get_segmentations=lambda *a, **k: chunkwise.segmentations(pipeline, *a, **k),
                       get_embeddings=lambda *a, **k: chunkwise.embeddings(pipeline, *a, **k)):
         warnings.simplefilter("always")
         output = pipeline({"waveform": waveform, "sample_rate": SAMPLE_RATE}, hook=_pyannote_hook(hook), **count)
