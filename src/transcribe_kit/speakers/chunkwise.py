@@ -134,14 +134,16 @@ def embeddings(pipeline, file, binary_segmentations, exclude_overlap: bool = Fal
     batch_count = math.ceil(num_chunks * num_speakers / size)
     if hook is not None:
         hook("embeddings", None, total=batch_count, completed=0)
-    out = []
+    out = None  # filled batch by batch (a list of batches stacked at the end held them twice)
     for i, batch in enumerate(itertools.zip_longest(*[waveforms_and_masks()] * size), 1):
         waveforms, masks = zip(*(b for b in batch if b is not None))
         vectors = embedding(torch.vstack(waveforms), masks=torch.vstack(masks))
-        out.append(vectors)
+        if out is None:
+            out = np.empty((num_chunks * num_speakers, vectors.shape[1]), dtype=vectors.dtype)
+        out[(i - 1) * size: (i - 1) * size + len(vectors)] = vectors
         if hook is not None:
             hook("embeddings", vectors, total=batch_count, completed=i)
-    return np.vstack(out).reshape(num_chunks, num_speakers, -1)
+    return out.reshape(num_chunks, num_speakers, -1)
 
 
 def reconstruct(segmentations, hard_clusters: np.ndarray, count):
