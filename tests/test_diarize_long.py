@@ -95,6 +95,31 @@ def test_the_segmentation_is_pyannotes(sample, segmentation, seconds):
     assert calls[0]["completed"] == 0 and calls[-1]["completed"] == calls[-1]["total"] == len(mine.data)
 
 
+@pytest.mark.parametrize("segmentation", ["pyannote-3.0", "pyannote-multilabel"])
+def test_the_embeddings_are_filtered_as_pyannote_does(sample, segmentation, monkeypatch):
+    from transcribe_kit.speakers import chunkwise, diarize
+
+    options = diarize.DiarizeOptions(num_speakers=2, segmentation=segmentation)
+    pipeline = diarize.build_pipeline(options)
+    monkeypatch.setattr(chunkwise, "FILTER_BLOCK", 7)  # many blocks, the last one short
+    pairs = []
+    ours = chunkwise.filter_embeddings
+
+    def both(embeddings, segmentations=None, **kwargs):
+        theirs = type(pipeline.clustering).filter_embeddings(pipeline.clustering, embeddings, segmentations, **kwargs)
+        mine = ours(embeddings, segmentations, **kwargs)
+        pairs.append((theirs, tuple(a.copy() for a in mine)))  # the clustering normalises them in place
+        return mine
+
+    monkeypatch.setattr(chunkwise, "filter_embeddings", both)
+    found = diarize.diarize(sample, options, pipeline=pipeline)
+    assert len(found.speakers) == 2 and pairs
+    for theirs, mine in pairs:
+        assert len(mine[1]) > 10  # voices heard alone were kept
+        for a, b in zip(theirs, mine):
+            np.testing.assert_array_equal(a, b)
+
+
 def test_clustering_every_kth_chunk_finds_the_same_voices(monkeypatch):
     from transcribe_kit import audio
     from transcribe_kit.speakers import chunkwise, diarize

@@ -28,18 +28,38 @@ log = logging.getLogger(__name__)
 MAX_CLUSTERED = 3000
 
 
+# Chunks whose segmentation ``filter_embeddings`` looks at together.
+FILTER_BLOCK = 1000
+
+
+def filter_embeddings(embeddings, segmentations=None, min_active_ratio: float = 0.2):
+    """pyannote's ``Clustering.filter_embeddings`` (the embeddings of voices heard alone long enough
+    in their chunk, and not NaN), a block of chunks at a time: pyannote multiplies the whole
+    segmentation by its single-voice mask at once, a float copy of it (76 MB for three hours)."""
+    data = segmentations.data
+    num_chunks, num_frames, num_speakers = data.shape
+    active = np.empty((num_chunks, num_speakers), dtype=bool)
+    for a in range(0, num_chunks, FILTER_BLOCK):
+        block = data[a: a + FILTER_BLOCK]
+        single_active_mask = np.sum(block, axis=2, keepdims=True) == 1
+        active[a: a + FILTER_BLOCK] = np.sum(block * single_active_mask, axis=1) >= min_active_ratio * num_frames
+    valid = ~np.any(np.isnan(embeddings), axis=2)
+    chunk_idx, speaker_idx = np.where(active * valid)
+    return embeddings[chunk_idx, speaker_idx], chunk_idx, speaker_idx
+
+
 def strided_clustering(clustering, captured: dict | None = None) -> dict:
     """Replacements for the clustering's ``filter_embeddings`` and ``cluster`` methods.
 
-    Past ``MAX_CLUSTERED`` chunk embeddings the voices are learnt from every k-th chunk,
+    The embeddings are filtered as pyannote does (``filter_embeddings``, in blocks).  Past ``MAX_CLUSTERED`` chunk embeddings the voices are learnt from every k-th chunk,
     with ``min_cluster_size`` divided by k; ``captured["embeddings"]`` and
     ``captured["min_cluster_size"]`` receive what the clustering saw."""
-    original, original_filter = clustering.cluster, clustering.filter_embeddings
+    original = clustering.cluster
     stride = 1
 
-    def filter_embeddings(embeddings, *args, **kwargs):
+    def strided_filter(embeddings, *args, **kwargs):
         nonlocal stride
-        train, chunk_idx, speaker_idx = original_filter(embeddings, *args, **kwargs)
+        train, chunk_idx, speaker_idx = filter_embeddings(embeddings, *args, **kwargs)
         stride = -(-len(train) // MAX_CLUSTERED)
         if stride > 1:  # the chunks' voices are learnt from every stride-th chunk; all chunks are assigned
             keep = chunk_idx % stride == 0
@@ -58,7 +78,7 @@ def strided_clustering(clustering, captured: dict | None = None) -> dict:
         finally:
             clustering.min_cluster_size = size
 
-    return {"filter_embeddings": filter_embeddings, "cluster": cluster}
+    return {"filter_embeddings": strided_filter, "cluster": cluster}
 
 
 def segmentations(pipeline, file, hook=None):
