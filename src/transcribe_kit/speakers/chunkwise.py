@@ -3,9 +3,10 @@
 pyannote's ``SpeakerDiarization`` builds, for the whole recording, a float64 copy of
 every chunk's segmentation to embed overlap-free speech, and a chunks x frames x
 clusters array to reconstruct the result (together about 400 MB for three hours at a
-1 s hop), and it stacks the segmentation's batches into a second copy of them all.
-These are computed here a chunk (or a batch) at a time, with pyannote's results
-exactly (tests/test_diarize_long.py compares them).  Its clustering holds every pairwise
+1 s hop); it stacks the segmentation's batches into a second copy of them all, and
+masks a float copy of the whole segmentation to choose the embeddings to cluster.
+These are computed here a chunk (or a batch, or a block) at a time, with pyannote's
+results exactly (tests/test_diarize_long.py compares them).  Its clustering holds every pairwise
 distance of the chunk embeddings: past ``MAX_CLUSTERED`` the voices are learnt from
 every k-th chunk (``strided_clustering``).
 """
@@ -51,8 +52,9 @@ def filter_embeddings(embeddings, segmentations=None, min_active_ratio: float = 
 def strided_clustering(clustering, captured: dict | None = None) -> dict:
     """Replacements for the clustering's ``filter_embeddings`` and ``cluster`` methods.
 
-    The embeddings are filtered as pyannote does (``filter_embeddings``, in blocks).  Past ``MAX_CLUSTERED`` chunk embeddings the voices are learnt from every k-th chunk,
-    with ``min_cluster_size`` divided by k; ``captured["embeddings"]`` and
+    The embeddings are filtered as pyannote does (``filter_embeddings``, in blocks).  Past
+    ``MAX_CLUSTERED`` chunk embeddings the voices are learnt from every k-th chunk, with
+    ``min_cluster_size`` divided by k; ``captured["embeddings"]`` and
     ``captured["min_cluster_size"]`` receive what the clustering saw."""
     original = clustering.cluster
     stride = 1
