@@ -182,13 +182,11 @@ def forget_from(cache: Path, episode: str, stage: str) -> None:
     from transcribe_kit.stagecache import StageCache
 
     store = StageCache(cache)
-    order: list[str] = []
-    keys: dict[str, set[str]] = {}
+    keys: dict[str, set[str]] = {}  # stage -> its keys, stages in the order they first ran
     for entry in store.entries():
         if entry["episode"] == episode:
-            if entry["stage"] not in order:
-                order.append(entry["stage"])
             keys.setdefault(entry["stage"], set()).add(entry["key"])
+    order = list(keys)
     if stage not in order:
         sys.exit(f"bench: no {stage!r} stage of {episode} in {cache}; stages there: {', '.join(order) or 'none'}")
     for later in order[order.index(stage):]:

@@ -17,6 +17,11 @@ pytest.importorskip("pyannote.audio")
 pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason=f"{SAMPLE} is not available (../shared is missing)")
 
 
+def _window(feature):
+    """A SlidingWindowFeature's frames: start, duration and step."""
+    return feature.sliding_window.start, feature.sliding_window.duration, feature.sliding_window.step
+
+
 @pytest.fixture(scope="module")
 def sample():
     from transcribe_kit import audio
@@ -46,8 +51,7 @@ def test_the_reconstruction_is_pyannotes(sample, segmentation, monkeypatch):
     for theirs, mine in pairs:
         assert mine.data.shape == theirs.data.shape
         np.testing.assert_array_equal(mine.data, theirs.data)
-        window = lambda f: (f.sliding_window.start, f.sliding_window.duration, f.sliding_window.step)  # noqa: E731
-        assert window(mine) == window(theirs)
+        assert _window(mine) == _window(theirs)
 
 
 @pytest.mark.parametrize("segmentation", ["pyannote-3.0", "pyannote-multilabel"])
@@ -90,8 +94,7 @@ def test_the_segmentation_is_pyannotes(sample, segmentation, seconds):
     mine = chunkwise.segmentations(pipeline, file, hook=lambda *a, **k: calls.append(k))
     assert mine.data.dtype == theirs.data.dtype and mine.data.shape == theirs.data.shape
     np.testing.assert_array_equal(mine.data, theirs.data)
-    window = lambda f: (f.sliding_window.start, f.sliding_window.duration, f.sliding_window.step)  # noqa: E731
-    assert window(mine) == window(theirs)
+    assert _window(mine) == _window(theirs)
     assert calls[0]["completed"] == 0 and calls[-1]["completed"] == calls[-1]["total"] == len(mine.data)
 
 
