@@ -58,13 +58,14 @@ def test_the_reconstruction_is_pyannotes(sample, segmentation, monkeypatch):
 def test_the_chunk_embeddings_are_pyannotes(sample, segmentation, monkeypatch):
     from transcribe_kit.speakers import chunkwise, diarize
 
-    options = diarize.DiarizeOptions(num_speakers=2, segmentation=segmentation)
+    options = diarize.DiarizeOptions(num_speakers=2, segmentation=segmentation, shared_partials=False)
     assert options.exclude_overlap  # the path with the clean masks
     pipeline = diarize.build_pipeline(options)
     ours = chunkwise.embeddings
     pairs = []
 
-    def both(pipe, file, segmentations, exclude_overlap=False, hook=None):
+    def both(pipe, file, segmentations, exclude_overlap=False, hook=None, shared_partials=True):
+        assert not shared_partials
         theirs = type(pipe).get_embeddings(pipe, file, segmentations, exclude_overlap=exclude_overlap)
         mine = ours(pipe, file, segmentations, exclude_overlap=exclude_overlap, hook=hook)
         pairs.append((theirs, mine))
@@ -139,7 +140,9 @@ def test_clustering_every_kth_chunk_finds_the_same_voices(monkeypatch):
             out[seg.start_ms // 100: seg.end_ms // 100] = names[seg.speaker]
         return out
 
-    options = diarize.DiarizeOptions()  # the count estimated: the clustering's threshold decides
+    # The count given (the four voices of these three minutes; Jo speaks 9 s of them): estimated, it is
+    # two or three by the threshold's margin (count_range), and either may come out of any sample.
+    options = diarize.DiarizeOptions(num_speakers=4)
     pipeline = diarize.build_pipeline(options)
     whole = diarize.diarize(piece, options, pipeline=pipeline)
     clustered = []
@@ -155,5 +158,5 @@ def test_clustering_every_kth_chunk_finds_the_same_voices(monkeypatch):
     sampled = diarize.diarize(piece, options, pipeline=pipeline)
     (count, min_size), = clustered
     assert count <= 60 * 1.5 and min_size < options.min_cluster_size  # every k-th chunk; k times fewer needed
-    assert len(sampled.speakers) == len(whole.speakers) and sampled.count_range is not None  # labels are arbitrary
+    assert len(sampled.speakers) == len(whole.speakers) == 4  # labels are arbitrary
     assert np.mean(labelled(whole) == labelled(sampled)) > 0.98

@@ -127,44 +127,60 @@ def segmentations(pipeline, file, hook=None):
     return SlidingWindowFeature(out, SlidingWindow(start=0.0, duration=inference.duration, step=inference.step))
 
 
-def embeddings(pipeline, file, binary_segmentations, exclude_overlap: bool = False, hook=None) -> np.ndarray:
+def embeddings(pipeline, file, binary_segmentations, exclude_overlap: bool = False, hook=None,
+               shared_partials: bool = False) -> np.ndarray:
     """pyannote's ``SpeakerDiarization.get_embeddings``: one embedding per (chunk, local speaker).
 
     pyannote zeroes the overlapped frames of all chunks at once (a float64 copy of the
     whole segmentation: 150 MB for three hours); here each chunk's clean masks are made
     when its audio is cropped.  Where a speaker has too little speech alone, the whole
-    mask is used, as in pyannote."""
+    mask is used, as in pyannote.  ``shared_partials`` (GE2E only): a speaker's vector is
+    made from d-vectors computed once over the recording (``partials``) wherever it can be."""
     import torch  # with pyannote
+
+    from . import partials
 
     duration = binary_segmentations.sliding_window.duration
     num_chunks, num_frames, num_speakers = binary_segmentations.data.shape
     embedding = pipeline._embedding
     min_num_frames = (math.ceil(num_frames * embedding.min_num_samples / (duration * embedding.sample_rate))
                       if exclude_overlap else -1)
+    size = pipeline.embedding_batch_size
+    batch_count = math.ceil(num_chunks * num_speakers / size)  # at most, through pyannote's path
+    grid, done = None, 0
+    if shared_partials and partials.supported(embedding):
+        def progress(completed: int, total: int) -> None:
+            if hook is not None:
+                hook("embeddings", None, total=total + batch_count, completed=completed)
+
+        grid = partials.PartialGrid(embedding.encoder, file["waveform"][0], progress)
+        done = partials.batches(len(grid.starts))
+    out = np.full((num_chunks * num_speakers, embedding.dimension), np.nan, dtype=np.float32)
 
     def waveforms_and_masks():
-        for chunk, masks in binary_segmentations:
-            waveform, _ = pipeline._audio.crop(file, chunk, mode="pad")
+        for c, (chunk, masks) in enumerate(binary_segmentations):
             clean = masks * (1.0 * (np.sum(masks, axis=1, keepdims=True) < 2)) if exclude_overlap else masks
             masks = np.nan_to_num(masks, nan=0.0).astype(np.float32)
             clean = np.nan_to_num(clean, nan=0.0).astype(np.float32)
-            for mask, clean_mask in zip(masks.T, clean.T):
+            waveform = None
+            for s, (mask, clean_mask) in enumerate(zip(masks.T, clean.T)):
                 used = clean_mask if np.sum(clean_mask) > min_num_frames else mask
-                yield waveform[None], torch.from_numpy(np.ascontiguousarray(used))[None]
+                vector = grid.vector(chunk.start, chunk.duration, used) if grid is not None else None
+                if vector is not None:
+                    out[c * num_speakers + s] = vector
+                    continue
+                if waveform is None:
+                    waveform, _ = pipeline._audio.crop(file, chunk, mode="pad")
+                yield c * num_speakers + s, waveform[None], torch.from_numpy(np.ascontiguousarray(used))[None]
 
-    size = pipeline.embedding_batch_size
-    batch_count = math.ceil(num_chunks * num_speakers / size)
     if hook is not None:
-        hook("embeddings", None, total=batch_count, completed=0)
-    out = None  # filled batch by batch (a list of batches stacked at the end held them twice)
+        hook("embeddings", None, total=done + batch_count, completed=done)
     for i, batch in enumerate(itertools.zip_longest(*[waveforms_and_masks()] * size), 1):
-        waveforms, masks = zip(*(b for b in batch if b is not None))
+        rows, waveforms, masks = zip(*(b for b in batch if b is not None))
         vectors = embedding(torch.vstack(waveforms), masks=torch.vstack(masks))
-        if out is None:
-            out = np.empty((num_chunks * num_speakers, vectors.shape[1]), dtype=vectors.dtype)
-        out[(i - 1) * size: (i - 1) * size + len(vectors)] = vectors
+        out[list(rows)] = vectors
         if hook is not None:
-            hook("embeddings", vectors, total=batch_count, completed=i)
+            hook("embeddings", vectors, total=done + batch_count, completed=done + i)
     return out.reshape(num_chunks, num_speakers, -1)
 
 

@@ -80,6 +80,9 @@ class DiarizeOptions:
     # Embed each local speaker from the frames where they speak alone (pyannote 3.1's recipe):
     # overlapped speech mixes two voices into one embedding.
     exclude_overlap: bool = True
+    # GE2E: chunk embeddings from d-vectors of partials computed once over the recording (partials.py)
+    # instead of every chunk's masked audio, which embeds each second about ten times at the 1 s hop.
+    shared_partials: bool = True
     # Chunks through the segmentation model and the embedding at once.  32 held about 400 MB more at
     # the peak (the segmentation model's first layers of 32 ten-second chunks) for no gain in speed:
     # diarising the hour took 211 s at 8 and 219 s at 32, same segments (bench/README.md "Memory and speed").
@@ -262,7 +265,7 @@ def diarize(source: Audio, options: DiarizeOptions = DiarizeOptions(),
                                ("min_speakers", options.min_speakers),
                                ("max_speakers", options.max_speakers)) if v is not None}
     captured: dict = {}
-    output = _run(pipeline, waveform, count, hook, captured)
+    output = _run(pipeline, waveform, count, hook, options.shared_partials, captured)
     wanted = options.num_speakers or options.min_speakers
     if wanted and len(output.speaker_diarization.labels()) < wanted \
             and pipeline.clustering.min_cluster_size > SHORT_VOICE_CLUSTER:
@@ -271,7 +274,7 @@ def diarize(source: Audio, options: DiarizeOptions = DiarizeOptions(),
         log.info("pyannote found fewer speakers than asked for; clustering again with smaller clusters")
         pipeline.clustering.min_cluster_size = SHORT_VOICE_CLUSTER
         try:
-            output = _run(pipeline, waveform, count, hook)
+            output = _run(pipeline, waveform, count, hook, options.shared_partials)
         finally:
             pipeline.clustering.min_cluster_size = options.min_cluster_size
     hook("diarise", 1000, 1000)
@@ -316,7 +319,7 @@ def count_range(embeddings, threshold: float, min_cluster_size: int, margin: flo
 SHORT_VOICE_CLUSTER = 2  # chunk embeddings a cluster needs when a count was given but not reached
 
 
-def _run(pipeline, waveform, count: dict, hook: Hook, captured: dict | None = None):
+def _run(pipeline, waveform, count: dict, hook: Hook, shared_partials: bool, captured: dict | None = None):
     """One pyannote run, its warnings and prints ("Found only 1 clusters...") sent to the log.
 
     ``captured["embeddings"]`` receives the chunk embeddings the clustering saw."""
@@ -325,7 +328,8 @@ def _run(pipeline, waveform, count: dict, hook: Hook, captured: dict | None = No
             _shadowed(clustering, **chunkwise.strided_clustering(clustering, captured)), \
             _shadowed(pipeline, reconstruct=lambda *a: chunkwise.reconstruct(*a),
                       get_segmentations=lambda *a, **k: chunkwise.segmentations(pipeline, *a, **k),
-                      get_embeddings=lambda *a, **k: chunkwise.embeddings(pipeline, *a, **k)):
+                      get_embeddings=lambda *a, **k: chunkwise.embeddings(pipeline, *a, **k,
+                                                                          shared_partials=shared_partials)):
         warnings.simplefilter("always")
         output = pipeline({"waveform": waveform, "sample_rate": SAMPLE_RATE}, hook=_pyannote_hook(hook), **count)
     for message in [str(w.message) for w in caught] + printed.getvalue().splitlines():

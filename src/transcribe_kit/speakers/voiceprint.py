@@ -125,6 +125,23 @@ class VoiceEncoder(_Encoder):
 
     features = mel
 
+    def window_vectors(self, windows) -> np.ndarray:
+        """One d-vector per row of ``windows`` (``[B, N]`` samples, each a whole partial of
+        ``PARTIAL_FRAMES`` mel frames or more), each window raised to -30 dBFS on its own: the
+        partials ``PartialGrid`` lays over a whole recording."""
+        torch = self._torch
+        windows = torch.as_tensor(windows, dtype=torch.float32)
+        rms = torch.sqrt(torch.mean(windows ** 2, dim=1, keepdim=True))
+        gain_db = TARGET_DBFS - 20 * torch.log10(rms.clamp_min(1e-12))
+        windows = windows * torch.where((rms > 0) & (gain_db > 0), 10 ** (gain_db / 20), torch.ones_like(rms))
+        spec = torch.stft(windows, 400, 160, window=self.window, center=True, pad_mode="constant",
+                          return_complex=True).abs() ** 2
+        frames = (spec.transpose(1, 2) @ self.fbank)[:, :PARTIAL_FRAMES]
+        with torch.inference_mode():
+            _, (hidden, _) = self.lstm(frames)
+            raw = torch.relu(self.linear(hidden[-1]))
+        return (raw / raw.norm(dim=1, keepdim=True).clamp_min(1e-8)).numpy()
+
     def embed_frames(self, frames_list: list) -> np.ndarray:
         """One L2-normalised d-vector per mel-frame sequence; NaN where it is too short."""
         torch = self._torch
