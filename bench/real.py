@@ -1,6 +1,6 @@
 """The speaker stage on real recordings: every file of shared/corpus/real, count given and not given.
 
-    python bench/real.py [--only NAME ...] [--embedding campplus|ge2e] [--no-synthetic]
+    python bench/real.py [--only NAME ...] [--embedding campplus|ge2e] [--per-chunk] [--no-synthetic]
 
 Each recording is processed as a user would run ``process`` on it with no
 metadata (recognition, timing, house style, speakers, turns; recognition is
@@ -76,7 +76,7 @@ def recognised(item: dict, source: audio.Audio) -> Transcript:
 def speakers(doc: Transcript, source: audio.Audio, count: int | None, args) -> tuple[Transcript, float]:
     options = SpeakerOptions(diarize=diarize.DiarizeOptions(
         num_speakers=count, embedding=args.embedding, segmentation=args.segmentation,
-        clustering_threshold=args.threshold,
+        clustering_threshold=args.threshold, shared_partials=not args.per_chunk,
         **({"segmentation_step": args.step} if args.step else {})))
     start = time.perf_counter()
     out = speakers_stage(doc, options, Context(None, source=source))
@@ -144,6 +144,8 @@ def main() -> None:
     parser.add_argument("--step", type=float, help="segmentation step, a fraction of the chunk (default: the stage's)")
     parser.add_argument("--threshold", type=float, help="clustering threshold (default: the embedding's own)")
     parser.add_argument("--no-synthetic", action="store_true", help="leave out podcast_004_short")
+    parser.add_argument("--per-chunk", action="store_true",
+                        help="embed every chunk's masked audio as pyannote does (GE2E: not from shared partials)")
     args = parser.parse_args()
     rows = []
     for item in recordings(not args.no_synthetic):
@@ -159,7 +161,8 @@ def main() -> None:
             print(" | ".join(str(c) for c in rows[-1]), file=sys.stderr, flush=True)
     threshold = args.threshold or diarize.CLUSTERING_THRESHOLDS[args.embedding]
     step = args.step or diarize.DiarizeOptions().segmentation_step
-    print(f"segmentation {args.segmentation} (step {step}), embedding {args.embedding}, clustering threshold {threshold}")
+    print(f"segmentation {args.segmentation} (step {step}), embedding {args.embedding}"
+          f"{' per chunk' if args.per_chunk else ''}, clustering threshold {threshold}")
     print(table(["recording", "count", "DER", "speakers found", "WER", "names", "words to the right speaker",
                  "speaker stage s"], rows))
 

@@ -26,7 +26,7 @@ HOP_S = 0.4
 # half the sample's count (two, by pyannote's vectors) became three (bench/README.md).
 MIN_SHARE = 0.75
 WINDOW = PARTIAL_FRAMES * 160  # samples of one partial (1.6 s at the 10 ms mel hop)
-BATCH = 256  # partials through the voice model at once
+BATCH = 64  # partials through the voice model at once (256: the LSTM's gates alone 168 MB)
 
 
 def batches(count: int) -> int:
