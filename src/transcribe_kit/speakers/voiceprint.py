@@ -112,16 +112,17 @@ class VoiceEncoder(_Encoder):
 
     def mel(self, samples: np.ndarray | object) -> object:
         """Power mel frames ``(n_frames, 40)`` of a waveform, level raised to -30 dBFS."""
+        return self._mels(self._torch.as_tensor(samples, dtype=self._torch.float32)[None])[0]
+
+    def _mels(self, waves) -> object:
+        """Power mel frames ``[B, n_frames, 40]`` of waveforms ``[B, N]``, each raised to -30 dBFS on its own."""
         torch = self._torch
-        wave = torch.as_tensor(samples, dtype=torch.float32)
-        rms = float(torch.sqrt(torch.mean(wave ** 2))) if wave.numel() else 0.0
-        if rms > 0:
-            gain_db = TARGET_DBFS - 20 * np.log10(rms)
-            if gain_db > 0:
-                wave = wave * 10 ** (gain_db / 20)
-        spec = torch.stft(wave, 400, 160, window=self.window, center=True, pad_mode="constant",
+        rms = torch.sqrt(torch.mean(waves ** 2, dim=1, keepdim=True))
+        gain_db = TARGET_DBFS - 20 * torch.log10(rms.clamp_min(1e-12))
+        waves = waves * torch.where((rms > 0) & (gain_db > 0), 10 ** (gain_db / 20), torch.ones_like(rms))
+        spec = torch.stft(waves, 400, 160, window=self.window, center=True, pad_mode="constant",
                           return_complex=True).abs() ** 2
-        return spec.T @ self.fbank
+        return spec.transpose(1, 2) @ self.fbank
 
     features = mel
 
@@ -129,18 +130,9 @@ class VoiceEncoder(_Encoder):
         """One d-vector per row of ``windows`` (``[B, N]`` samples, each a whole partial of
         ``PARTIAL_FRAMES`` mel frames or more), each window raised to -30 dBFS on its own: the
         partials ``PartialGrid`` lays over a whole recording."""
-        torch = self._torch
-        windows = torch.as_tensor(windows, dtype=torch.float32)
-        rms = torch.sqrt(torch.mean(windows ** 2, dim=1, keepdim=True))
-        gain_db = TARGET_DBFS - 20 * torch.log10(rms.clamp_min(1e-12))
-        windows = windows * torch.where((rms > 0) & (gain_db > 0), 10 ** (gain_db / 20), torch.ones_like(rms))
-        spec = torch.stft(windows, 400, 160, window=self.window, center=True, pad_mode="constant",
-                          return_complex=True).abs() ** 2
-        frames = (spec.transpose(1, 2) @ self.fbank)[:, :PARTIAL_FRAMES]
-        with torch.inference_mode():
-            _, (hidden, _) = self.lstm(frames)
-            raw = torch.relu(self.linear(hidden[-1]))
-        return (raw / raw.norm(dim=1, keepdim=True).clamp_min(1e-8)).numpy()
+        frames = self._mels(self._torch.as_tensor(windows, dtype=self._torch.float32))[:, :PARTIAL_FRAMES]
+        with self._torch.inference_mode():
+            return self._forward(list(frames))
 
     def embed_frames(self, frames_list: list) -> np.ndarray:
         """One L2-normalised d-vector per mel-frame sequence; NaN where it is too short."""
