@@ -1,5 +1,8 @@
 """Words to speakers: overlap, edge repair at sentence ends and pauses, backchannels."""
-from transcribe_kit.speakers.assign import AlignOptions, assign, phrases, relabel_segments, word_speakers
+import pytest
+
+from transcribe_kit.speakers.assign import (REPLIES, AlignOptions, assign, is_reply, phrases, relabel_segments,
+                                            word_speakers)
 from transcribe_kit.speakers.diarize import Segment
 from transcribe_kit.document import Word
 
@@ -166,3 +169,22 @@ def test_the_last_words_of_a_sentence_stay_with_its_speaker():
     segments = (Segment(0, 1000, "A"), Segment(1200, 4000, "B"))
     out = assign(words, segments)
     assert [w.speaker for w in out] == ["A"] * 8 + ["B"] * 4
+
+
+@pytest.mark.parametrize("reply", [["got", "it."], ["yeah,", "right."], ["i", "see."]])
+def test_a_reply_after_a_pause_is_not_the_end_of_the_sentence_before(reply):
+    """ "...mechanical engineering | got it. Okay, what led you ...": the recogniser wrote the other
+    voice's reply into one sentence with the answer; the diarisation changed voice in the pause."""
+    spec = [("So", 0, 200), ("I", 250, 400), ("studied", 450, 700), ("engineering", 750, 1000),
+            (reply[0], 1500, 1650), (reply[1], 1650, 1800),
+            ("Okay.", 1900, 2200), ("What", 2400, 2600), ("led", 2650, 2800), ("you", 2850, 3000), ("here?", 3050, 3300)]
+    words = words_from(spec)
+    segments = (Segment(0, 1200, "A"), Segment(1200, 3400, "B"))
+    out = assign(words, segments)
+    assert [w.speaker for w in out] == ["A"] * 4 + ["B"] * 7
+
+
+@pytest.mark.parametrize("phrase, reply", [("got it.", True), ("Yeah, yeah.", True), ("I see!", True),
+                                           ("started a project there.", False), ("right there.", False)])
+def test_what_counts_as_a_reply(phrase, reply):
+    assert is_reply(words_from([(t, 0, 1) for t in phrase.split()]), REPLIES) is reply

@@ -26,6 +26,14 @@ from ..turns import ends_sentence
 from .diarize import Segment
 
 
+# Replies: what answers the voice before rather than finishes its sentence.  A phrase that is one of
+# these ("engineering | got it.", the recogniser writing both voices into one sentence) keeps the
+# voice the diarisation gave it, where a phrase that carries the sentence on joins it.
+REPLIES = frozenset(("yeah", "yes", "yep", "yup", "no", "nope", "okay", "ok", "alright", "right", "sure",
+                     "exactly", "absolutely", "definitely", "true", "wow", "oh", "ah", "mhm", "mm", "hmm",
+                     "uh-huh", "got it", "i see", "of course", "that's right", "great", "cool", "nice"))
+
+
 @dataclass(frozen=True)
 class AlignOptions:
     pause_ms: int = 400  # a gap this long between words may hold a change of speaker
@@ -38,6 +46,7 @@ class AlignOptions:
     # ("I love it." while the guest talks on): the recogniser writes both voices into one stream.
     overheard_max_words: int = 4
     overheard_share: float = 0.6
+    replies: frozenset[str] = REPLIES  # whole phrases, or any run of their one-word entries ("yeah, yeah")
 
 
 def word_speakers(words: tuple[Word, ...], segments: tuple[Segment, ...],
@@ -215,7 +224,8 @@ def _join_broken_endings(units: list, words: tuple[Word, ...], options: AlignOpt
 
     A short phrase (``overheard_max_words``) that the diarisation gave to someone else but that
     carries on an unfinished sentence (no sentence end before it, its first word in lower case)
-    and ends it is the same person's; a new turn opens a sentence.
+    and ends it is the same person's; a new turn opens a sentence.  A reply ("got it.",
+    ``AlignOptions.replies``) is not a sentence's end: it keeps the voice it was given.
     """
     out = list(units)
     for i in range(1, len(out)):
@@ -223,9 +233,15 @@ def _join_broken_endings(units: list, words: tuple[Word, ...], options: AlignOpt
         if lab == before or b - a > options.overheard_max_words or ends_sentence(words[pb - 1]):
             continue
         first = words[a].text.lstrip("\"'“‘(")
-        if first[:1].islower() and ends_sentence(words[b - 1]):
+        if first[:1].islower() and ends_sentence(words[b - 1]) and not is_reply(words[a:b], options.replies):
             out[i] = (a, b, before)
     return out
+
+
+def is_reply(words, replies: frozenset[str]) -> bool:
+    """The words are a reply on their own: one of ``replies``, or only one-word replies."""
+    said = [w.text.strip(".,!?;:\"'“”‘’()").lower().replace("’", "'") for w in words]
+    return " ".join(said) in replies or all(w in replies for w in said)
 
 
 def _overheard(units: list, words: tuple[Word, ...], overlaps: tuple[Segment, ...], options: AlignOptions) -> list:
