@@ -113,3 +113,20 @@ def test_the_samples_are_let_go_after_the_last_stage_that_reads_them(tmp_path, j
     chain = (Stage("a", listen, audio=True), Stage("b", listen, audio=True), Stage("c", write), Stage("d", write))
     run_stages(Transcript(episode="ep"), chain, ctx)
     assert held == [False, True, False, False]
+
+
+def test_the_real_stages_keys_do_not_change_from_one_process_to_the_next():
+    """A set in a stage's options would print in another order under another hash seed, and a
+    second ``process`` or ``batch`` run would find nothing in the cache."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from transcribe_kit.pipeline import ProcessOptions, stages, stage_key\n"
+            "key = 'input'\n"
+            "for stage in stages(ProcessOptions()):\n"
+            "    key = stage_key(key, stage)\n"
+            "print(key)\n")
+    keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(keys) == 1 and len(keys.pop().strip()) >= 16

@@ -29,9 +29,11 @@ from .diarize import Segment
 # Replies: what answers the voice before rather than finishes its sentence.  A phrase that is one of
 # these ("engineering | got it.", the recogniser writing both voices into one sentence) keeps the
 # voice the diarisation gave it, where a phrase that carries the sentence on joins it.
-REPLIES = frozenset(("yeah", "yes", "yep", "yup", "no", "nope", "okay", "ok", "alright", "right", "sure",
-                     "exactly", "absolutely", "definitely", "true", "wow", "oh", "ah", "mhm", "mm", "hmm",
-                     "uh-huh", "got it", "i see", "of course", "that's right", "great", "cool", "nice"))
+# A tuple, not a set: the options' repr is part of the stage cache's key, and a set's order changes
+# from one process to the next.
+REPLIES = ("yeah", "yes", "yep", "yup", "no", "nope", "okay", "ok", "alright", "right", "sure", "exactly",
+           "absolutely", "definitely", "true", "wow", "oh", "ah", "mhm", "mm", "hmm", "uh-huh", "got it", "i see",
+           "of course", "that's right", "great", "cool", "nice")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class AlignOptions:
     # ("I love it." while the guest talks on): the recogniser writes both voices into one stream.
     overheard_max_words: int = 4
     overheard_share: float = 0.6
-    replies: frozenset[str] = REPLIES  # whole phrases, or any run of their one-word entries ("yeah, yeah")
+    replies: tuple[str, ...] = REPLIES  # whole phrases, or any run of their one-word entries ("yeah, yeah")
 
 
 def word_speakers(words: tuple[Word, ...], segments: tuple[Segment, ...],
@@ -238,7 +240,7 @@ def _join_broken_endings(units: list, words: tuple[Word, ...], options: AlignOpt
     return out
 
 
-def is_reply(words, replies: frozenset[str]) -> bool:
+def is_reply(words, replies: tuple[str, ...]) -> bool:
     """The words are a reply on their own: one of ``replies``, or only one-word replies."""
     said = [w.text.strip(".,!?;:\"'“”‘’()").lower().replace("’", "'") for w in words]
     return " ".join(said) in replies or all(w in replies for w in said)
