@@ -13,6 +13,18 @@ CORPUS = SHARED / "corpus"
 REAL = CORPUS / "real"
 
 
+def rttm(path: Path):
+    """A reference RTTM file as a pyannote Annotation (to score a diarisation with pyannote.metrics)."""
+    from pyannote.core import Annotation, Segment
+
+    ann = Annotation()
+    for line in path.read_text().splitlines():
+        f = line.split()
+        if f and f[0] == "SPEAKER":
+            ann[Segment(float(f[3]), float(f[3]) + float(f[4]))] = f[7]
+    return ann
+
+
 def need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not available (../shared is missing)")

@@ -8,11 +8,10 @@ per-chunk embeddings.
 """
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, rttm
 
 SAMPLE = CORPUS / "real" / "pyannote_sample.wav"
 pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason=f"{SAMPLE} is not available (../shared is missing)")
@@ -76,16 +75,6 @@ def test_a_speakers_vector_comes_only_from_the_partials_where_they_talk_alone(gr
     assert float(got @ (near / np.linalg.norm(near))) > 0.99  # and those reaching a little past 5 s
 
 
-def _reference(path):
-    from pyannote.core import Annotation, Segment
-
-    ref = Annotation()
-    for line in path.read_text().splitlines():
-        f = line.split()
-        ref[Segment(float(f[3]), float(f[3]) + float(f[4])), len(ref)] = f[7]
-    return ref
-
-
 def test_diarisation_with_shared_partials_is_as_good_and_counts_the_same(sample):
     pytest.importorskip("pyannote.audio")
     from pyannote.core import Annotation, Segment
@@ -93,7 +82,7 @@ def test_diarisation_with_shared_partials_is_as_good_and_counts_the_same(sample)
 
     from transcribe_kit.speakers import diarize
 
-    reference = _reference(SAMPLE.with_suffix(".rttm"))
+    reference = rttm(SAMPLE.with_suffix(".rttm"))
     error, found = {}, {}
     for shared in (False, True):
         found[shared] = diarize.diarize(sample, diarize.DiarizeOptions(shared_partials=shared))  # count estimated

@@ -1,29 +1,17 @@
 """The real speaker stage (pyannote + d-vectors + naming) on short real and corpus clips."""
 import dataclasses
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, rttm
 
 SAMPLE = CORPUS / "real" / "pyannote_sample.wav"
 SHORT = CORPUS / "podcast_004_short"
 
 pytest.importorskip("pyannote.audio")
 pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason=f"{SAMPLE} is not available (../shared is missing)")
-
-
-def rttm(path: Path):
-    from pyannote.core import Annotation, Segment
-
-    ann = Annotation()
-    for line in path.read_text().splitlines():
-        f = line.split()
-        if f and f[0] == "SPEAKER":
-            ann[Segment(float(f[3]), float(f[3]) + float(f[4]))] = f[7]
-    return ann
 
 
 @pytest.fixture(scope="module")
