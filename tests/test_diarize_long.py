@@ -64,7 +64,7 @@ def test_the_chunk_embeddings_are_pyannotes(sample, segmentation, monkeypatch):
     ours = chunkwise.embeddings
     pairs = []
 
-    def both(pipe, file, segmentations, exclude_overlap=False, hook=None, shared_partials=True):
+    def both(pipe, file, segmentations, exclude_overlap=False, hook=None, shared_partials=True, captured=None):
         assert not shared_partials
         theirs = type(pipe).get_embeddings(pipe, file, segmentations, exclude_overlap=exclude_overlap)
         mine = ours(pipe, file, segmentations, exclude_overlap=exclude_overlap, hook=hook)

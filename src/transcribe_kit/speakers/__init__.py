@@ -74,9 +74,6 @@ def identify_speakers(doc: Transcript, source: Audio, options: SpeakerOptions,
     hook("speakers", 0, 3)
     raw = assign.assign(doc.words, found.segments, options.align, found.overlaps)
     first = replace(doc, words=raw, speakers=tuple(Speaker(id=s) for s in found.speakers))
-    wanted = count.num_speakers or count.min_speakers
-    if wanted and len({w.speaker for w in raw}) < wanted:  # the count says a voice was heard as another's
-        first = refine.split_voices(first, source, encoder, wanted, options.refine)
     first = build_turns(first, turn_options)
     known = _library_for(naming.people_of(doc.meta), options.use_library)
     people = naming.people_of(doc.meta) or naming.with_library(

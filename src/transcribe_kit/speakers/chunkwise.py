@@ -128,14 +128,15 @@ def segmentations(pipeline, file, hook=None):
 
 
 def embeddings(pipeline, file, binary_segmentations, exclude_overlap: bool = False, hook=None,
-               shared_partials: bool = False) -> np.ndarray:
+               shared_partials: bool = False, captured: dict | None = None) -> np.ndarray:
     """pyannote's ``SpeakerDiarization.get_embeddings``: one embedding per (chunk, local speaker).
 
     pyannote zeroes the overlapped frames of all chunks at once (a float64 copy of the
     whole segmentation: 150 MB for three hours); here each chunk's clean masks are made
     when its audio is cropped.  Where a speaker has too little speech alone, the whole
     mask is used, as in pyannote.  ``shared_partials`` (GE2E only): a speaker's vector is
-    made from d-vectors computed once over the recording (``partials``) wherever it can be."""
+    made from d-vectors computed once over the recording (``partials``) wherever it can be;
+    ``captured["grid"]`` then receives them."""
     import torch  # with pyannote
 
     from . import partials
@@ -155,6 +156,8 @@ def embeddings(pipeline, file, binary_segmentations, exclude_overlap: bool = Fal
 
         grid = partials.PartialGrid(embedding.encoder, file["waveform"][0], progress)
         done = partials.batches(len(grid.starts))
+        if captured is not None:
+            captured["grid"] = grid
     out = np.full((num_chunks * num_speakers, embedding.dimension), np.nan, dtype=np.float32)
 
     def waveforms_and_masks():

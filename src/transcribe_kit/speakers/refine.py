@@ -35,14 +35,6 @@ class RefineOptions:
     explain_similarity: float = 0.95
     min_seed_score: float = 2.0  # a turn's evidence must reach this to be a labelled example
     rounds: int = 2
-    # Fewer voices found than the count given (the segmentation heard two voices as one):
-    # phrases at least ``split_min_ms`` long are embedded one by one and the most-heard voice
-    # is cut in two (Ward), kept only when each side holds ``split_min_phrases`` phrases, the
-    # smaller side's phrases are on average ``split_margin`` more alike among themselves than to
-    # the other side's, and the other side's no less alike among themselves than across.
-    split_min_ms: int = 800
-    split_min_phrases: int = 2
-    split_margin: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -79,70 +71,6 @@ def _runs(words: tuple[Word, ...], pause_ms: int, breaks: frozenset[int]) -> lis
                 out.append((start, i))
                 start = i
     return out
-
-
-def split_voices(doc: Transcript, source: Audio, encoder, wanted: int,
-                 options: RefineOptions = RefineOptions()) -> Transcript:
-    """Words of a voice that holds two, given to a new voice, while fewer than ``wanted`` speak.
-
-    A speaker count says more voices speak than the diarisation found: each time, the phrases
-    of the most-heard voice are embedded one by one (a phrase of one voice is far more
-    reliable than a chunk that mixes two) and split in two by Ward clustering.
-    The split is kept only when both sides are clearly voices of their own; phrases too
-    short to embed keep their voice.  Nothing changes when the count is reached or no
-    clear split exists.
-    """
-    words = doc.words
-    runs = _runs(words, options.pause_ms, frozenset())
-    long = [k for k, (a, b) in enumerate(runs) if words[b - 1].end_ms - words[a].start_ms >= options.split_min_ms]
-    if not options.enabled or len(long) < 2 * options.split_min_phrases:
-        return doc
-    vectors = encoder.embed_many(source.slice_ms(words[runs[k][0]].start_ms, words[runs[k][1] - 1].end_ms)
-                                 for k in long)  # read one phrase at a time
-    emb = {k: _unit(v) for k, v in zip(long, vectors) if np.all(np.isfinite(v))}
-    labels = [w.speaker for w in words]
-    used = {sp.id for sp in doc.speakers} | set(labels)
-    while len(set(labels) - {None}) < wanted:
-        heard: Counter = Counter()
-        for k, (a, b) in enumerate(runs):
-            heard[labels[a]] += words[b - 1].end_ms - words[a].start_ms
-        voice = max((v for v in heard if v is not None), key=heard.get, default=None)
-        members = [k for k in emb if labels[runs[k][0]] == voice]
-        side = _two_sides(np.stack([emb[k] for k in members]), options) if len(members) >= 4 else None
-        if side is None:
-            break
-        new = next(f"S{n}" for n in range(1, len(used) + 2) if f"S{n}" not in used)
-        used.add(new)
-        for k, other in zip(members, side):
-            if other:
-                a, b = runs[k]
-                labels[a:b] = [new] * (b - a)
-    if labels == [w.speaker for w in words]:
-        return doc
-    speakers = doc.speakers + tuple(Speaker(id=i) for i in dict.fromkeys(labels)
-                                    if i is not None and i not in {sp.id for sp in doc.speakers})
-    return replace(doc, words=tuple(replace(w, speaker=lab) for w, lab in zip(words, labels)), speakers=speakers)
-
-
-def _two_sides(x: np.ndarray, options: RefineOptions) -> list[bool] | None:
-    """Unit vectors in two groups (True: the smaller), or None when no clear split exists."""
-    from scipy.cluster.hierarchy import fcluster, linkage
-
-    # Ward's criterion on unit vectors: average linkage cut one odd phrase off on its own
-    groups = fcluster(linkage(x, method="ward"), 2, criterion="maxclust")
-    sizes = Counter(groups.tolist())
-    if len(sizes) < 2 or min(sizes.values()) < options.split_min_phrases:
-        return None
-    small = min(sizes, key=lambda g: (sizes[g], g))
-    side = groups == small
-    sim = x @ x.T
-    within = [sim[np.ix_(m, m)][~np.eye(int(m.sum()), dtype=bool)].mean() for m in (side, ~side)]
-    across = sim[np.ix_(side, ~side)].mean()
-    # the phrases split off must sound like one voice, unlike the rest (which may be a voice
-    # heard from afar, less alike among itself, but not more like the new one)
-    if within[0] - across < options.split_margin or within[1] < across:
-        return None
-    return side.tolist()
 
 
 def seed_spans(doc: Transcript, evidence, min_score: float) -> list[tuple[int, int, str]]:
