@@ -33,7 +33,7 @@ from .id3 import tagged_copy
 from .outline import read_outline
 from .speakers import SPEAKER_MODELS, SpeakerOptions, speaker_report, speakers_stage
 from .speakers import warm_up as speakers_warm_up
-from .asr.timing import TimingOptions, refine
+from .asr.timing import TimingOptions, close_gaps, refine
 from .turns import TurnOptions, build_turns
 from .vocabulary import HouseStyle, StyleOptions, VocabOptions, Vocabulary, prompted, style_stage, vocabulary_for
 from .writers import WriterOptions, render_all, with_options
@@ -99,6 +99,10 @@ def snap_timing(doc: Transcript, options: TimingOptions, ctx: Context) -> Transc
     return refine(doc, ctx.audio, options)
 
 
+def word_edges(doc: Transcript, options: TimingOptions, ctx: Context) -> Transcript:
+    return close_gaps(doc, ctx.audio, options)
+
+
 def turns(doc: Transcript, options: TurnOptions, ctx: Context) -> Transcript:
     return build_turns(doc, options)
 
@@ -119,6 +123,7 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
               warmup=speakers_warm_up),
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=2),
+        Stage("edges", word_edges, options.timing, audio=True),
     )
 
 

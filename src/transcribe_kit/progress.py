@@ -15,6 +15,7 @@ STAGE_NAMES = {
     "style": "Names and house style",
     "turns": "Building turns",
     "speakers": "Naming speakers",
+    "edges": "Closing gaps between words",
     "write": "Writing outputs",
 }
 
