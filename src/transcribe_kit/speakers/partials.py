@@ -76,3 +76,38 @@ class PartialGrid:
             return None
         total = share[keep] @ self.vectors[lo:hi][keep]
         return total / max(float(np.linalg.norm(total)), 1e-8)
+
+
+class Frames:
+    """A grid's partials on a timeline of ``frame_ms`` frames (at least ``min_frames`` of them),
+    for the steps that read the partials after pyannote (``split``, ``recheck``)."""
+
+    def __init__(self, grid: PartialGrid, frame_ms: int, min_frames: int = 0) -> None:
+        self.first = np.round(np.asarray(grid.starts) * 1000 / frame_ms).astype(int)
+        self.span = round(grid.length * 1000 / frame_ms)
+        self.count = max(int(self.first[-1]) + self.span if len(self.first) else 0, min_frames)
+        self.last = np.minimum(self.first + self.span, self.count)
+
+    def shares(self, mask: np.ndarray) -> np.ndarray:
+        """For each partial, the share of its frames that ``mask`` (one value a frame) marks."""
+        inside = np.concatenate([[0.0], np.cumsum(mask, dtype=np.float64)])
+        return (inside[self.last] - inside[self.first]) / self.span
+
+    def means(self, scores: np.ndarray) -> np.ndarray:
+        """Per frame, the mean of the rows of ``scores`` (one a partial, any columns) over the
+        partials covering it; a frame none covers (the recording's last moments) takes the
+        mean of the last covered frame before it (the first frames: of the first covered one)."""
+        scores = np.asarray(scores, dtype=np.float64).reshape(len(self.first), -1)
+        total = np.zeros((self.count + 1, scores.shape[1]))
+        covering = np.zeros(self.count + 1)
+        np.add.at(total, self.first, scores)
+        np.add.at(total, self.last, -scores)
+        np.add.at(covering, self.first, 1)
+        np.add.at(covering, self.last, -1)
+        total, covering = np.cumsum(total, axis=0)[:self.count], np.cumsum(covering)[:self.count]
+        mean = total / np.maximum(covering, 1)[:, None]
+        covered = covering > 0
+        if covered.any():  # carry the last covered frame's mean forward (and the first one's back)
+            index = np.maximum.accumulate(np.where(covered, np.arange(self.count), -1))
+            mean = mean[np.where(index < 0, int(np.argmax(covered)), index)]
+        return mean

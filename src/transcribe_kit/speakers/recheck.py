@@ -18,6 +18,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .partials import Frames
 from .split import FRAME_MS
 
 MIN_PARTIALS = 3  # a voice with fewer partials of its own has no centroid: it is neither moved to nor from
@@ -32,27 +33,24 @@ def recheck(segments: list, overlaps: list, grid, margin: float, min_ms: int, mi
     if len(voices) < 2 or len(grid.starts) == 0:
         return segments, overlaps
     vectors = grid.vectors / np.maximum(np.linalg.norm(grid.vectors, axis=1, keepdims=True), 1e-8)
-    first = np.round(grid.starts * 1000 / FRAME_MS).astype(int)
-    span = round(grid.length * 1000 / FRAME_MS)
-    frames = max(int(first[-1]) + span, max(s.end_ms for s in segments) // FRAME_MS + 1)
-    label = np.full(frames, -1)
+    frames = Frames(grid, FRAME_MS, max(s.end_ms for s in segments) // FRAME_MS + 1)
+    label = np.full(frames.count, -1)
     for s in segments:
         label[s.start_ms // FRAME_MS: s.end_ms // FRAME_MS] = voices.index(s.speaker)
     centroids, known = [], []
     for k in range(len(voices)):
-        inside = np.concatenate([[0], np.cumsum(label == k)])
-        own = (inside[np.minimum(first + span, frames)] - inside[first]) / span >= min_share
+        own = frames.shares(label == k) >= min_share
         if own.sum() >= MIN_PARTIALS:
             c = vectors[own].mean(axis=0)
             centroids.append(c / np.linalg.norm(c))
             known.append(k)
     if len(known) < 2:
         return segments, overlaps
-    sim = _frame_means(vectors @ np.stack(centroids).T, first, span, frames)  # frames x known voices
+    sim = frames.means(vectors @ np.stack(centroids).T)  # frames x known voices
     index = {k: j for j, k in enumerate(known)}
     current = np.array([index.get(int(k), -1) for k in label])
     best = np.argmax(sim, axis=1)
-    rows = np.arange(frames)
+    rows = np.arange(frames.count)
     gain = sim[rows, best] - np.where(current >= 0, sim[rows, np.maximum(current, 0)], np.inf)
     move = np.where((current >= 0) & (best != current) & (gain > margin), best, -1)
     runs = [(a, b, known[int(move[a])]) for a, b in _runs(move) if move[a] >= 0 and (b - a) * FRAME_MS >= min_ms]
@@ -61,25 +59,6 @@ def recheck(segments: list, overlaps: list, grid, margin: float, min_ms: int, mi
     for a, b, k in runs:
         segments, overlaps = _move(segments, overlaps, a * FRAME_MS, b * FRAME_MS, voices[k])
     return segments, overlaps
-
-
-def _frame_means(scores: np.ndarray, first: np.ndarray, span: int, frames: int) -> np.ndarray:
-    """Per frame, the mean of the rows of ``scores`` (one a partial) whose partial covers it;
-    frames no partial covers take the nearest covered frame's."""
-    ends = np.minimum(first + span, frames)
-    total = np.zeros((frames + 1, scores.shape[1]))
-    count = np.zeros(frames + 1)
-    np.add.at(total, first, scores)
-    np.add.at(total, ends, -scores)
-    np.add.at(count, first, 1)
-    np.add.at(count, ends, -1)
-    total, count = np.cumsum(total, axis=0)[:frames], np.cumsum(count)[:frames]
-    covered = np.flatnonzero(count > 0)
-    mean = total / np.maximum(count, 1)[:, None]
-    if len(covered):
-        nearest = np.clip(np.searchsorted(covered, np.arange(frames)), 0, len(covered) - 1)
-        mean = np.where((count > 0)[:, None], mean, mean[covered[nearest]])
-    return mean
 
 
 def _runs(values: np.ndarray) -> list[tuple[int, int]]:

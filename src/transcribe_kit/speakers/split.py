@@ -19,6 +19,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from .partials import Frames
+
 FRAME_MS = 10
 
 
@@ -59,9 +61,7 @@ def split_voices(segments: list, overlaps: list, grid, wanted: int, margin: floa
     if len(grid.starts) == 0:
         return segments, overlaps
     vectors = grid.vectors / np.maximum(np.linalg.norm(grid.vectors, axis=1, keepdims=True), 1e-8)
-    first = np.round(grid.starts * 1000 / FRAME_MS).astype(int)
-    span = round(grid.length * 1000 / FRAME_MS)
-    frames = max(int(first[-1]) + span, max((s.end_ms for s in segments), default=0) // FRAME_MS + 1)
+    frames = Frames(grid, FRAME_MS, max((s.end_ms for s in segments), default=0) // FRAME_MS + 1)
     used = {s.speaker for s in segments} | {s.speaker for s in overlaps}
     while len({s.speaker for s in segments}) < wanted:
         heard: Counter = Counter()
@@ -70,13 +70,11 @@ def split_voices(segments: list, overlaps: list, grid, wanted: int, margin: floa
         if not heard:
             break
         voice = max(heard, key=lambda v: (heard[v], v))
-        mask = np.zeros(frames, dtype=np.float64)
+        mask = np.zeros(frames.count, dtype=bool)
         for s in segments:
             if s.speaker == voice:
-                mask[s.start_ms // FRAME_MS: s.end_ms // FRAME_MS] = 1.0
-        inside = np.concatenate([[0.0], np.cumsum(mask)])
-        share = (inside[np.minimum(first + span, frames)] - inside[first]) / span
-        members = np.flatnonzero(share >= min_share)
+                mask[s.start_ms // FRAME_MS: s.end_ms // FRAME_MS] = True
+        members = np.flatnonzero(frames.shares(mask) >= min_share)
         side = two_sides(vectors[members], margin, min_partials) if len(members) else None
         if side is None:
             break
@@ -84,27 +82,10 @@ def split_voices(segments: list, overlaps: list, grid, wanted: int, margin: floa
         score = vectors @ (centroids[1] / np.linalg.norm(centroids[1]) - centroids[0] / np.linalg.norm(centroids[0]))
         new = next(f"SPEAKER_{n:02d}" for n in range(len(used) + 1) if f"SPEAKER_{n:02d}" not in used)
         used.add(new)
-        to_new = _frames_nearer(score, first, span, frames)
+        to_new = frames.means(score)[:, 0] > 0  # the mean score of the partials covering each frame
         segments = _relabel(segments, voice, new, to_new)
         overlaps = _relabel(overlaps, voice, new, to_new)
     return segments, overlaps
-
-
-def _frames_nearer(score: np.ndarray, first: np.ndarray, span: int, frames: int) -> np.ndarray:
-    """Per frame: is the mean score of the partials covering it above zero?  A frame no partial
-    covers (the recording's last moments) follows the frames before it."""
-    total, count = np.zeros(frames + 1), np.zeros(frames + 1)
-    np.add.at(total, first, score)
-    np.add.at(total, np.minimum(first + span, frames), -score)
-    np.add.at(count, first, 1)
-    np.add.at(count, np.minimum(first + span, frames), -1)
-    total, count = np.cumsum(total)[:frames], np.cumsum(count)[:frames]
-    mean = np.divide(total, count, out=np.full(frames, np.nan), where=count > 0)
-    covered = np.flatnonzero(~np.isnan(mean))
-    if len(covered):  # carry the last covered frame's mean forward (and the first one's back)
-        index = np.maximum.accumulate(np.where(~np.isnan(mean), np.arange(frames), -1))
-        mean = mean[np.where(index < 0, covered[0], index)]
-    return mean > 0
 
 
 def _relabel(segments: list, voice: str, new: str, to_new: np.ndarray) -> list:
