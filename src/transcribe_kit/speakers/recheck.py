@@ -59,11 +59,9 @@ def recheck(segments: list, overlaps: list, grid, margin: float, min_ms: int, mi
     rows = np.arange(frames.count)
     gain = sim[rows, best] - np.where(current >= 0, sim[rows, np.maximum(current, 0)], np.inf)
     move = np.where((current >= 0) & (best != current) & (gain > margin), best, -1)
-    runs = [(a, b, known[int(move[a])]) for a, b in _runs(move) if move[a] >= 0 and (b - a) * FRAME_MS >= min_ms]
-    if not runs:
-        return segments, overlaps
-    for a, b, k in runs:
-        segments, overlaps = _move(segments, overlaps, a * FRAME_MS, b * FRAME_MS, voices[k])
+    for a, b in _runs(move):
+        if move[a] >= 0 and (b - a) * FRAME_MS >= min_ms:
+            segments, overlaps = _move(segments, overlaps, a * FRAME_MS, b * FRAME_MS, voices[known[int(move[a])]])
     return segments, overlaps
 
 
@@ -81,23 +79,22 @@ def _move(segments: list, overlaps: list, start: int, end: int, voice: str) -> t
     for s in segments:
         if s.end_ms <= start or s.start_ms >= end or s.speaker == voice:
             out.append(s)
-            continue
-        was.add(s.speaker)
-        if s.start_ms < start:
-            out.append(replace(s, end_ms=start))
-        out.append(replace(s, start_ms=max(s.start_ms, start), end_ms=min(s.end_ms, end), speaker=voice))
-        if s.end_ms > end:
-            out.append(replace(s, start_ms=end))
+        else:
+            was.add(s.speaker)
+            out += _cut(s, start, end, voice)
     heard = []
     for o in overlaps:
         if o.speaker == voice and o.start_ms < end and o.end_ms > start and len(was) == 1:
-            (old,) = was
-            if o.start_ms < start:
-                heard.append(replace(o, end_ms=start))
-            heard.append(replace(o, start_ms=max(o.start_ms, start), end_ms=min(o.end_ms, end), speaker=old))
-            if o.end_ms > end:
-                heard.append(replace(o, start_ms=end))
+            heard += _cut(o, start, end, next(iter(was)))
         else:
             heard.append(o)
     key = lambda s: (s.start_ms, s.end_ms)  # noqa: E731
     return sorted(out, key=key), sorted(heard, key=key)
+
+
+def _cut(segment, start: int, end: int, speaker: str) -> list:
+    """``segment`` with its part inside ``[start, end)`` given to ``speaker``."""
+    inside = replace(segment, start_ms=max(segment.start_ms, start), end_ms=min(segment.end_ms, end), speaker=speaker)
+    before = [replace(segment, end_ms=start)] if segment.start_ms < start else []
+    after = [replace(segment, start_ms=end)] if segment.end_ms > end else []
+    return before + [inside] + after
