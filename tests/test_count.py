@@ -1,7 +1,7 @@
-"""How sure an estimated speaker count is (diarize.count_range), on made-up embeddings."""
+"""How sure an estimated speaker count is (counting.count_range), on made-up embeddings."""
 import numpy as np
 
-from transcribe_kit.speakers.diarize import count_range
+from transcribe_kit.speakers.counting import count_range
 
 
 def _voices(centres, n=30, spread=0.05, seed=0):
