@@ -85,23 +85,43 @@ def speakers(doc: Transcript, source: audio.Audio, count: int | None, args) -> t
 
 
 def der(item: dict, doc: Transcript) -> float | None:
-    from pyannote.core import Annotation, Segment, Timeline
-    from pyannote.metrics.diarization import DiarizationErrorRate
+    from pyannote.core import Annotation, Segment
 
     if "rttm" not in item["refs"]:
         return None
-    ref, hyp = Annotation(), Annotation()
-    for start, end, who in score.read_rttm(REAL / item["refs"]["rttm"]):
-        ref[Segment(start, end), len(ref)] = who
+    hyp = Annotation()
     for line in rttm.render(doc, WriterOptions()).splitlines():
         f = line.split()
         hyp[Segment(float(f[3]), float(f[3]) + float(f[4])), len(hyp)] = f[7]
+    return der_parts(item, hyp, doc.duration_ms / 1000)["der"]
+
+
+def reference(item: dict):
+    """The reference RTTM as a pyannote Annotation."""
+    from pyannote.core import Annotation, Segment
+
+    ref = Annotation()
+    for start, end, who in score.read_rttm(REAL / item["refs"]["rttm"]):
+        ref[Segment(start, end), len(ref)] = who
+    return ref
+
+
+def der_parts(item: dict, hyp, duration_s: float) -> dict[str, float]:
+    """DER of an Annotation against the item's RTTM and its parts (miss, false alarm, confusion),
+    as fractions of the reference speech: collar 0.25 s, overlap scored, inside the UEM (or the
+    whole recording)."""
+    from pyannote.core import Segment, Timeline
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
     if "uem" in item["refs"]:
         uem = Timeline([Segment(float(f[2]), float(f[3])) for f in
                         (l.split() for l in (REAL / item["refs"]["uem"]).read_text().splitlines()) if f])
     else:
-        uem = Timeline([Segment(0, doc.duration_ms / 1000)])
-    return DiarizationErrorRate(collar=0.25, skip_overlap=False)(ref, hyp, uem=uem)
+        uem = Timeline([Segment(0, duration_s)])
+    parts = DiarizationErrorRate(collar=0.25, skip_overlap=False)(reference(item), hyp, uem=uem, detailed=True)
+    total = parts["total"] or 1.0
+    return {"der": parts["diarization error rate"], "miss": parts["missed detection"] / total,
+            "false alarm": parts["false alarm"] / total, "confusion": parts["confusion"] / total}
 
 
 def reference_text(item: dict) -> str | None:
