@@ -1,6 +1,6 @@
 """The speaker stage on real recordings: every file of shared/corpus/real, count given and not given.
 
-    python bench/real.py [--only NAME ...] [--embedding campplus|ge2e] [--per-chunk] [--no-synthetic]
+    python bench/real.py [--only NAME ...] [--embedding campplus|ge2e] [--per-chunk] [--align NAME=VALUE ...] [--no-synthetic]
 
 Each recording is processed as a user would run ``process`` on it with no
 metadata (recognition, timing, house style, speakers, turns; recognition is
@@ -28,6 +28,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from _common import CORPUS, table
@@ -36,6 +37,7 @@ from attribution import attribute
 from transcribe_kit.speakers import diarize
 from transcribe_kit import audio, metadata, pipeline
 from transcribe_kit.speakers import SpeakerOptions, speakers_stage
+from transcribe_kit.speakers.assign import AlignOptions
 from transcribe_kit.document import Transcript
 from transcribe_kit.stagecache import Context, StageCache, first_key, run_stages
 from transcribe_kit.fileio import sha256_file
@@ -73,11 +75,23 @@ def recognised(item: dict, source: audio.Audio) -> Transcript:
     return doc
 
 
+def align_options(settings: list[str]) -> AlignOptions:
+    """AlignOptions with ``name=value`` settings (``--align overheard_share=0.8``), typed as the defaults."""
+    defaults = AlignOptions()
+    changes = {}
+    for setting in settings:
+        name, _, value = setting.partition("=")
+        if not hasattr(defaults, name) or not value:
+            sys.exit(f"bench: --align takes name=value with a name of AlignOptions, not {setting!r}")
+        changes[name] = type(getattr(defaults, name))(value)
+    return replace(defaults, **changes)
+
+
 def speakers(doc: Transcript, source: audio.Audio, count: int | None, args) -> tuple[Transcript, float]:
     options = SpeakerOptions(diarize=diarize.DiarizeOptions(
         num_speakers=count, embedding=args.embedding, segmentation=args.segmentation,
         clustering_threshold=args.threshold, shared_partials=not args.per_chunk,
-        **({"segmentation_step": args.step} if args.step else {})))
+        **({"segmentation_step": args.step} if args.step else {})), align=align_options(args.align or []))
     start = time.perf_counter()
     out = speakers_stage(doc, options, Context(None, source=source))
     out = pipeline.turns(out, pipeline.ProcessOptions().turns, Context(None, source=source))
@@ -124,15 +138,46 @@ def der_parts(item: dict, hyp, duration_s: float) -> dict[str, float]:
             "false alarm": parts["false alarm"] / total, "confusion": parts["confusion"] / total}
 
 
+def stm(path: Path) -> list[tuple[str, str]]:
+    """(speaker, words) of each line of an STM file: ``file channel speaker start end [<label>] words``."""
+    out = []
+    for line in path.read_text().splitlines():
+        f = line.split()
+        if len(f) < 5 or line.startswith(";;"):
+            continue
+        words = f[5:]
+        if words and words[0].startswith("<") and words[0].endswith(">"):
+            words = words[1:]  # the optional label
+        out.append((f[2], " ".join(words)))
+    return out
+
+
 def reference_text(item: dict) -> str | None:
     refs = item["refs"]
     if "text" in refs:
         return (REAL / refs["text"]).read_text()
     if "stm" in refs:
-        return " ".join(" ".join(l.split()[6:]) for l in (REAL / refs["stm"]).read_text().splitlines()
-                        if l.strip() and not l.startswith(";;"))
+        return " ".join(text for _, text in stm(REAL / refs["stm"]))
     if "words" in refs:
         return " ".join(w["word"] for w in json.loads((REAL / refs["words"]).read_text()))
+    return None
+
+
+def reference_turns(item: dict) -> list[dict] | None:
+    """Who said what, in order: the untimed turns, or the STM's lines (one speaker's lines in a row
+    joined into one turn)."""
+    refs = item["refs"]
+    if "turns_untimed" in refs:
+        return [{"speaker": t["speaker"], "text": t["text"]}
+                for t in json.loads((REAL / refs["turns_untimed"]).read_text())]
+    if "stm" in refs:
+        turns: list[dict] = []
+        for speaker, text in stm(REAL / refs["stm"]):
+            if turns and turns[-1]["speaker"] == speaker:
+                turns[-1]["text"] += " " + text
+            else:
+                turns.append({"speaker": speaker, "text": text})
+        return turns
     return None
 
 
@@ -145,9 +190,8 @@ def row(item: dict, doc: Transcript, count: int | None, seconds: float) -> list:
     if count is None:
         found += " (" + doc.engine.get("speakers", "(?)").split("(", 1)[-1]
     who = "-"
-    if "turns_untimed" in item["refs"]:
-        turns = json.loads((REAL / item["refs"]["turns_untimed"]).read_text())
-        turns = [{"speaker": t["speaker"], "text": t["text"]} for t in turns]
+    turns = reference_turns(item)
+    if turns:
         hyp = [(wd.text, (doc.speaker(wd.speaker).full if doc.speaker(wd.speaker) else wd.speaker)) for wd in doc.words]
         a = attribute(turns, hyp)
         who = (f"{a.mapped_share:.2%} mapped, {a.named_share:.2%} named, turns {a.turns_right}/{a.turns}, "
@@ -163,6 +207,8 @@ def main() -> None:
     parser.add_argument("--segmentation", default=diarize.DiarizeOptions().segmentation, choices=diarize.SEGMENTATIONS)
     parser.add_argument("--step", type=float, help="segmentation step, a fraction of the chunk (default: the stage's)")
     parser.add_argument("--threshold", type=float, help="clustering threshold (default: the embedding's own)")
+    parser.add_argument("--align", nargs="*", metavar="NAME=VALUE",
+                        help="words-to-speakers settings (AlignOptions fields), e.g. overheard_share=0.8")
     parser.add_argument("--no-synthetic", action="store_true", help="leave out podcast_004_short")
     parser.add_argument("--per-chunk", action="store_true",
                         help="embed every chunk's masked audio as pyannote does (GE2E: not from shared partials)")
@@ -182,7 +228,8 @@ def main() -> None:
     threshold = args.threshold or diarize.CLUSTERING_THRESHOLDS[args.embedding]
     step = args.step or diarize.DiarizeOptions().segmentation_step
     print(f"segmentation {args.segmentation} (step {step}), embedding {args.embedding}"
-          f"{' per chunk' if args.per_chunk else ''}, clustering threshold {threshold}")
+          f"{' per chunk' if args.per_chunk else ''}, clustering threshold {threshold}"
+          + (f", words to speakers: {' '.join(args.align)}" if args.align else ""))
     print(table(["recording", "count", "DER", "speakers found", "WER", "names", "words to the right speaker",
                  "speaker stage s"], rows))
 
