@@ -148,6 +148,26 @@ def test_a_short_phrase_spoken_over_the_main_voice_goes_to_the_voice_heard_over_
     assert {w.speaker for w in assign(tuple(words), main, overlaps=wide)[:7]} == {"G"}
 
 
+def test_an_overlap_at_a_change_of_speaker_takes_no_words():
+    """The pyannote sample: the second voice is heard over the first one's "Hello." just before it
+    answers, and the first voice trails on over the start of "Okay. I thought...": both are a change
+    of speaker blurred, not an interjection, and the words stay with whoever says them."""
+    words = words_from([("Hello.", 100, 300), ("Hello.", 1200, 1400), ("Neither", 2000, 2300), ("did", 2300, 2500),
+                        ("I.", 2500, 2800), ("Okay.", 3250, 3350), ("I", 3900, 4000), ("thought", 4000, 4300),
+                        ("you", 4300, 4500), ("knew.", 4500, 4900)])
+    main = (Segment(0, 1000, "D"), Segment(1000, 3000, "S"), Segment(3000, 5000, "D"))
+    early = Segment(50, 400, "S")  # S heard over D's "Hello.", 600 ms before S's own turn
+    trailing = Segment(3000, 3400, "S")  # S's turn running on over D's "Okay."
+    out = assign(words, main, overlaps=(early, trailing))
+    assert speakers_of(out) == ["D", "S", "S", "S", "S", "D", "D", "D", "D", "D"]
+    # S heard over D well inside D's turn (over a second from S's own speech) is an interjection
+    inside = (Segment(0, 1000, "D"), Segment(1000, 3000, "S"), Segment(3000, 9000, "D"))
+    late = words[:5] + words_from([("We", 3100, 3300), ("grew", 3300, 3600), ("corn.", 3600, 4000),
+                                   ("Okay.", 4400, 4700), ("I", 5000, 5100), ("thought", 5100, 5400)])
+    out = assign(late, inside, overlaps=(Segment(4350, 4750, "S"),))
+    assert speakers_of(out)[5:] == ["D", "D", "D", "S", "D", "D"]
+
+
 def test_a_voice_that_got_no_words_stays_in_who_speaks_when():
     """The diarisation heard a third voice (over the others) that no word went to: speakers.rttm keeps it."""
     words = (Word("Hello", 0, 400, speaker="S1"), Word("there.", 500, 900, speaker="S1"),

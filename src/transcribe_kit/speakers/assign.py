@@ -46,6 +46,10 @@ class AlignOptions:
     # A phrase of at most this many words that lies mostly (overheard_share of its time) where
     # the diarisation hears a second voice over the main one is that voice's interjection
     # ("I love it." while the guest talks on): the recogniser writes both voices into one stream.
+    # Not where that voice's own speech is within nearest_ms of the overlap: there the overlap is a
+    # change of speaker blurred (the last voice trailing on, the next starting early), and the word
+    # under it is whoever's turn the phrases say (pyannote sample: "Hello." and "Okay." had gone to
+    # the voice before or after them).
     overheard_max_words: int = 4
     overheard_share: float = 0.6
     replies: tuple[str, ...] = REPLIES  # whole phrases, or any run of their one-word entries ("yeah, yeah")
@@ -158,7 +162,7 @@ def assign(words: tuple[Word, ...], segments: tuple[Segment, ...],
     units = _fill_unknown(units)
     units, moved = _join_broken_openings(units, words, options)
     units = _join_broken_endings(units, words, options)
-    units = _overheard(units, words, overlaps, options)
+    units = _overheard(units, words, _interjections(overlaps, segments, options.nearest_ms), options)
     units = _absorb_backchannels(units, words, tuple(sorted(segments + overlaps, key=lambda s: s.start_ms)), options)
     labels = [lab for a, b, lab in units for _ in range(a, b)]
     out = [replace(w, speaker=lab) for w, lab in zip(words, labels)]
@@ -244,6 +248,23 @@ def is_reply(words, replies: tuple[str, ...]) -> bool:
     """The words are a reply on their own: one of ``replies``, or only one-word replies."""
     said = [w.text.strip(".,!?;:\"'“”‘’()").lower().replace("’", "'") for w in words]
     return " ".join(said) in replies or all(w in replies for w in said)
+
+
+def _interjections(overlaps: tuple[Segment, ...], segments: tuple[Segment, ...], near_ms: int) -> tuple[Segment, ...]:
+    """The overlaps whose voice has no exclusive speech of its own within ``near_ms`` of them: a
+    voice heard inside someone else's turn, not at the edge of its own."""
+    ends: dict[str, list[int]] = {}
+    starts: dict[str, list[int]] = {}
+    for seg in segments:  # exclusive: one voice's segments never overlap, so ends sort as starts do
+        starts.setdefault(seg.speaker, []).append(seg.start_ms)
+        ends.setdefault(seg.speaker, []).append(seg.end_ms)
+    out = []
+    for o in overlaps:
+        own_ends = ends.get(o.speaker, [])
+        i = bisect.bisect_left(own_ends, o.start_ms - near_ms)  # the first of its segments ending near or after
+        if i == len(own_ends) or starts[o.speaker][i] >= o.end_ms + near_ms:
+            out.append(o)
+    return tuple(out)
 
 
 def _overheard(units: list, words: tuple[Word, ...], overlaps: tuple[Segment, ...], options: AlignOptions) -> list:
