@@ -191,6 +191,18 @@ def test_the_last_words_of_a_sentence_stay_with_its_speaker():
     assert [w.speaker for w in out] == ["A"] * 8 + ["B"] * 4
 
 
+def test_a_question_put_in_by_the_other_voice_is_not_a_sentence_end_to_join():
+    """NASA: "...at Old Dominion, yeah, | close to Langley, right? | Yeah, it is.": the host came in
+    and went again (the guest goes on after him), so his words are not the guest's sentence ending."""
+    spec = [("I", 0, 200), ("studied", 200, 600), ("at", 600, 700), ("Old", 700, 900), ("Dominion", 900, 1400),
+            ("yeah,", 1400, 1700), ("close", 1700, 1900), ("to", 1900, 2000), ("Langley,", 2000, 2400),
+            ("right?", 2400, 2700), ("Yeah,", 3200, 3400), ("it", 3400, 3500), ("is.", 3500, 3800)]
+    words = words_from(spec)
+    segments = (Segment(0, 1700, "G"), Segment(1700, 2700, "H"), Segment(2700, 4000, "G"))
+    out = assign(words, segments)
+    assert speakers_of(out) == ["G"] * 6 + ["H"] * 4 + ["G"] * 3
+
+
 @pytest.mark.parametrize("reply", [["got", "it."], ["yeah,", "right."], ["i", "see."]])
 def test_a_reply_after_a_pause_is_not_the_end_of_the_sentence_before(reply):
     """ "...mechanical engineering | got it. Okay, what led you ...": the recogniser wrote the other

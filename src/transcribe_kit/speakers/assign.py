@@ -231,12 +231,17 @@ def _join_broken_endings(units: list, words: tuple[Word, ...], options: AlignOpt
     A short phrase (``overheard_max_words``) that the diarisation gave to someone else but that
     carries on an unfinished sentence (no sentence end before it, its first word in lower case)
     and ends it is the same person's; a new turn opens a sentence.  A reply ("got it.",
-    ``AlignOptions.replies``) is not a sentence's end: it keeps the voice it was given.
+    ``AlignOptions.replies``) is not a sentence's end: it keeps the voice it was given.  Nor is
+    a phrase after which the voice before it goes on ("...at Old Dominion | close to Langley,
+    right? | Yeah, it is."): the diarisation heard the other voice come in and go again, a
+    question put in or a sentence finished for the speaker, not a turn's edge that came early.
     """
     out = list(units)
     for i in range(1, len(out)):
         (_, pb, before), (a, b, lab) = out[i - 1], out[i]
         if lab == before or b - a > options.overheard_max_words or ends_sentence(words[pb - 1]):
+            continue
+        if i + 1 < len(out) and out[i + 1][2] == before:
             continue
         first = words[a].text.lstrip("\"'“‘(")
         if first[:1].islower() and ends_sentence(words[b - 1]) and not is_reply(words[a:b], options.replies):
