@@ -1,6 +1,7 @@
 """The speaker stage on real recordings: every file of shared/corpus/real, count given and not given.
 
-    python bench/real.py [--only NAME ...] [--embedding campplus|ge2e] [--per-chunk] [--align NAME=VALUE ...] [--no-synthetic]
+    python bench/real.py [--only NAME ...] [--embedding campplus|ge2e] [--per-chunk]
+                         [--align NAME=VALUE ...] [--no-synthetic]
 
 Each recording is processed as a user would run ``process`` on it with no
 metadata (recognition, timing, house style, speakers, turns; recognition is

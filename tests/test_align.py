@@ -116,6 +116,17 @@ def test_the_opening_words_of_a_sentence_cut_off_by_a_pause_go_with_the_rest():
         assert all(x.end_ms <= y.start_ms for x, y in zip(out, out[1:]))
 
 
+def test_a_name_after_a_cut_off_im_takes_the_im_along():
+    """The bundled sample: "...new to the internet. I'm | Tobias Lindqvist, I'm the Volunteer
+    Coordinator": "I'm" cannot end a sentence, so the capitalised name after the pause goes on
+    with it, and the self-introduction is the next voice's."""
+    words = words_from([("the", 0, 200), ("internet.", 200, 700), ("I'm", 800, 1000), ("Tobias", 1700, 2000),
+                        ("Lindqvist,", 2000, 2500), ("I'm", 2600, 2800), ("the", 2800, 2900),
+                        ("coordinator.", 2900, 3500)])
+    segments = (Segment(0, 1200, "A"), Segment(1600, 3600, "B"))
+    assert speakers_of(assign(words, segments)) == ["A"] * 2 + ["B"] * 6
+
+
 def test_a_new_speakers_capitalised_sentence_after_a_pause_is_not_joined():
     # A: "That is care. Thank you." then B: "Right, we go on." (a new sentence: capitalised)
     words = words_from([("That", 0, 200), ("is", 200, 400), ("care.", 400, 700), ("Thank", 750, 900),

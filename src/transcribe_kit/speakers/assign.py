@@ -18,6 +18,7 @@ gave them to.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -199,6 +200,9 @@ def _fill_unknown(units: list) -> list:
 
 
 _I = ("I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’d", "I'll", "I’ll")
+# A subject with its verb worn down to a clitic ("I'm", "we're", "name's", "it's", "they'll") cannot
+# end a clause: what comes after it is the same sentence, capitalised or not ("I'm | Tobias ...").
+_CLITIC = re.compile(r"^\w+['’](m|re|s|ve|ll|d)$", re.IGNORECASE)
 
 
 def _join_broken_openings(units: list, words: tuple[Word, ...],
@@ -209,6 +213,8 @@ def _join_broken_openings(units: list, words: tuple[Word, ...],
     recogniser timed "So" before the pause, inside the last speaker's speech,
     but a sentence that "So" opens and "the Drive Partnership" continues (lower
     case, unfinished before it) is one person's: the turn changes before "So".
+    A name is capitalised where it goes on: "I'm | Tobias Lindqvist" is one
+    sentence too, since "I'm" cannot end one.
     Returns the units and the word ranges that moved (to be re-timed).
     """
     out, moved = list(units), []
@@ -218,7 +224,7 @@ def _join_broken_openings(units: list, words: tuple[Word, ...],
             continue
         opens = a == 0 or ends_sentence(words[a - 1])
         first = words[c].text.lstrip("\"'“‘(")
-        continues = first[:1].islower() or first.rstrip(",") in _I
+        continues = first[:1].islower() or first.rstrip(",") in _I or _CLITIC.match(words[b - 1].text.rstrip(","))
         if opens and continues:
             out[i] = (a, b, nxt)
             moved.append((a, b))
