@@ -125,3 +125,17 @@ def test_a_possessive_term_in_the_wrong_case_is_found_and_a_right_one_is_left_al
     assert texts(out) == "the four Women's Aid federations and the Drive Partnership, today"
     assert [c.term for c in out.corrections] == ["Women's Aid"]  # no correction of what was already right
     assert correct(doc_of("Women's Aid. Drive Partnership"), vocab).corrections == ()
+
+
+def test_a_name_written_as_two_words_said_to_someone_is_one_name_again():
+    """The recogniser splits a name it does not know into words it does: "To bias," said to Tobias."""
+    meta = EpisodeMeta(participants=(Participant("Tobias Lindqvist"), Participant("Marianne Holt")))
+    doc = doc_of("That is so important. To bias, where do volunteers fit? And Mari anne, what do you think?")
+    new = correct(doc, build(meta))
+    assert texts(new) == "That is so important. Tobias, where do volunteers fit? And Marianne, what do you think?"
+    assert new.words[4].start_ms == doc.words[4].start_ms and new.words[4].end_ms == doc.words[5].end_ms
+    assert [c.before[0].text for c in new.corrections] == ["To", "Mari"]
+    # not said to anyone, or nobody of that name: ordinary words
+    for text, people in (("To bias the results, we weighted them.", meta.participants),
+                         ("To bias, where do volunteers fit?", (Participant("Kyla Kirkpatrick"),))):
+        assert correct(doc_of(text), build(EpisodeMeta(participants=people))).corrections == ()

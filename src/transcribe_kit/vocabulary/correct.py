@@ -79,6 +79,7 @@ def correct(doc: Transcript, vocab: Vocabulary, options: CorrectOptions = Correc
     toks = tokens(doc.words)
     edits = _variant_edits(toks, targets) + _case_edits(toks, targets)
     edits += _near_miss_edits(toks, targets, vocab, options)
+    edits += _split_name_edits(toks, targets)  # where another edit holds the words, apply_edits keeps that
     return apply_edits(doc, edits)
 
 
@@ -244,6 +245,25 @@ def _single_allowed(toks: list[Token], i: int, lower_seen: set[str], known: set[
     if i > 0 and not toks[i - 1].suffix and other_name(i - 1) and not tok.sentence_start:
         return False
     return not (i + 1 < len(toks) and not tok.suffix and other_name(i + 1))
+
+
+def _split_name_edits(toks: list[Token], targets: list[Term]) -> list[Edit]:
+    """A person's name the recogniser wrote as two words, said to someone: "To bias, where do
+    volunteers fit?" is "Tobias, ...".
+
+    Only where the two words' letters are the name's exactly, the first is capitalised, the second
+    is not (otherwise the span is a near-miss above), and a comma follows, the way a name is said to
+    someone: "To bias the results" is left alone."""
+    names = {_key(t.text): t.text for t in targets if t.kind == "name" and " " not in t.text}
+    edits = []
+    for i in range(len(toks) - 1):
+        first, second = toks[i], toks[i + 1]
+        if not first.capital or first.suffix or second.prefix:
+            continue
+        if second.core[:1].islower() and second.suffix.startswith(",") and _key(first.core + second.core) in names:
+            new = _replacement(toks, i, i + 2, names[_key(first.core + second.core)])
+            edits.append(Edit(i, i + 2, new, RULE, new[0].strip("\"'“‘([")))
+    return edits
 
 
 def _near_miss_edits(toks: list[Token], targets: list[Term], vocab: Vocabulary,
