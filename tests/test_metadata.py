@@ -44,6 +44,9 @@ def test_corpus_metadata_gives_the_page_sentence():
     ([("Ann Lee", None, True), ("Bo Chan", None, False), ("Cy Dee", "Researcher", False)], None,
      "Ann Lee talks to Bo Chan and Cy Dee, Researcher."),
     ([("Ann Lee", "Host", False), ("Bo Chan", None, False)], "A chat.", "Ann Lee, Host, talks to Bo Chan."),
+    ([("Ann Lee", None, True), ("Bo Chan", None, False)],
+     "This podcast looks at how libraries help people online, and at the part volunteers play.",
+     "Ann Lee talks to Bo Chan about how libraries help people online, and about the part volunteers play."),
 ])
 def test_generated_participants_sentence(people, summary, expected):
     meta = EpisodeMeta(summary=summary, participants=tuple(Participant(n, r, h) for n, r, h in people))

@@ -62,6 +62,9 @@ def participants_sentence(meta: EpisodeMeta) -> str | None:
     verb = "talks" if len(hosts) == 1 else "talk"
     comma = "," if hosts[-1].role else ""
     topic = _TOPIC.sub("", meta.summary or "").rstrip(". ")
+    if re.match(r"^this (?:podcast|episode) looks at\s", meta.summary or "", re.I):
+        # "looks at how ..., and at the part volunteers play": the repeated "at" belonged to the verb
+        topic = re.sub(r"(,? and) at\s", r"\1 about ", topic)
     about = f" about {topic}" if topic and topic != (meta.summary or "").rstrip(". ") else ""
     if guests:
         names = [who(g) for g in guests]
