@@ -33,6 +33,14 @@ def test_pronoun_stays_with_its_verb():
     assert costs[1] == linebreak.BAD_PRONOUN_VERB
 
 
+def test_a_clitic_verb_stays_with_what_follows_it():
+    """ "I'm | the Digital Inclusion Lead": "I'm" cannot end a clause; "don't" can."""
+    costs = break_costs("I'm the lead and we're here but I don't".split())
+    assert costs[0] == costs[4] == linebreak.BAD_VERB_PARTS
+    first, second = lay_out("I'm Priya Raghunathan, I'm the Digital Inclusion Lead at Harbourside", max_chars=37)
+    assert not first.endswith("I'm"), (first, second)
+
+
 def test_ambiguous_word_asks_the_tagger():
     calls = []
 
