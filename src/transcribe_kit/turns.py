@@ -24,6 +24,17 @@ def ends_sentence(word: Word) -> bool:
     return word.text.rstrip("\"'”’)").endswith(SENTENCE_END)
 
 
+# A subject with its verb worn down to a clitic ("I'm", "we're", "name's", "they'll") cannot end a
+# clause: the sentence goes on after it.  ("n't" can: "No, I don't.")
+CLITICS = ("'m", "'re", "'s", "'ve", "'ll", "'d", "’m", "’re", "’s", "’ve", "’ll", "’d")
+
+
+def ends_on_clitic(text: str) -> bool:
+    """``text`` (one word, punctuation and all) is a word with a clitic verb and nothing after it."""
+    bare = text.strip("\"'“”‘’()[],;:").lower()
+    return bare.endswith(CLITICS) and bare[:-2].rstrip("'’").isalpha()
+
+
 def build_turns(doc: Transcript, options: TurnOptions = TurnOptions()) -> Transcript:
     words = doc.words
     turns: list[Turn] = []

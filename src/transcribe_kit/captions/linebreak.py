@@ -18,6 +18,8 @@ import logging
 from collections.abc import Callable, Sequence
 from itertools import accumulate
 
+from ..turns import ends_on_clitic
+
 log = logging.getLogger(__name__)
 
 Tagger = Callable[[list[str]], list[tuple[str, str]]]  # words -> (first, last) universal POS
@@ -41,9 +43,6 @@ AUXILIARIES = frozenset(
     "am is are was were be been being have has had do does did will would shall should can could "
     "may might must".split())
 CONTRACTED_AUX = ("'m", "'re", "'ve", "'ll", "'d", "n't", "’m", "’re", "’ve", "’ll", "’d", "n’t")
-# a subject with its verb worn down ("I'm", "we're", "they've"): never the end of a clause, so never of a
-# line ("I'm | the Director"); "n't" can end one ("No, I don't.")
-CLITIC_SUBJECT = ("'m", "'re", "'ve", "'ll", "'d", "’m", "’re", "’ve", "’ll", "’d")
 POSSESSIVE = ("'s", "’s")
 # words whose role depends on the sentence: the tagger decides (fallback cost if there is none)
 AMBIGUOUS = {
@@ -132,7 +131,7 @@ def _left_cost(word: str, left_pos: str | None, right: str, right_pos: str | Non
         return BAD_CONJUNCTION
     if word in SUBJECT_PRONOUNS:
         return BAD_PRONOUN_VERB
-    if word.endswith(CLITIC_SUBJECT):
+    if ends_on_clitic(word):  # "I'm | the Director": a clitic verb never ends a clause, so never a line
         return BAD_VERB_PARTS
     if word in AUXILIARIES or word.endswith(CONTRACTED_AUX):
         return BAD_VERB_PARTS if _is_verb(right, right_pos) else 0.0

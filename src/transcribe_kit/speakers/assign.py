@@ -18,12 +18,11 @@ gave them to.
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
 from ..document import Word
-from ..turns import ends_sentence
+from ..turns import ends_on_clitic, ends_sentence
 from .diarize import Segment
 
 
@@ -200,9 +199,6 @@ def _fill_unknown(units: list) -> list:
 
 
 _I = ("I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’d", "I'll", "I’ll")
-# A subject with its verb worn down to a clitic ("I'm", "we're", "name's", "it's", "they'll") cannot
-# end a clause: what comes after it is the same sentence, capitalised or not ("I'm | Tobias ...").
-_CLITIC = re.compile(r"^\w+['’](m|re|s|ve|ll|d)$", re.IGNORECASE)
 
 
 def _join_broken_openings(units: list, words: tuple[Word, ...],
@@ -224,7 +220,8 @@ def _join_broken_openings(units: list, words: tuple[Word, ...],
             continue
         opens = a == 0 or ends_sentence(words[a - 1])
         first = words[c].text.lstrip("\"'“‘(")
-        continues = first[:1].islower() or first.rstrip(",") in _I or _CLITIC.match(words[b - 1].text.rstrip(","))
+        # a clitic verb ("I'm") cannot end a sentence: what comes after is the same one, capitalised or not
+        continues = first[:1].islower() or first.rstrip(",") in _I or ends_on_clitic(words[b - 1].text)
         if opens and continues:
             out[i] = (a, b, nxt)
             moved.append((a, b))
