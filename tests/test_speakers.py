@@ -86,6 +86,22 @@ def test_a_voice_without_evidence_stays_anonymous():
     assert named.speaker("B").label == "Speaker 2"
 
 
+def test_the_last_voice_is_the_one_participant_left():
+    """The metadata lists two people and two voices speak; one introduces himself: the other is the
+    other participant.  Not when more people are listed than voices, when a voice's own evidence is
+    against them, nor when the setting is off."""
+    pair = EpisodeMeta(participants=(Participant("Dez Holmes", host=True), Participant("Jo Todd")))
+    turns = [("A", "Welcome back to the show, I'm Dez Holmes."), ("B", "Glad to be here, it is a lovely day."),
+             ("A", "Indeed it is. Goodbye.")]
+    named = name_speakers(transcript(turns, pair))
+    assert names(named) == {"A": "Dez Holmes", "B": "Jo Todd"}
+    assert any("one participant left" in why for why in named.speaker("B").evidence)
+    assert names(name_speakers(transcript(turns))) == {"A": "Dez Holmes", "B": None}  # four listed
+    assert names(name_speakers(transcript(turns, pair), NamingOptions(by_elimination=False)))["B"] is None
+    against = [("A", "Welcome back, I'm Dez Holmes."), ("B", "I agree with what Jo Todd said last week.")]
+    assert names(name_speakers(transcript(against, pair)))["B"] is None  # B talks about Jo: not Jo
+
+
 def test_evidence_is_resolved_jointly_not_first_come():
     # B is thanked as Jo once, but C introduces themself as Jo: C is Jo, B stays unnamed
     doc = transcript([

@@ -119,7 +119,7 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
         Stage("timing", snap_timing, options.timing, audio=True),
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style,
                                                options.vocab.titles), version=6),
-        Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=10, audio=True,
+        Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=11, audio=True,
               warmup=speakers_warm_up),
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=2),

@@ -47,6 +47,9 @@ class NamingOptions:
     voice_weight: float = 4.0  # times (similarity - threshold) / (1 - threshold)
     voice_threshold: float = 0.80  # cosine similarity to a library voice that counts at all
     min_score: float = 2.0  # a voice needs at least this much evidence to be named
+    # With as many voices as the metadata lists participants and all but one named on evidence, the
+    # last voice is the one participant left (unless its evidence is against them).
+    by_elimination: bool = True
     head_words: int = 40  # how far into a turn an introduction is looked for
     edge_words: int = 25  # the end (or start) of a turn where hand-overs (thanks) are
     name_similarity: float = 0.8  # difflib ratio for a recognised word to match a name

@@ -188,6 +188,18 @@ def assign_names(scores: np.ndarray, min_score: float) -> dict[int, int]:
     return {int(r): int(c) for r, c in zip(rows, cols) if scores[r, c] >= min_score}
 
 
+def _left_over(chosen: dict[int, int], scores, voices: int, listed: int) -> tuple[int, int] | None:
+    """(voice, participant) when one voice is unnamed, one of the metadata's ``listed`` participants (the
+    first columns of ``scores``) is unused, and the metadata lists as many people as there are voices."""
+    if voices != listed or voices < 2:
+        return None
+    unnamed = [r for r in range(voices) if r not in chosen]
+    unused = [c for c in range(listed) if c not in chosen.values()]
+    if len(unnamed) == 1 and len(unused) == 1 and scores[unnamed[0], unused[0]] >= 0:
+        return unnamed[0], unused[0]
+    return None
+
+
 def name_speakers(doc: Transcript, options: NamingOptions = NamingOptions(),
                   voice_scores: dict[tuple[str, str], float] | None = None,
                   extra_people: list[Person] | None = None) -> Transcript:
@@ -197,6 +209,9 @@ def name_speakers(doc: Transcript, options: NamingOptions = NamingOptions(),
     evidence = collect_evidence(doc, people, options)
     scores = score_matrix(doc, evidence, ids, people, voice_scores)
     chosen = assign_names(scores, options.min_score)
+    last = _left_over(chosen, scores, len(ids), len(people_of(doc.meta))) if options.by_elimination else None
+    if last:
+        chosen[last[0]] = last[1]
     speakers = []
     for r, speaker in enumerate(doc.speakers):
         if r not in chosen:
@@ -207,6 +222,8 @@ def name_speakers(doc: Transcript, options: NamingOptions = NamingOptions(),
                     and doc.turns[e.turn].speaker == speaker.id)
         voice = (voice_scores or {}).get((speaker.id, p.name))
         why += (f"voice library match (+{voice:.2f})",) if voice else ()
+        if last and r == last[0]:
+            why += (f"the one participant left: the metadata lists {len(ids)} and every other voice is named",)
         speakers.append(replace(speaker, name=p.name, label=p.first, role=p.role, is_host=p.host, evidence=why))
     return replace(doc, speakers=tuple(speakers))
 
