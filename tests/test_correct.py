@@ -134,7 +134,7 @@ def test_a_name_written_as_two_words_said_to_someone_is_one_name_again():
     new = correct(doc, build(meta))
     assert texts(new) == "That is so important. Tobias, where do volunteers fit? And Marianne, what do you think?"
     assert new.words[4].start_ms == doc.words[4].start_ms and new.words[4].end_ms == doc.words[5].end_ms
-    assert [c.before[0].text for c in new.corrections] == ["To", "Mari"]
+    assert [(c.before[0].text, c.term) for c in new.corrections] == [("To", "Tobias"), ("Mari", "Marianne")]
     # not said to anyone, or nobody of that name: ordinary words
     for text, people in (("To bias the results, we weighted them.", meta.participants),
                          ("To bias, where do volunteers fit?", (Participant("Kyla Kirkpatrick"),))):

@@ -118,7 +118,7 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
         Stage("recognise", recognise, asr_options, asr_model_id(asr_options), audio=True),
         Stage("timing", snap_timing, options.timing, audio=True),
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style,
-                                               options.vocab.titles), version=6),
+                                               options.vocab.titles), version=7),
         Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=11, audio=True,
               warmup=speakers_warm_up),
         Stage("turns", turns, options.turns),

@@ -260,9 +260,9 @@ def _split_name_edits(toks: list[Token], targets: list[Term]) -> list[Edit]:
         first, second = toks[i], toks[i + 1]
         if not first.capital or first.suffix or second.prefix:
             continue
-        if second.core[:1].islower() and second.suffix.startswith(",") and _key(first.core + second.core) in names:
-            new = _replacement(toks, i, i + 2, names[_key(first.core + second.core)])
-            edits.append(Edit(i, i + 2, new, RULE, new[0].strip("\"'“‘([")))
+        name = names.get(_key(first.core + second.core))
+        if name and second.core[:1].islower() and second.suffix.startswith(","):
+            edits.append(Edit(i, i + 2, _replacement(toks, i, i + 2, name), RULE, name))
     return edits
 
 
