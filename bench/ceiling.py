@@ -30,12 +30,9 @@ from transcribe_kit.speakers import diarize
 FRAME_S = 0.01
 
 
-def oracle(item: dict, segmentation: str, step: float, onset: float):
-    """pyannote's outputs (overlap-aware, exclusive) with oracle clustering."""
-    import torch
-
-    Model, sd = diarize._import_pyannote()
-    model = Model.from_pretrained(str(diarize.segmentation_path(segmentation)))
+def oracle(model, waveform, ref, uri: str, step: float, onset: float):
+    """pyannote's outputs (overlap-aware, exclusive) with ``model`` segmenting and oracle clustering."""
+    _, sd = diarize._import_pyannote()
     with diarize._local_only(sd):
         pipeline = sd.SpeakerDiarization(segmentation=model, segmentation_step=step, embedding=None, plda=None,
                                          clustering="OracleClustering")
@@ -43,15 +40,12 @@ def oracle(item: dict, segmentation: str, step: float, onset: float):
     if not model.specifications.powerset:
         params["threshold"] = onset
     pipeline.instantiate({"segmentation": params})
-    source = audio.load(item["path"])
-    waveform = torch.from_numpy(source.samples).float()[None]
     # OracleClustering reads no embeddings, but pyannote 4 computes them anyway: it gets zeros
     zeros = lambda file, seg, **k: np.zeros((seg.data.shape[0], seg.data.shape[2], 1))  # noqa: E731
     with warnings.catch_warnings(), diarize._shadowed(pipeline, get_embeddings=zeros):
         warnings.simplefilter("ignore")
-        out = pipeline({"waveform": waveform, "sample_rate": audio.SAMPLE_RATE, "uri": item["name"],
-                        "annotation": real.reference(item)})
-    return out.speaker_diarization, out.exclusive_speaker_diarization, source.duration_ms / 1000
+        out = pipeline({"waveform": waveform, "sample_rate": audio.SAMPLE_RATE, "uri": uri, "annotation": ref})
+    return out.speaker_diarization, out.exclusive_speaker_diarization
 
 
 def two_at_once(ref, duration_s: float):
@@ -91,6 +85,10 @@ def main() -> None:
     parser.add_argument("--onsets", nargs="*", type=float, default=[diarize.DiarizeOptions().onset],
                         help="speech thresholds of the multilabel model")
     args = parser.parse_args()
+    import torch
+
+    Model, _ = diarize._import_pyannote()
+    models = {s: Model.from_pretrained(str(diarize.segmentation_path(s))) for s in diarize.SEGMENTATIONS}
     rows = []
     for item in real.recordings(False):
         if "rttm" not in item["refs"] or (args.only and item["name"] not in args.only):
@@ -99,10 +97,12 @@ def main() -> None:
         duration = max(seg.end for seg in ref.get_timeline())
         rows.append([item["name"], "reference, two at once", "-", "-"] + percent(
             real.der_parts(item, two_at_once(ref, duration), duration)))
-        for segmentation in diarize.SEGMENTATIONS:
+        source = audio.load(item["path"])
+        waveform, seconds = torch.from_numpy(source.samples).float()[None], source.duration_ms / 1000
+        for segmentation, model in models.items():
             for step in args.steps:
                 for onset in args.onsets if segmentation == "pyannote-multilabel" else [None]:
-                    overlapping, exclusive, seconds = oracle(item, segmentation, step, onset or 0.5)
+                    overlapping, exclusive = oracle(model, waveform, ref, item["name"], step, onset or 0.5)
                     label = segmentation + (f", onset {onset}" if onset is not None else "")
                     for kind, hyp in (("overlap-aware", overlapping), ("exclusive", exclusive)):
                         rows.append([item["name"], label, step, kind] + percent(real.der_parts(item, hyp, seconds)))
