@@ -65,6 +65,21 @@ class SpeechSegment:
 
 
 @dataclass(frozen=True)
+class Sound:
+    """A stretch of the recording that the words alone do not tell (``sounds`` stage).
+
+    ``kind`` is ``music`` (music with no speech over it, captioned ``[music]``), ``unrecognised``
+    (speech a detector heard where recognition, twice, gave no words: captioned as speech that
+    cannot be made out) or ``recovered`` (speech that got no words from the first recognition and
+    got them from a second decoding of that stretch alone; kept so an editor can check it)."""
+
+    kind: str
+    start_ms: int
+    end_ms: int
+    confidence: float | None = None  # the detector's mean probability over the stretch
+
+
+@dataclass(frozen=True)
 class Turn:
     """Words ``[start, end)`` spoken by one speaker, split into paragraphs.
 
@@ -157,6 +172,7 @@ class Transcript:
     engine: dict[str, str] = field(default_factory=dict)  # model/engine provenance
     source: str | None = None  # path of the audio or video the words were recognised from
     corrections: tuple[Correction, ...] = ()  # automatic changes, in word order
+    sounds: tuple[Sound, ...] = ()  # music and speech without words, in time order (the ``sounds`` stage)
     schema_version: int = SCHEMA_VERSION
 
     # ---- convenience -------------------------------------------------
@@ -334,6 +350,9 @@ def _check_consistency(doc: Transcript) -> None:
             raise DocumentError(f"turns[{i}]: word range {t.start}..{t.end} outside 0..{n}")
         if any(not t.start < p < t.end for p in t.paragraphs):
             raise DocumentError(f"turns[{i}].paragraphs: breaks must lie inside the turn")
+    for i, s in enumerate(doc.sounds):
+        if s.start_ms < 0 or s.end_ms < s.start_ms:
+            raise DocumentError(f"sounds[{i}]: times must satisfy 0 <= start_ms <= end_ms")
     for i, c in enumerate(doc.corrections):
         if c.index < 0 or c.count < 0 or c.index + c.count > n:
             raise DocumentError(f"corrections[{i}]: word range {c.index}..{c.index + c.count} outside 0..{n}")

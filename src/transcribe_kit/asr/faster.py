@@ -50,3 +50,28 @@ def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = No
     if options.batch_size:
         engine["batch_size"] = str(options.batch_size)
     return AsrResult(words=tuple(monotonic(words)), language=info.language, engine=engine)
+
+
+def transcribe_alone(samples, options: AsrOptions) -> list[Word]:
+    """The words of one short piece decoded on its own: no prompt, no previous text, no VAD.
+
+    For speech the first pass heard and gave no words (``sounds.gaps``): nothing from before
+    can steer the decoder past it again, and Whisper's temperature fallback (on by default)
+    retries a segment whose text repeats or whose probability is low.  Segments Whisper itself
+    finds to be no speech are dropped."""
+    path = options.model_path or str(ct2_dir(options.model))
+    whisper = model(path, options.compute_type, options.threads)
+    segments, _ = whisper.transcribe(samples, language=options.language, beam_size=options.beam_size,
+                                     word_timestamps=True, condition_on_previous_text=False, vad_filter=False)
+    words: list[Word] = []
+    for segment in segments:
+        if segment.no_speech_prob > NO_SPEECH and segment.avg_logprob < LOW_LOGPROB:
+            continue  # Whisper's own test for a segment that is not speech
+        if segment.compression_ratio > REPETITIVE:
+            continue  # text that repeats itself: invented, not heard
+        words += segment_words([(w.word, w.start, w.end, w.probability) for w in segment.words or ()])
+    return monotonic(words)
+
+
+# Whisper's own thresholds (openai-whisper's transcribe() defaults, which faster-whisper keeps)
+NO_SPEECH, LOW_LOGPROB, REPETITIVE = 0.6, -1.0, 2.4

@@ -38,6 +38,11 @@ class CaptionOptions:
     pause_split_ms: int = 500  # a silence this long always ends a cue (stable-ts split_by_gap .5)
     pos_tags: bool = True  # ask the spaCy tagger about ambiguous words at line breaks
     speaker_labels: bool = True  # keep room for "NAME: " (SubRip) on a new speaker's first cue
+    # sounds (captions/sounds.py): sound that matters is described in square brackets (caption-rules.md,
+    # Accessibility); speech heard but not recognised by the house rule for speech that cannot be made out
+    music_label: str = "[music]"
+    unrecognised_label: str = "[inaudible]"
+    music_under_speech: bool = False  # also label music that starts under speech (a show's intro bed)
 
 
 @dataclass(frozen=True)

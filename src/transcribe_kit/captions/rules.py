@@ -18,6 +18,13 @@ HARD, WARN, NOTE = "hard", "warn", "note"
 READING_SPEED_WARN = "reading-speed"  # over the target reading speed: the one rule that only warns
 # C0 control characters and DEL, but tab, newline and carriage return: no caption or page may hold them
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# a cue that only describes a sound: every line one bracketed description ("[music]"); nothing to
+# read, so no reading speed and no longest time on screen apply to it
+SOUND_LABEL = re.compile(r"^\s*\[[^\[\]]+\]\s*$")
+
+
+def is_sound_label(lines: tuple[str, ...] | list[str]) -> bool:
+    return bool(lines) and all(SOUND_LABEL.match(line) for line in lines)
 
 
 def cue_problems(lines: tuple[str, ...], duration_ms: int, limits) -> Iterator[tuple[str, str, str]]:
@@ -33,14 +40,15 @@ def cue_problems(lines: tuple[str, ...], duration_ms: int, limits) -> Iterator[t
         yield "lines", HARD, f"{len(lines)} lines (max {limits.max_lines})"
     if not text.strip():
         yield "empty", WARN, "no text"
-    cps = len(text) * 1000 / duration_ms if duration_ms > 0 else float("inf")
+    sound = is_sound_label(lines)
+    cps = 0.0 if sound else len(text) * 1000 / duration_ms if duration_ms > 0 else float("inf")
     if cps > limits.max_cps:
         yield "reading-speed-max", HARD, f"{cps:.1f} characters a second (never above {limits.max_cps:g})"
     elif cps > limits.target_cps:
         yield READING_SPEED_WARN, WARN, f"{cps:.1f} characters a second (target {limits.target_cps:g})"
     if duration_ms < limits.min_duration_ms:
         yield "too-short", HARD, f"on screen {duration_ms} ms (min {limits.min_duration_ms})"
-    if duration_ms > limits.max_duration_ms:
+    if duration_ms > limits.max_duration_ms and not sound:
         yield "too-long", HARD, f"on screen {duration_ms} ms (max {limits.max_duration_ms})"
 
 

@@ -61,6 +61,8 @@ def process(audio_files, output, meta, tag_audio, cache_dir, no_cache, quiet, **
             click.echo(f"Warning: {path.name}: {warning}", err=True)
         for report in result.checks:
             click.echo(f"check {report.summary()}", err=True)
+        for note in result.notes:
+            click.echo(f"{path.name}: {note}", err=True)
         words = len(result.transcript.words)
         reused = f" (from the cache: {', '.join(result.cached)})" if result.cached else ""
         click.echo(f"{path.name}: {words} words -> {result.out_dir}/{reused}")

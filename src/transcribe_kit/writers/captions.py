@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 
 from ..captions import CaptionOptions, Cue, build_cues
+from ..captions.sounds import with_sounds
 from ..document import Transcript
 from ..timecode import srt as srt_time
 from ..timecode import vtt as vtt_time
@@ -19,14 +20,15 @@ from . import WriterOptions, register
 
 def cues_for(doc: Transcript, options: CaptionOptions = CaptionOptions()) -> list[Cue]:
     """:func:`build_cues`, remembered by content (the vtt, srt and podcast writers lay out the same cues)."""
-    return list(_cues(doc.words, doc.speakers, doc.segments, doc.duration_ms, options))
+    return list(_cues(doc.words, doc.speakers, doc.segments, doc.sounds, doc.duration_ms, options))
 
 
 @functools.lru_cache(maxsize=2)
-def _cues(words, speakers, segments, duration_ms: int, options: CaptionOptions) -> tuple[Cue, ...]:
-    """The cues of a document with these words, speakers and speech (all the layout reads of it)."""
-    doc = Transcript(episode="", duration_ms=duration_ms, words=words, speakers=speakers, segments=segments)
-    return tuple(build_cues(doc, options))
+def _cues(words, speakers, segments, sounds, duration_ms: int, options: CaptionOptions) -> tuple[Cue, ...]:
+    """The cues of a document with these words, speakers, speech and sounds (all the layout reads of it)."""
+    doc = Transcript(episode="", duration_ms=duration_ms, words=words, speakers=speakers, segments=segments,
+                     sounds=sounds)
+    return tuple(with_sounds(doc, build_cues(doc, options), options))
 
 
 def escape_vtt(text: str) -> str:

@@ -1,0 +1,174 @@
+"""The sounds stage: heard speech without words is decoded again, music is captioned, invented words go."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from transcribe_kit import asr, audio
+from transcribe_kit.captions import CaptionOptions
+from transcribe_kit.captions.check import Rules, check_cues, read_cues
+from transcribe_kit.captions.check import Cue as FileCue
+from transcribe_kit.document import Sound, Speaker, Transcript, Word
+from transcribe_kit.sounds import SoundOptions, gaps, sounds_stage, summary, without_invented
+from transcribe_kit.sounds.detect import Span, spans, subtract
+from transcribe_kit.stagecache import Context
+from transcribe_kit.writers import WriterOptions, get
+
+from clips import corpus_or_skip, decode
+
+
+def word(text: str, start: int, end: int, speaker: str | None = None) -> Word:
+    return Word(text, start, end, 0.9, speaker)
+
+
+# ---- stretches, without a model ------------------------------------------------------------------
+
+def test_spans_threshold_merge_and_minimum():
+    probs = np.zeros(1000, dtype=np.float32)
+    probs[100:300] = 0.9  # 2 s
+    probs[320:400] = 0.9  # after a 0.2 s dip: the same stretch
+    probs[600:620] = 0.9  # a 0.2 s blip: dropped
+    found = spans(probs, 0.5, min_ms=1000, merge_ms=500, smooth=1)
+    assert [(s.start_ms, s.end_ms) for s in found] == [(1000, 4000)]
+    assert 0.6 < found[0].confidence < 0.9  # the dip counts in the mean
+
+
+def test_subtract_leaves_the_parts_outside_the_holes():
+    left = subtract([Span(0, 10_000, 0.8)], [(2000, 3000), (5000, 12_000)])
+    assert [(s.start_ms, s.end_ms) for s in left] == [(0, 2000), (3000, 5000)]
+
+
+def test_gaps_are_heard_speech_that_no_word_covers():
+    speech = [Span(0, 10_000, 0.9)]
+    words = [word("one", 0, 500), word("two", 600, 1000), word("nine", 8000, 9000), word("ten", 9100, 9900)]
+    found = gaps.find(speech, words, min_gap_ms=1500, pad_ms=300)
+    assert [(g.start_ms, g.end_ms) for g in found] == [(1300, 7700)]
+    assert gaps.find(speech, words, min_gap_ms=7000, pad_ms=300) == []
+
+
+def test_second_decoding_keeps_only_what_belongs_in_the_gap():
+    words = [word("harm", 4000, 4500), word("response.", 9000, 9600)]
+    gap = Span(4800, 8700, 0.9)
+    # decoded from 3.8 s: the neighbour "harm" heard again, the gap's words, and "response." again
+    found = [word("harm", 200, 700), word("So", 1100, 1300), word("the", 1300, 1500), word("research", 1500, 2200),
+             word("response.", 5200, 5800)]
+    got = gaps.placed(found, 3800, gap, words, slack_ms=300)
+    assert [w.text for w in got] == ["So", "the", "research"]
+    assert got[0].start_ms == 4900 and all(4500 <= w.start_ms and w.end_ms <= 9000 for w in got)
+    merged = gaps.merged(tuple(words), [gaps.Gap(gap.start_ms, gap.end_ms, 0.9, got)])
+    assert [w.text for w in merged] == ["harm", "So", "the", "research", "response."]
+
+
+def test_words_over_music_with_no_speech_heard_are_removed():
+    words = (word("Thank", 1000, 1400), word("you.", 1400, 1800), word("Hello", 6000, 6400))
+    music = [Span(0, 5000, 0.9)]
+    kept, removed = without_invented(words, music, speech=[Span(5800, 7000, 0.9)])
+    assert [w.text for w in kept] == ["Hello"] and removed == 2
+    kept, removed = without_invented(words, music, speech=[Span(900, 2000, 0.9)])  # speech heard: kept
+    assert len(kept) == 3 and removed == 0
+
+
+# ---- captions of sounds ---------------------------------------------------------------------------
+
+def _doc(sounds: tuple[Sound, ...]) -> Transcript:
+    speakers = (Speaker("S1", "Jo Todd", "Jo"), Speaker("S2", "Dez Holmes", "Dez"))
+    words = (word("Welcome", 6000, 6400, "S1"), word("back.", 6400, 6900, "S1"),
+             word("Thanks.", 20_000, 20_600, "S2"))
+    return Transcript(episode="e", duration_ms=30_000, speakers=speakers, words=words, sounds=sounds)
+
+
+def test_music_becomes_a_cue_between_the_words_cues_in_every_format(tmp_path):
+    doc = _doc((Sound("music", 0, 5800, 0.9), Sound("music", 8000, 19_000, 0.8), Sound("recovered", 6000, 6900)))
+    options = WriterOptions()
+    vtt = get("vtt").render(doc, options)
+    srt = get("srt").render(doc, options)
+    podcast = get("podcast-json").render(doc, options)
+    assert vtt.count("[music]") == 2 and srt.count("[music]") == 2 and podcast.count("[music]") == 2
+    assert "<v Jo Todd>Welcome back." in vtt and "<v" not in vtt.split("[music]")[0].split("\n")[-1]
+    path = tmp_path / "captions.vtt"
+    path.write_text(vtt)
+    cues = read_cues(path)
+    starts = [c.start_ms for c in cues]
+    assert starts == sorted(starts)
+    assert all(b.start_ms >= a.end_ms for a, b in zip(cues, cues[1:]))  # no overlap
+    music = [c for c in cues if c.lines == ("[music]",)]
+    assert music[0].start_ms == 0 and music[1].end_ms - music[1].start_ms > 7000  # longer than a word cue may be
+    assert not [v for v in check_cues(cues, Rules()) if v.severity == "hard"]
+
+
+def test_check_still_flags_a_sound_cue_that_flashes_past_and_words_that_stay_too_long():
+    cues = [FileCue(0, 400, ("[music]",)), FileCue(1000, 9000, ("Words that stay up far too long.",))]
+    rules = {(v.cue, v.rule) for v in check_cues(cues, Rules())}
+    assert (1, "too-short") in rules and (2, "too-long") in rules
+
+
+def test_unrecognised_speech_is_shown_and_music_under_speech_only_when_asked():
+    doc = _doc((Sound("music-under-speech", 2000, 9000, 0.7), Sound("unrecognised", 10_000, 15_000, 0.9)))
+    plain = get("vtt").render(doc, WriterOptions())
+    assert "[inaudible]" in plain and "[music]" not in plain
+    asked = WriterOptions(captions=CaptionOptions(music_under_speech=True))
+    labelled = get("vtt").render(doc, asked)
+    assert "[music]" in labelled  # in the free time before the speech over it
+
+
+def test_summary_reports_recognised_again_and_left_without_words():
+    doc = replace(_doc((Sound("recovered", 1000, 9000), Sound("recovered", 10_000, 19_000),
+                        Sound("unrecognised", 21_000, 23_000))), engine={"words_over_music": "3"})
+    lines = summary(doc)
+    assert lines[0].startswith("2 stretches of speech (17 s) recognised again; 1 left without words")
+    assert lines[1] == "3 words written over music removed"
+
+
+def test_transcript_keeps_sounds_through_json():
+    doc = _doc((Sound("music", 0, 5800, 0.91),))
+    assert Transcript.from_json(doc.to_json()).sounds == doc.sounds
+
+
+# ---- the real models -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def jfk_recognised(jfk_wav):
+    source = audio.load(jfk_wav)
+    result = asr.transcribe(source, asr.AsrOptions())
+    asr.release()
+    return source, Transcript(episode="jfk", duration_ms=source.duration_ms, words=result.words)
+
+
+def test_a_skipped_stretch_of_speech_is_found_and_recognised_again(jfk_recognised):
+    source, doc = jfk_recognised
+    # the recogniser skipped a stretch: every word between 3 s and 8 s is cut out
+    holed = replace(doc, words=tuple(w for w in doc.words if w.end_ms <= 3000 or w.start_ms >= 8000))
+    missing = [w.text for w in doc.words if w not in holed.words]
+    assert len(missing) >= 6
+    out = sounds_stage(holed, SoundOptions(), Context(None, source=source))
+    recovered = [s for s in out.sounds if s.kind == "recovered"]
+    assert recovered and recovered[0].start_ms < 4000 and recovered[0].end_ms > 7000
+    new = [w for w in out.words if w not in holed.words]
+    norm = lambda ws: {t.lower().strip(",.?") for t in ws}  # noqa: E731
+    assert len(norm(w.text for w in new) & norm(missing)) >= len(missing) - 2
+    assert [w.start_ms for w in out.words] == sorted(w.start_ms for w in out.words)
+    assert not [s for s in out.sounds if s.kind == "unrecognised"]
+    assert summary(out)[0].startswith("1 stretch of speech")
+
+
+def test_the_whole_recording_recognised_leaves_nothing_to_recover(jfk_recognised):
+    source, doc = jfk_recognised
+    out = sounds_stage(doc, SoundOptions(), Context(None, source=source))
+    assert out.words == doc.words and not out.sounds
+
+
+def test_music_before_speech_is_found_and_captioned(jfk_recognised):
+    source, doc = jfk_recognised
+    music = decode(corpus_or_skip() / "sfx" / "music_happy_lofi_day_30s.mp3").astype(np.float32) / 32768
+    intro = music[: 6 * audio.SAMPLE_RATE] * 0.5
+    mixed = audio.Audio(np.concatenate([intro, source.samples]).astype(np.float32))
+    shifted = replace(doc, duration_ms=mixed.duration_ms,
+                      words=tuple(replace(w, start_ms=w.start_ms + 6000, end_ms=w.end_ms + 6000) for w in doc.words))
+    out = sounds_stage(shifted, SoundOptions(), Context(None, source=mixed))
+    found = [s for s in out.sounds if s.kind == "music"]
+    assert found and found[0].start_ms < 1000 and 4000 < found[0].end_ms <= 6500
+    assert len(out.words) >= len(doc.words) - 1  # the speech after it is left alone
+    vtt = get("vtt").render(out, WriterOptions())
+    assert vtt.split("\n\n")[1].split("\n")[1] == "[music]"
