@@ -121,6 +121,13 @@ def test_summary_reports_recognised_again_and_left_without_words():
     assert lines[1] == "3 words written over music removed"
 
 
+def test_a_sting_between_two_stretches_of_speech_is_a_chapter_signal():
+    from transcribe_kit.chapters.topics import music_before
+
+    doc = _doc((Sound("music", 7200, 19_500, 0.9), Sound("music-under-speech", 0, 6500, 0.9)))
+    assert music_before(doc, [1, 2]).tolist() == [0.0, 1.0]  # before "Thanks." only, and not a bed
+
+
 def test_transcript_keeps_sounds_through_json():
     doc = _doc((Sound("music", 0, 5800, 0.91),))
     assert Transcript.from_json(doc.to_json()).sounds == doc.sounds

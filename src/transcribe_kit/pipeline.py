@@ -129,7 +129,7 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
         Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=11, audio=True,
               warmup=speakers_warm_up),
         Stage("turns", turns, options.turns),
-        Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=2),
+        Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=3),
         Stage("edges", word_edges, options.timing, audio=True),
     )
 

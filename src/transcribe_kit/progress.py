@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 STAGE_NAMES = {
     "decode": "Decoding audio",
     "recognise": "Recognising speech",
+    "sounds": "Listening for skipped speech and music",
     "timing": "Snapping word times",
     "diarise": "Finding speakers",
     "style": "Names and house style",

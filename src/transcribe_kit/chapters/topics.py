@@ -118,7 +118,22 @@ def score_places(doc: Transcript, us: list[Unit], cands: list[int], options: Cha
                       dtype=float)
     total = total + np.clip(_standard(pauses), 0, 3) * options.turn_weight
     prior = np.array([structure_prior(us[c], options) for c in cands])
-    return dict(zip(cands, (total + prior).tolist()))
+    music = options.music_weight * music_before(doc, [us[c].start for c in cands])
+    return dict(zip(cands, (total + prior + music).tolist()))
+
+
+STING_SLACK_MS = 500  # word edges are a little uncertain: music this close to the pause still lies in it
+
+
+def music_before(doc: Transcript, starts: list[int]) -> np.ndarray:
+    """1 where music with no speech over it (a sting) lies in the pause before word ``starts[i]``."""
+    stings = [(s.start_ms, s.end_ms) for s in doc.sounds if s.kind == "music"]
+    out = np.zeros(len(starts))
+    for i, k in enumerate(starts):
+        if k:
+            before, after = doc.words[k - 1].end_ms, doc.words[k].start_ms
+            out[i] = any(before - STING_SLACK_MS <= a and b <= after + STING_SLACK_MS for a, b in stings)
+    return out
 
 
 def peak_cutoff(us: list[Unit], scores: dict[int, float], pool: list[int], options: ChapterOptions) -> float:

@@ -30,6 +30,9 @@ class ChapterOptions:
     tiling_weight: float = 1.0  # lexical cohesion (TextTiling depth)
     depth_weight: float = 1.0  # embedding similarity depth across the place
     forward_weight: float = 1.0  # the turn's opening relates to what follows more than to what went before
+    # music between two stretches of speech (a sting, a jingle: the ``sounds`` stage's "music") is a
+    # strong sign of a new item; this many std are added at the place right after it
+    music_weight: float = 2.0
     use_embeddings: bool = True  # False: TextTiling and structure only (no torch needed)
     unit_pause_ms: int = 500  # without punctuation, a pause this long ends a unit...
     unit_min_words: int = 8  # ...that has at least this many words

@@ -7,10 +7,12 @@ from pathlib import Path
 import click
 
 from ..asr import AsrOptions
+from ..captions import CaptionOptions
 from ..chapters import ChapterOptions
 from ..errors import UserError
 from ..outline import read_outline
 from ..pipeline import ProcessOptions
+from ..sounds import SoundOptions
 from ..speakers import SpeakerOptions
 from ..speakers.diarize import DiarizeOptions
 from ..vocabulary import VocabOptions
@@ -122,6 +124,12 @@ def episode_options(fn):
         click.option("--chapters", "n_chapters", type=click.IntRange(0), default=None,
                      help="Number of topic chapters after the untitled opening "
                           "(default: chosen from the content; 0: none)."),
+        click.option("--no-sounds", is_flag=True,
+                     help="Skip the sound check: no [music] cues, and speech the recogniser skipped "
+                          "is not looked for or decoded again."),
+        click.option("--music-under-speech", is_flag=True,
+                     help="Also caption music that starts under speech (a show's intro bed) with [music] "
+                          "where its start leaves room."),
     ]
     for decorator in reversed(decorators):
         fn = decorator(fn)
@@ -137,11 +145,14 @@ def _readable_outline(path: Path) -> Path:
 def build_process_options(engine, model, fast, model_path, language, beam_size,
                           outline, glossary_file, no_vocabulary, spelling, fillers,
                           num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters,
-                          speaker_embedding=None, tag_audio: bool = False):
+                          speaker_embedding=None, tag_audio: bool = False, no_sounds: bool = False,
+                          music_under_speech: bool = False):
     """The ProcessOptions of :func:`episode_options`' values."""
     vocab, style = build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers)
+    captions = CaptionOptions(music_under_speech=music_under_speech)
     return ProcessOptions(asr=build_asr_options(engine, model, fast, model_path, language, beam_size),
-                          vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps),
+                          vocab=vocab, style=style, writer=WriterOptions(timestamps=timestamps, captions=captions),
+                          sounds=SoundOptions(enabled=not no_sounds),
                           chapters=None if n_chapters == 0 else ChapterOptions(count=n_chapters),
                           outline=outline and user_errors(_readable_outline)(outline),
                           speakers=build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize,
