@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,14 +69,21 @@ def release() -> None:
     model.cache_clear()
 
 
-def frame_probs(audio: Audio) -> np.ndarray:
-    """``(frames, 3)`` probabilities of speech, singing and music, one row every 10 ms."""
+def frame_probs(audio: Audio, workers: int = 0) -> np.ndarray:
+    """``(frames, 3)`` probabilities of speech, singing and music, one row every 10 ms.
+
+    The pieces are independent, so ``workers`` threads (0: one per core the process may use)
+    detect them side by side; the model's C library releases the GIL and is thread-safe."""
+    from concurrent.futures import ThreadPoolExecutor
+
     aed = model()
     total = len(audio.samples)
-    hop, chunk, edge = SAMPLE_RATE * FRAME_MS // 1000, SAMPLE_RATE * CHUNK_MS // 1000, SAMPLE_RATE * EDGE_MS // 1000
+    hop, chunk = SAMPLE_RATE * FRAME_MS // 1000, SAMPLE_RATE * CHUNK_MS // 1000
     n = total // hop
     out = np.zeros((n, 3), dtype=np.float32)
-    for a in range(0, total, chunk):
+
+    def detect(a: int) -> None:
+        edge = SAMPLE_RATE * EDGE_MS // 1000
         lo, hi = max(0, a - edge), min(total, a + chunk + edge)
         piece = np.ascontiguousarray(audio.slice_ms(lo * 1000 // SAMPLE_RATE, hi * 1000 // SAMPLE_RATE),
                                      dtype=np.float32)
@@ -85,6 +93,11 @@ def frame_probs(audio: Audio) -> np.ndarray:
         first, last = a // hop, min(n, (a + chunk) // hop)  # the frames this piece answers for
         rows = probs[first - lo // hop: last - lo // hop]
         out[first:first + len(rows)] = rows
+
+    starts = range(0, total, chunk)
+    workers = workers or len(os.sched_getaffinity(0))
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(starts)))) as pool:
+        list(pool.map(detect, starts))
     audio.drop_pages()
     return out
 
