@@ -104,13 +104,23 @@ def test_check_still_flags_a_sound_cue_that_flashes_past_and_words_that_stay_too
     assert (1, "too-short") in rules and (2, "too-long") in rules
 
 
-def test_unrecognised_speech_is_shown_and_music_under_speech_only_when_asked():
+def test_unrecognised_speech_is_shown_and_music_under_speech_labelled_at_its_start():
     doc = _doc((Sound("music-under-speech", 2000, 9000, 0.7), Sound("unrecognised", 10_000, 15_000, 0.9)))
-    plain = get("vtt").render(doc, WriterOptions())
-    assert "[inaudible]" in plain and "[music]" not in plain
-    asked = WriterOptions(captions=CaptionOptions(music_under_speech=True))
-    labelled = get("vtt").render(doc, asked)
-    assert "[music]" in labelled  # in the free time before the speech over it
+    labelled = get("vtt").render(doc, WriterOptions())
+    assert "[inaudible]" in labelled
+    assert "\n[music]\n" in labelled  # in the free time before the speech over it
+    off = WriterOptions(captions=CaptionOptions(music_under_speech=False))
+    assert "[music]" not in get("vtt").render(doc, off)
+
+
+def test_a_bed_under_the_first_words_is_labelled_on_their_cue():
+    doc = _doc((Sound("music-under-speech", 0, 7000, 0.9),))
+    doc = replace(doc, words=tuple(replace(w, start_ms=w.start_ms - 5400, end_ms=w.end_ms - 5400)
+                                   for w in doc.words[:2]) + doc.words[2:])  # "Welcome back." at 0.6 s
+    vtt = get("vtt").render(doc, WriterOptions())
+    assert "<v Jo Todd>[music] Welcome back." in vtt
+    srt = get("srt").render(doc, WriterOptions())
+    assert "JO: [music] Welcome back." in srt
 
 
 def test_summary_reports_recognised_again_and_left_without_words():

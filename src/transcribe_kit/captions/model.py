@@ -42,7 +42,7 @@ class CaptionOptions:
     # Accessibility); speech heard but not recognised by the house rule for speech that cannot be made out
     music_label: str = "[music]"
     unrecognised_label: str = "[inaudible]"
-    music_under_speech: bool = False  # also label music that starts under speech (a show's intro bed)
+    music_under_speech: bool = True  # label music that starts under speech too (a show's intro bed), at its start
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,11 @@ longest word cue (``max_duration_ms`` is a reading limit, and there is nothing t
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 
 from ..document import Sound, Transcript
+from ..nlp import pos_tags
+from . import linebreak
 from .model import CaptionOptions, Cue
 from .rules import is_sound_label  # noqa: F401  (re-exported)
 
@@ -28,8 +31,10 @@ def label(sound: Sound, options: CaptionOptions) -> str | None:
 
 
 def with_sounds(doc: Transcript, cues: list[Cue], options: CaptionOptions) -> list[Cue]:
-    """``cues`` (the words') with a cue for each sound that has a label, each in the time between them."""
-    extra = []
+    """``cues`` (the words') with each sound that has a label shown: as a cue of its own in the time
+    between the words' cues, or, for music that starts under speech with no such time before the
+    words, on the first cue over it (see :func:`labelled`)."""
+    extra, cues = [], list(cues)
     starts = [c.start_ms for c in cues]
     for sound in doc.sounds:
         text = label(sound, options)
@@ -43,10 +48,25 @@ def with_sounds(doc: Transcript, cues: list[Cue], options: CaptionOptions) -> li
             end = min(end, start + options.max_duration_ms)
         if end - start >= options.min_duration_ms:
             extra.append(Cue(start, end, (text,), None, -1, -1))
+        elif sound.kind == MUSIC_UNDER_SPEECH and k < len(cues) and cues[k].start_ms < sound.end_ms:
+            cues[k] = labelled(cues[k], text, options)
     if not extra:
         return cues
-    merged = sorted([*cues, *_apart(extra, options)], key=lambda c: c.start_ms)
-    return merged
+    return sorted([*cues, *_apart(extra, options)], key=lambda c: c.start_ms)
+
+
+def labelled(cue: Cue, text: str, options: CaptionOptions) -> Cue:
+    """``cue`` with ``text`` before its words, laid out again on its lines at the best breaks (a
+    SubRip speaker label's room kept); unchanged when the words and the label do not fit."""
+    words = [text, *" ".join(cue.lines).split()]
+    reserve = len(cue.label) + 1 if cue.label else 0
+    costs = linebreak.break_costs(words, pos_tags if options.pos_tags else None)
+    lines = linebreak.split_lines(words, costs, options.max_chars_per_line,
+                                  options.max_lines, reserve)
+    widths = [len(lines[0]) + reserve, *(len(line) for line in lines[1:])]
+    if len(lines) > options.max_lines or max(widths) > options.max_chars_per_line:
+        return cue
+    return replace(cue, lines=lines)
 
 
 def _apart(cues: list[Cue], options: CaptionOptions) -> list[Cue]:

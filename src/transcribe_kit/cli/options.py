@@ -127,9 +127,8 @@ def episode_options(fn):
         click.option("--no-sounds", is_flag=True,
                      help="Skip the sound check: no [music] cues, and speech the recogniser skipped "
                           "is not looked for or decoded again."),
-        click.option("--music-under-speech", is_flag=True,
-                     help="Also caption music that starts under speech (a show's intro bed) with [music] "
-                          "where its start leaves room."),
+        click.option("--music-under-speech/--no-music-under-speech", default=True, show_default=True,
+                     help="Caption music that starts under speech (a show's intro bed) with [music] at its start."),
     ]
     for decorator in reversed(decorators):
         fn = decorator(fn)
@@ -146,7 +145,7 @@ def build_process_options(engine, model, fast, model_path, language, beam_size,
                           outline, glossary_file, no_vocabulary, spelling, fillers,
                           num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters,
                           speaker_embedding=None, tag_audio: bool = False, no_sounds: bool = False,
-                          music_under_speech: bool = False):
+                          music_under_speech: bool = True):
     """The ProcessOptions of :func:`episode_options`' values."""
     vocab, style = build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers)
     captions = CaptionOptions(music_under_speech=music_under_speech)
