@@ -127,7 +127,8 @@ def test_summary_reports_recognised_again_and_left_without_words():
     doc = replace(_doc((Sound("recovered", 1000, 9000), Sound("recovered", 10_000, 19_000),
                         Sound("unrecognised", 21_000, 23_000))), engine={"words_over_music": "3"})
     lines = summary(doc)
-    assert lines[0].startswith("2 stretches of speech (17 s) recognised again; 1 left without words")
+    assert lines[0] == ("2 stretches of speech (17 s) recognised again (00:01-00:09, 00:10-00:19); "
+                        "1 left without words (00:21-00:23)")
     assert lines[1] == "3 words written over music removed"
 
 

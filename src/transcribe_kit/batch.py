@@ -75,7 +75,7 @@ def run_episode(path: str | Path, out_root: str | Path, options: ProcessOptions,
         episode=path.stem, path=str(path), duration_ms=doc.duration_ms, speakers=len(doc.speakers),
         chapters=len(doc.chapters), caption_violations=caption_violations(result),
         seconds=time.perf_counter() - started, computed=result.computed, cached=result.cached,
-        warnings=result.warnings,
+        warnings=result.warnings + result.notes,
     )
 
 

@@ -118,19 +118,26 @@ def _music_sounds(music: list[Span], speech: list[Span], words: tuple[Word, ...]
 
 
 def summary(doc: Transcript) -> list[str]:
-    """What ``process`` reports of the sounds: speech decoded again, speech left without words, music."""
+    """What ``process`` reports of the sounds: each stretch of speech decoded again, each left without
+    words, and the words removed from music."""
     recovered = [s for s in doc.sounds if s.kind == RECOVERED]
     left = [s for s in doc.sounds if s.kind == UNRECOGNISED]
     lines = []
     if recovered or left:
         seconds = sum(s.end_ms - s.start_ms for s in recovered) / 1000
         lines.append(f"{len(recovered)} stretch{'es' if len(recovered) != 1 else ''} of speech ({seconds:.0f} s) "
-                     f"recognised again; {len(left)} left without words"
-                     + "".join(f" ({_clock(s.start_ms)}-{_clock(s.end_ms)})" for s in left[:5]))
+                     f"recognised again{_where(recovered)}; {len(left)} left without words{_where(left)}")
     removed = int(doc.engine.get("words_over_music", "0"))
     if removed:
         lines.append(f"{removed} word{'s' if removed != 1 else ''} written over music removed")
     return lines
+
+
+def _where(sounds: list[Sound], most: int = 8) -> str:
+    if not sounds:
+        return ""
+    shown = ", ".join(f"{_clock(s.start_ms)}-{_clock(s.end_ms)}" for s in sounds[:most])
+    return f" ({shown}{f' and {len(sounds) - most} more' if len(sounds) > most else ''})"
 
 
 def _clock(ms: int) -> str:
