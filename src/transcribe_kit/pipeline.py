@@ -135,8 +135,11 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
 
 
 def sound_options(options: ProcessOptions) -> SoundOptions:
-    """The sounds stage's settings, its second decoding being the first's without the prompt."""
-    second = replace(options.asr, initial_prompt=None, hotwords=None, engine="faster-whisper", batch_size=0)
+    """The sounds stage's settings, its second decoding being the first's without the prompt (always by
+    faster-whisper: openai-whisper's checkpoints are converted from the same CTranslate2 weights)."""
+    first = options.asr
+    second = replace(first, initial_prompt=None, hotwords=None, engine="faster-whisper", batch_size=0,
+                     model_path=first.model_path if first.engine == "faster-whisper" else None)
     return replace(options.sounds, asr=second)
 
 
