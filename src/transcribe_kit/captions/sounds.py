@@ -10,6 +10,7 @@ longest word cue (``max_duration_ms`` is a reading limit, and there is nothing t
 """
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from dataclasses import replace
 
@@ -41,6 +42,11 @@ def with_sounds(doc: Transcript, cues: list[Cue], options: CaptionOptions) -> li
         if not text:
             continue
         k = bisect_left(starts, sound.start_ms)
+        if k:  # the words' cues lend the sound the time they borrowed from it for reading
+            cues[k - 1] = _ending_by(cues[k - 1], sound.start_ms - options.min_gap_ms, doc, options)
+        if k < len(cues) and sound.kind != MUSIC_UNDER_SPEECH:
+            cues[k] = _starting_at(cues[k], sound.end_ms + options.min_gap_ms, doc, options)
+            starts[k] = cues[k].start_ms
         before = max((c.end_ms for c in cues[:k]), default=None)
         start = max(sound.start_ms, before + options.min_gap_ms if before is not None else 0)
         end = min(sound.end_ms, cues[k].start_ms - options.min_gap_ms if k < len(cues) else sound.end_ms)
@@ -53,6 +59,27 @@ def with_sounds(doc: Transcript, cues: list[Cue], options: CaptionOptions) -> li
     if not extra:
         return cues
     return sorted([*cues, *_apart(extra, options)], key=lambda c: c.start_ms)
+
+
+def _needs(cue: Cue, options: CaptionOptions) -> int:
+    """How long a word cue must stay up: the minimum duration, and its text at the target reading speed."""
+    return max(options.min_duration_ms, math.ceil(cue.chars * 1000 / options.target_cps))
+
+
+def _ending_by(cue: Cue, end: int, doc: Transcript, options: CaptionOptions) -> Cue:
+    """``cue`` ending by ``end`` if it can: not before its last word ends, nor sooner than it needs."""
+    if cue.first_word < 0 or cue.end_ms <= end:
+        return cue
+    earliest = max(doc.words[cue.last_word].end_ms, cue.start_ms + _needs(cue, options))
+    return replace(cue, end_ms=max(end, earliest)) if earliest < cue.end_ms else cue
+
+
+def _starting_at(cue: Cue, start: int, doc: Transcript, options: CaptionOptions) -> Cue:
+    """``cue`` starting at ``start`` if it can: not after its first word starts, nor later than it needs."""
+    if cue.first_word < 0 or cue.start_ms >= start:
+        return cue
+    latest = min(doc.words[cue.first_word].start_ms, cue.end_ms - _needs(cue, options))
+    return replace(cue, start_ms=min(start, latest)) if latest > cue.start_ms else cue
 
 
 def labelled(cue: Cue, text: str, options: CaptionOptions) -> Cue:
