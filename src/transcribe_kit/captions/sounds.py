@@ -6,7 +6,8 @@ recognition could not put into words is shown by the house rule for speech that 
 out, ``[inaudible]`` (a setting), so a viewer knows someone speaks there.  A sound cue never
 covers a word's cue: it keeps to the time between them (``min_gap_ms`` from each), and what is
 left shorter than the minimum duration is not shown.  Such a cue may stay up longer than the
-longest word cue (``max_duration_ms`` is a reading limit, and there is nothing to read again).
+longest word cue would (``check`` accepts that), but is cut into chained cues of at most
+``max_duration_ms`` all the same, as players and other checkers expect.
 """
 from __future__ import annotations
 
@@ -53,12 +54,22 @@ def with_sounds(doc: Transcript, cues: list[Cue], options: CaptionOptions) -> li
         if sound.kind == MUSIC_UNDER_SPEECH:  # only its opening: the label says the music begins
             end = min(end, start + options.max_duration_ms)
         if end - start >= options.min_duration_ms:
-            extra.append(Cue(start, end, (text,), None, -1, -1))
+            extra += _pieces(Cue(start, end, (text,), None, -1, -1), options)
         elif sound.kind == MUSIC_UNDER_SPEECH and k < len(cues) and cues[k].start_ms < sound.end_ms:
             cues[k] = labelled(cues[k], text, options)
     if not extra:
         return cues
     return sorted([*cues, *_apart(extra, options)], key=lambda c: c.start_ms)
+
+
+def _pieces(cue: Cue, options: CaptionOptions) -> list[Cue]:
+    """A long sound cue as equal cues of at most ``max_duration_ms``, chained: players, checkers and
+    viewers all expect a cue to change within the longest time a cue stays up."""
+    n = -(-(cue.end_ms - cue.start_ms) // options.max_duration_ms)
+    if n <= 1:
+        return [cue]
+    edges = [cue.start_ms + (cue.end_ms - cue.start_ms) * i // n for i in range(n + 1)]
+    return [replace(cue, start_ms=a, end_ms=b) for a, b in zip(edges, edges[1:])]
 
 
 def _needs(cue: Cue, options: CaptionOptions) -> int:
@@ -97,12 +108,12 @@ def labelled(cue: Cue, text: str, options: CaptionOptions) -> Cue:
 
 
 def _apart(cues: list[Cue], options: CaptionOptions) -> list[Cue]:
-    """Sound cues that overlap each other (a bed and the music after it) joined into one."""
+    """Sound cues that overlap each other (a bed's label and the music after it): the later one
+    starts where the earlier ends, and is dropped when too little of it is left."""
     out: list[Cue] = []
     for cue in sorted(cues, key=lambda c: c.start_ms):
-        if out and cue.start_ms < out[-1].end_ms + options.min_gap_ms and cue.lines == out[-1].lines:
-            last = out[-1]
-            out[-1] = Cue(last.start_ms, max(last.end_ms, cue.end_ms), last.lines, None, -1, -1)
-        elif not out or cue.start_ms >= out[-1].end_ms + options.min_gap_ms:
+        if out and cue.start_ms < out[-1].end_ms:
+            cue = replace(cue, start_ms=out[-1].end_ms)
+        if cue.end_ms - cue.start_ms >= options.min_duration_ms:
             out.append(cue)
     return out
