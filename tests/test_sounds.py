@@ -49,6 +49,15 @@ def test_gaps_are_heard_speech_that_no_word_covers():
     assert gaps.find(speech, words, min_gap_ms=7000, pad_ms=300) == []
 
 
+def test_speech_in_pieces_between_two_words_counts_as_one_stretch():
+    # a speaker's pauses cut the heard speech into pieces of 1.1 and 0.8 s: 1.9 s with no word on it
+    speech = [Span(0, 2000, 0.9), Span(3000, 4100, 0.8), Span(5000, 5800, 0.7), Span(7000, 8000, 0.9)]
+    words = [word("one", 0, 1900), word("two", 7100, 8000)]
+    found = gaps.find(speech, words, min_gap_ms=1500, pad_ms=300)
+    assert [(g.start_ms, g.end_ms) for g in found] == [(3000, 5800)]
+    assert found[0].confidence == pytest.approx((0.8 * 1100 + 0.7 * 800) / 1900, abs=1e-3)
+
+
 def test_second_decoding_keeps_only_what_belongs_in_the_gap():
     words = [word("harm", 4000, 4500), word("response.", 9000, 9600)]
     gap = Span(4800, 8700, 0.9)
