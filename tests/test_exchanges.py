@@ -90,6 +90,21 @@ def test_podcast_json_keeps_one_segment_per_speaker():
     assert " ".join(s["body"] for s in segments).split() == [w.text for w in doc.words]
 
 
+def test_a_word_put_in_shares_a_cue_with_the_first_line_of_a_long_turn():
+    # B's "Yeah." comes between two long turns of A with no silence: alone it could not stay up
+    # for a second, and A's next turn is too long to share a cue whole
+    doc = spoken([("A", 0, "We spent the whole of the spring on the new building.", 320),
+                  ("B", 3520, "Yeah.", 300),
+                  ("A", 3820, "And that is what we found, in the end, after a great deal of work on it.", 260)])
+    cues = build_cues(doc, NO_TAGS)
+    assert_partition(doc, cues)
+    (both,) = two_speaker_cues(cues)
+    assert both.lines[0] == "Yeah." and both.lines[1].endswith(",")  # cut where a line may end
+    assert not [c for c in cues if hard_flags(c)], cues
+    for cue in cues:
+        assert_speakers_by_line(doc, cue)
+
+
 def quick_reply():
     """A speaks slowly, ending on a long word; B cuts in at once with 29 characters in 1.36 s, and A
     goes on at once: B's words alone (with SubRip's 'BO:') would read at 24 characters a second."""
@@ -98,13 +113,13 @@ def quick_reply():
                    ("A", 6260, "And then we went ahead with the rest of it.", 450)])
 
 
-def test_a_cue_borrows_the_slack_of_the_cue_before_within_its_last_word():
+def test_a_cue_borrows_the_slack_of_the_cue_before_once_its_last_word_has_begun():
     doc = quick_reply()
     cues = build_cues(doc, NO_TAGS)
     assert not [c for c in cues if hard_flags(c)], cues
     before, reply = next((a, b) for a, b in zip(cues, cues[1:]) if b.speaker == "B")
     last = doc.words[before.last_word]
-    assert (last.start_ms + last.end_ms) / 2 < reply.start_ms < last.end_ms  # once A's last word is half said
+    assert last.start_ms < reply.start_ms < last.end_ms  # once A's last word has begun
     assert before.end_ms == reply.start_ms
 
 

@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .model import Cue, Words
-from .timing import halfway
+from .timing import anchor, taken_over
 
 SPEED_RULES = ("reading-speed-max", "too-short")  # the rules more time would mend
 
@@ -42,9 +42,9 @@ Shown = tuple[int, int, int]  # a cue as words [a, b) and the characters it show
 
 def earliest_start(words: Words, a: int) -> int:
     """The earliest a cue opening at word ``a`` may appear: ``max_lead_ms`` early, once the word before
-    it is half said (``turn_borrow``; else once it has ended)."""
+    it has begun (``turn_borrow``; else once it has ended)."""
     o = words.options
-    before = (halfway(words, a - 1) if o.turn_borrow else words.ends[a - 1] + o.chain_gap_ms) if a else 0
+    before = (taken_over(words, a - 1) if o.turn_borrow else words.ends[a - 1] + o.chain_gap_ms) if a else 0
     return min(words.starts[a], max(words.starts[a] - o.max_lead_ms, before))
 
 
@@ -107,18 +107,20 @@ def to_condense(words: Words, cues: list[Cue]) -> list[Condense]:
 
 
 class WordSpans:
-    """Which words a cue read from a file shows: those whose middle falls inside its time."""
+    """Which words a cue read from a file shows: those that begin while it is on screen
+    (``timing.anchor``: just after a word's start, so a cue that took over from the word's
+    own cue does not show it)."""
 
     def __init__(self, words: Words):
         self.words = words
-        self._middles = [(s + e) / 2 for s, e in zip(words.starts, words.ends)]
-        self._sorted = all(x <= y for x, y in zip(self._middles, self._middles[1:]))
+        self._anchors = [anchor(words, k) for k in range(len(words))]
+        self._sorted = all(x <= y for x, y in zip(self._anchors, self._anchors[1:]))
 
     def span(self, start_ms: int, end_ms: int) -> tuple[int, int] | None:
         if self._sorted:
-            a, b = bisect_left(self._middles, start_ms), bisect_left(self._middles, end_ms)
+            a, b = bisect_left(self._anchors, start_ms), bisect_left(self._anchors, end_ms)
         else:
-            inside = [k for k, m in enumerate(self._middles) if start_ms <= m < end_ms]
+            inside = [k for k, m in enumerate(self._anchors) if start_ms <= m < end_ms]
             a, b = (inside[0], inside[-1] + 1) if inside else (0, 0)
         return (a, b) if b > a else None
 

@@ -130,8 +130,57 @@ def _exchange_gain(words: Words, left: Group, right: Group) -> float:
     return words.badness(a, m) + words.badness(m, b) - words.exchange_badness(a, m, b)
 
 
+def lend_a_line(words: Words, groups: list[Group]) -> list[Group]:
+    """A turn that cannot stay up for the minimum time even with every silence around it, whose
+    neighbours are too long to share a cue whole, shares one with the neighbour's nearest words
+    that fit a line, cut where a line may end ("- Yeah." / "- and that is what we found," then
+    the rest of that sentence on its own)."""
+    if not words.options.exchanges:
+        return list(groups)
+    out = list(groups)
+    k = 0
+    while k < len(out):
+        a, b = out[k]
+        if words.change_within(a, b) is None and words.longest_time(a, b) < words.options.min_duration_ms:
+            k = _lend(words, out, k)
+        k += 1
+    return out
+
+
+def _lend(words: Words, out: list[Group], k: int) -> int:
+    """Share group ``k`` with a line of the next group, else of the one before (in place); the index
+    of the last group it changed (``k`` when it changed none)."""
+    a, b = out[k]
+    for j in (k + 1, k - 1):
+        if not 0 <= j < len(out) or words.change_within(*out[j]) is not None:
+            continue
+        c, d = out[j]
+        if words.speakers[min(b, d) - 1] == words.speakers[max(a, c)]:
+            continue
+        before = words.badness(a, b) + words.badness(c, d)
+        best, cut = 0.0, None
+        for e in range(c + 1, d):  # the neighbour cut after word e - 1, at a good place to break
+            if words.costs[e - 1] > 0:
+                continue
+            if j > k and words.exchange_fits(a, b, e):
+                gain = before - words.exchange_badness(a, b, e) - words.badness(e, d) - words.costs[e - 1]
+            elif j < k and words.exchange_fits(e, a, b):
+                gain = before - words.badness(c, e) - words.exchange_badness(e, a, b) - words.costs[e - 1]
+            else:
+                continue
+            if gain > best:
+                best, cut = gain, e
+        if cut is not None:
+            if j > k:
+                out[k:k + 2] = [(a, cut), (cut, d)]
+                return k + 1
+            out[k - 1:k + 1] = [(c, cut), (cut, b)]
+            return k
+    return k
+
+
 GROUPING = (split_at_speaker_change, split_at_sentence_end, split_at_pause, split_by_length,
-            merge_short_neighbours, rebalance_short, join_quick_exchanges)
+            merge_short_neighbours, rebalance_short, join_quick_exchanges, lend_a_line)
 
 
 def place_on_words(words: Words, groups: list[Group]) -> list[Cue]:

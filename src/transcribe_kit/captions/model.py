@@ -36,7 +36,7 @@ class CaptionOptions:
     max_linger_ms: int = 1500  # a cue may stay up this long after its last word (BBC 5.4)
     max_lead_ms: int = 1500  # ...and appear this long before its first word (BBC 5.2)
     turn_lead_ms: int = 0  # a new speaker's cue may appear this long before the last one stops
-    # ...and, when nothing else keeps the hard rules, once the last voice is halfway through its last word
+    # ...and, when nothing else keeps the hard rules, once the last voice's last word has begun
     # (its cue then ends within that word: the sync rule lets a cue end within 1.5 s of its last word)
     turn_borrow: bool = True
     pause_split_ms: int = 500  # a silence this long always ends a cue (stable-ts split_by_gap .5)

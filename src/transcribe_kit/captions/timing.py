@@ -29,8 +29,8 @@ def extend_for_reading(words: Words, cues: list[Cue]) -> list[Cue]:
 
     A new voice's cue waits for the last voice, unless only appearing earlier
     keeps a hard rule (``turn_borrow``): then it may take the end of the cue
-    before, from the middle of its last word on, as long as that cue keeps
-    every hard rule (only a neighbour's slack is taken).
+    before, once its last word has begun, as long as that cue keeps every
+    hard rule (only a neighbour's slack is taken).
     """
     if not cues:
         return []
@@ -119,7 +119,7 @@ def _start_grid(words: Words, cues: list[Cue]) -> list[list[int]]:
             # a new voice waits for the last one, give or take a moment too short to notice
             lowest = min(first, words.ends[cue.first_word - 1] - words.options.turn_lead_ms)
             if words.options.turn_borrow:  # costed VOICE_OVERLAP_COST: taken only to keep a hard rule
-                lowest = min(lowest, max(halfway(words, cue.first_word - 1), first - lead))
+                lowest = min(lowest, max(taken_over(words, cue.first_word - 1), first - lead))
         if cue.two_speakers:  # its second line shows no earlier than the sync rule lets it
             lowest = min(first, max(lowest, words.starts[cue.second_word] - lead))
         grid = {max(first - j, lowest) for j in range(0, lead + 1, LEAD_STEP_MS)} | {first}
@@ -129,9 +129,15 @@ def _start_grid(words: Words, cues: list[Cue]) -> list[list[int]]:
     return grids
 
 
-def halfway(words: Words, k: int) -> int:
-    """Just past the middle of word ``k``: the earliest the next voice's cue may take over (``turn_borrow``)."""
-    return (words.starts[k] + words.ends[k]) // 2 + 1
+def anchor(words: Words, k: int) -> int:
+    """The instant that places word ``k`` in a cue: just after it begins (``check`` finds a cue's words so)."""
+    return words.starts[k] + 1 if words.ends[k] > words.starts[k] else words.starts[k]
+
+
+def taken_over(words: Words, k: int) -> int:
+    """The earliest the next voice's cue may take over from the cue ending with word ``k``: once that
+    word has begun (``turn_borrow``); it has been on screen all along."""
+    return anchor(words, k) + 1
 
 
 def _end(words: Words, cue: Cue, start: int, next_start: int | None) -> int:
