@@ -1,10 +1,12 @@
 """Captions of real conversation: issue 37's table, re-rendered from processed transcripts.
 
-    python bench/conversation.py [FOLDER ...] [--keep DIR]
+    python bench/conversation.py [FOLDER ...] [--reference EPISODE] [--keep DIR]
 
 Each FOLDER is an episode folder written by ``process`` (default: the four real
 clips in ``outputs-real/``: pyannote_sample, nasa_hwhap414_science_in_space,
-pyannote_test_dev00, pyannote_test_tst00).  No model runs: captions.vtt and
+pyannote_test_dev00, pyannote_test_tst00); ``--reference podcast_004_full``
+adds the synthetic corpus's reference words (exact words, times, speakers).
+No recognition runs: captions.vtt and
 captions.srt are rendered again from the folder's transcript.json with the
 writer options it records, then counted twice: by the corpus scorer
 (``score.caption_scores``, a cue counted once per hard rule it breaks: over 42
@@ -18,13 +20,14 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import tempfile
 from pathlib import Path
 
 from _common import CORPUS, ROOT
 
 from transcribe_kit.captions import check as checker
-from transcribe_kit.document import Transcript
+from transcribe_kit.document import Speaker, Transcript, Word
 from transcribe_kit.writers import get, recorded_options
 from transcribe_kit.writers.captions import cues_for
 
@@ -90,16 +93,33 @@ def table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+def reference_folder(episode: str, tmp: Path) -> Path:
+    """A folder holding a transcript.json of a corpus episode's reference words (``NAME.words.json``:
+    exact words, times and speakers), as the synthetic corpus's captions are counted."""
+    rows = json.loads((CORPUS / episode / f"{episode}.words.json").read_text(encoding="utf-8"))
+    words = tuple(Word(r["word"], round(r["start"] * 1000), round(r["end"] * 1000), speaker=r["speaker"])
+                  for r in rows)
+    speakers = tuple(Speaker(id=name, name=name) for name in dict.fromkeys(r["speaker"] for r in rows))
+    doc = Transcript(episode=episode, duration_ms=words[-1].end_ms + 1000, words=words, speakers=speakers)
+    folder = tmp / f"{episode}-reference"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "transcript.json").write_text(doc.to_json(), encoding="utf-8")
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folders", nargs="*", type=Path)
     parser.add_argument("--keep", type=Path, help="write the re-rendered captions here (else a temporary folder)")
+    parser.add_argument("--reference", action="append", default=[], metavar="EPISODE",
+                        help="also count a corpus episode's reference words (e.g. podcast_004_full)")
     args = parser.parse_args()
-    folders = args.folders or [ROOT / "outputs-real" / name for name in REAL]
+    folders = args.folders or ([] if args.reference else [ROOT / "outputs-real" / name for name in REAL])
     score = _score_module()
     with tempfile.TemporaryDirectory() as tmp:
         out = args.keep or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
+        folders += [reference_folder(name, Path(tmp)) for name in args.reference]
         print(table([measure(f, out, score) for f in folders]))
 
 

@@ -12,7 +12,7 @@ figure (``WordSpans`` finds a file's cue's words).
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .model import Cue, Words
