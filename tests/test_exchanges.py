@@ -219,3 +219,31 @@ def test_check_marks_the_cues_the_builder_lists_for_the_editor(doc):
     assert {(shown[n - 1].start_ms, shown[n - 1].end_ms) for n in report.unavoidable_cues()} == listed
     hard = {v.cue for v in report.violations if v.severity == "hard"}
     assert set(report.unavoidable_cues()) <= hard  # marked, still counted
+
+
+def test_the_published_page_track_names_both_speakers_of_a_shared_cue(tmp_path):
+    """The page's captions track (a data: URL) holds the two-speaker cue with both names.
+    (The browser test of the page needs Chromium; this reads the track the browser is given.)"""
+    import base64
+    import dataclasses
+    import io
+    import re
+
+    import numpy as np
+    import webvtt
+    from clips import write
+
+    from transcribe_kit.fileio import atomic_write_many
+    from transcribe_kit.publish import publish
+    from transcribe_kit.writers import render_all
+
+    audio = write((np.sin(np.arange(9 * 16000) / 9) * 8000).astype(np.int16), tmp_path / "call.mp3")
+    doc = dataclasses.replace(phone_call(), episode="call", duration_ms=9000, source=str(audio))
+    out = tmp_path / "outputs" / "call"
+    atomic_write_many(render_all(doc, out, ["json", "vtt", "srt", "podcast-json"], OPTIONS))
+    page = publish(out, tmp_path / "site").read_text(encoding="utf-8")
+    src = re.search(r'<track kind="captions"[^>]*src="data:text/vtt;charset=utf-8;base64,([^"]+)"', page).group(1)
+    track = base64.b64decode(src).decode("utf-8")
+    (shared,) = [c for c in webvtt.from_buffer(io.StringIO(track)).captions if "</v>" in c.raw_text]
+    assert re.findall(r"<v ([^>]+)>", shared.raw_text) == ["Bo Chen", "Ann Lee"]
+    assert shared.text.splitlines() == ["- Hello.", "- Hello."]
