@@ -247,3 +247,20 @@ def test_the_published_page_track_names_both_speakers_of_a_shared_cue(tmp_path):
     (shared,) = [c for c in webvtt.from_buffer(io.StringIO(track)).captions if "</v>" in c.raw_text]
     assert re.findall(r"<v ([^>]+)>", shared.raw_text) == ["Bo Chen", "Ann Lee"]
     assert shared.text.splitlines() == ["- Hello.", "- Hello."]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.text(min_size=0, max_size=12), st.integers(0, 800), st.integers(0, 400),
+                          st.sampled_from("AB")), max_size=40))
+def test_any_words_of_two_voices_give_cues_with_text_on_every_line(items):
+    words, t = [], 0
+    for text, length, gap, speaker in items:
+        words.append(Word(text, t, t + length, speaker=speaker))
+        t += length + gap
+    doc = Transcript(episode="x", duration_ms=t, words=tuple(words), speakers=PEOPLE)
+    cues = build_cues(doc, NO_TAGS)
+    assert [i for c in cues for i in range(c.first_word, c.last_word + 1)] == list(range(len(words)))
+    for cue in two_speaker_cues(cues):
+        assert all(line.strip() for line in cue.lines)
+    vtt = get("vtt").render(doc, OPTIONS)
+    assert "<v Bo Chen>- </v>" not in vtt and "<v Ann Lee>- </v>" not in vtt

@@ -263,8 +263,9 @@ class Words:
 
         The second line appears with the first, so it may not show more than ``max_lead_ms``
         before its first word is said (the sync rule, line by line)."""
-        o, dash = self.options, len(EXCHANGE_DASH)
-        return (o.max_lines >= 2 and self.width(a, m) + dash <= o.max_chars_per_line
+        o, dash, before = self.options, len(EXCHANGE_DASH), self.length_before
+        return (o.max_lines >= 2 and before[a] < before[m] < before[b]  # both lines have text
+                and self.width(a, m) + dash <= o.max_chars_per_line
                 and self.width(m, b) + dash <= o.max_chars_per_line
                 and self.ends[b - 1] - self.starts[a] <= o.max_duration_ms
                 and self.starts[m] - self.starts[a] <= o.max_lead_ms)
