@@ -56,6 +56,9 @@ def measure(folder: Path, out: Path, score) -> dict:
         row[fmt] = {"cues": scores["cues"], "score_hard": sum(scores[k] for k in SCORE_HARD),
                     "hard_cues": len(hard), "unavoidable": len(unavoidable), "warn": scores["cps_warn"]}
         if fmt == "vtt":
+            _, read = score.read_captions(path)
+            row["both_named"] = sum(len(set(c["voices"])) == 2 for c in read)
+            row["three"] = sum(len(c["voices"]) > 2 for c in read)
             cues = checker.read_cues(path)
             row["fastest"] = max((len(" ".join(c.lines)) * 1000 / max(c.end_ms - c.start_ms, 1) for c in cues),
                                  default=0.0)
@@ -81,7 +84,8 @@ def table(rows: list[dict]) -> str:
         v, s = r["vtt"], r["srt"]
         out.append(f"| {r['name']} | {v['cues']}/{s['cues']} | {v['score_hard']} / {v['hard_cues']} | "
                    f"{s['score_hard']} / {s['hard_cues']} | {v['unavoidable']}/{s['unavoidable']} | "
-                   f"{r['two_speaker']} | {v['warn'] / max(v['cues'], 1):.1%} | {r['fastest']:.1f} |")
+                   f"{r['two_speaker']} ({r['both_named']} with both names, {r['three']} with more) | "
+                   f"{v['warn'] / max(v['cues'], 1):.1%} | {r['fastest']:.1f} |")
         for key, value in (("cues", v["cues"]), ("vtt", v["score_hard"]), ("srt", s["score_hard"]),
                            ("un_v", v["unavoidable"]), ("un_s", s["unavoidable"]), ("two", r["two_speaker"]),
                            ("warn", v["warn"])):
@@ -89,7 +93,7 @@ def table(rows: list[dict]) -> str:
     n = max(total["cues"], 1)
     out.append(f"| all | {total['cues']} | {total['vtt']} ({total['vtt'] / n:.1%}) | "
                f"{total['srt']} ({total['srt'] / n:.1%}) | {total['un_v']}/{total['un_s']} "
-               f"({total['un_v'] / n:.1%} of cues) | {total['two']} | {total['warn'] / n:.1%} | |")
+               f"({total['un_v'] / n:.1%}/{total['un_s'] / n:.1%} of cues) | {total['two']} | {total['warn'] / n:.1%} | |")
     return "\n".join(out)
 
 
