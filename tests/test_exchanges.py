@@ -264,3 +264,16 @@ def test_any_words_of_two_voices_give_cues_with_text_on_every_line(items):
         assert all(line.strip() for line in cue.lines)
     vtt = get("vtt").render(doc, OPTIONS)
     assert "<v Bo Chen>- </v>" not in vtt and "<v Ann Lee>- </v>" not in vtt
+
+
+def test_check_cli_reads_the_file_alone_when_the_transcript_beside_it_is_unreadable(tmp_path):
+    from click.testing import CliRunner
+
+    from transcribe_kit.cli import cli
+
+    doc = fast_talker()
+    (tmp_path / "captions.vtt").write_text(get("vtt").render(doc, OPTIONS), encoding="utf-8")
+    (tmp_path / "transcript.json").write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "captions.vtt")])
+    assert result.exit_code == 1 and "hard reading-speed-max" in result.output
+    assert "unavoidable (" not in result.output and "Warning:" in result.output

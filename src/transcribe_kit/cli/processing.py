@@ -12,7 +12,7 @@ from rich.table import Table
 from .. import models as m
 from ..batch import find_audio, run_batch
 from ..captions.check import Rules, check_file
-from ..document import Transcript
+from ..document import DocumentError, Transcript
 from ..fileio import ensure_folder
 from ..pipeline import StageCache, process_file
 from ..progress import BatchProgress, rich_hook
@@ -90,16 +90,28 @@ def check(caption_file, rules_file, summary_only, transcript_file):
     hard break, counted apart, a place for an editor to condense.
     """
     rules = Rules.load(rules_file) if rules_file else Rules()
-    beside = Path(caption_file).parent / "transcript.json"
-    transcript_file = transcript_file or (beside if beside.is_file() else None)
-    doc = Transcript.load(transcript_file) if transcript_file else None
-    report = check_file(caption_file, rules, doc)
+    report = check_file(caption_file, rules, _transcript_for(Path(caption_file), transcript_file))
     if not summary_only:
         for violation in report.violations:
             click.echo(str(violation))
     click.echo(report.summary())
     if not report.ok:
         sys.exit(1)
+
+
+def _transcript_for(caption_file: Path, given: Path | None) -> Transcript | None:
+    """The transcript ``check`` marks unavoidable cues with: the one given (an error if unreadable),
+    else transcript.json beside the file (a warning if unreadable: the file is checked without it)."""
+    if given is not None:
+        return Transcript.load(given)
+    beside = caption_file.parent / "transcript.json"
+    if not beside.is_file():
+        return None
+    try:
+        return Transcript.load(beside)
+    except DocumentError as exc:
+        click.echo(f"Warning: {exc}; no cue is marked unavoidable", err=True)
+        return None
 
 
 @click.command()
