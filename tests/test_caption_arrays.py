@@ -64,4 +64,4 @@ def test_timing_costs_are_the_scalar_timing_cost(doc):
                     assert costs[r, c] == np.inf
                     continue
                 end = timing._end(words, cue, start, nxt)
-                assert costs[r, c] == timing._timing_cost(words, cue, start, end)
+                assert costs[r, c] == timing._timing_cost(words, cue, start, end, nxt)

@@ -26,6 +26,20 @@ def assert_partition(doc, cues):
     assert " ".join(c.text for c in cues).split() == [w.text for w in doc.words]
 
 
+def assert_speakers_by_line(doc, cue):
+    """One speaker a cue, or two with a line each (never a line of two voices, never three)."""
+    said = doc.words[cue.first_word:cue.last_word + 1]
+    speakers = list(dict.fromkeys(w.speaker for w in said))
+    assert len(speakers) <= 2, cue
+    if len(speakers) == 2:
+        m = cue.second_word - cue.first_word
+        assert cue.two_speakers and len(cue.lines) == 2 and not cue.label
+        assert {w.speaker for w in said[:m]} == {cue.speaker} and {w.speaker for w in said[m:]} == {cue.second_speaker}
+        assert [line.split() for line in cue.lines] == [[w.text for w in said[:m]], [w.text for w in said[m:]]]
+    else:
+        assert not cue.two_speakers and speakers in ([cue.speaker], [])
+
+
 def test_new_cue_at_each_change_of_speaker_with_a_label():
     doc = doc_from([("A", "Hello there and welcome."), ("B", "Thanks for having me.")], speakers=("A", "B"))
     cues = build_cues(doc, NO_TAGS)
@@ -171,7 +185,7 @@ def test_builder_keeps_every_word_once_in_order_and_breaks_no_hard_rule(doc):
     assert_partition(doc, cues)
     for k, cue in enumerate(cues):
         assert not hard_flags(cue), (cue, cue.cps)
-        assert len({w.speaker for w in doc.words[cue.first_word:cue.last_word + 1]}) == 1
+        assert_speakers_by_line(doc, cue)
         assert cue.start_ms <= doc.words[cue.first_word].start_ms  # never late
         if k:
             gap = cue.start_ms - cues[k - 1].end_ms

@@ -105,7 +105,9 @@ def test_podcast_json_transcript(episode, tmp_path):
     assert data["version"] == "1.0.0"
     first = data["segments"][0]
     assert (first["speaker"], first["body"]) == ("Ann", "Hello & welcome.")
-    assert first["startTime"] <= 0.5 < 1.6 <= first["endTime"]  # the caption layout may lead and linger a little
+    # the caption layout may lead and linger a little, and the next voice's cue may take over once the
+    # last word ("welcome.", 1.3-1.6 s) has begun when it needs the time (CaptionOptions.turn_borrow)
+    assert first["startTime"] <= 0.5 < 1.3 < first["endTime"]
     assert data["segments"][-1]["speaker"] == "Bo"
 
 

@@ -213,3 +213,13 @@ def test_the_detector_model_is_hash_checked(monkeypatch):
     monkeypatch.setattr(detect, "AED_SHA256", "0" * 64)
     with pytest.raises(ModelError, match="sha256 differs"):
         detect.model_file()
+
+
+def test_sound_cues_take_no_part_in_what_an_editor_may_condense():
+    from transcribe_kit.captions import cues_to_condense
+    from transcribe_kit.writers.captions import cues_for
+
+    doc = _doc((Sound("music", 0, 5800, 0.9), Sound("unrecognised", 8000, 19_000, 0.8)))
+    cues = cues_for(doc, CaptionOptions())
+    assert any(c.first_word < 0 for c in cues)
+    assert cues_to_condense(doc, CaptionOptions(), cues) == []

@@ -215,7 +215,7 @@ def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions
         files[out_dir / f"{path.stem}.chapters.mp3"] = tagged_copy(path, doc)
     atomic_write_many(files)
     hook("write", 1, 1)
-    checks = tuple(check_file(p, Rules.from_options(options.writer.captions))
+    checks = tuple(check_file(p, Rules.from_options(options.writer.captions), doc)
                    for p in files if p.name in CAPTION_FILES)
     return Result(doc, out_dir, tuple(files), tuple(warnings), checks, tuple(record.computed), tuple(record.cached),
                   tuple(sounds_summary(doc)))

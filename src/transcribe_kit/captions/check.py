@@ -4,7 +4,9 @@ Files are parsed with webvtt-py and srt.  Both are lenient (a broken timing
 line is silently skipped or swallowed into the text), so a short scan first
 makes sure every line holding ``-->`` is a timing line, and reports the line
 number when it is not.  Text is read as a viewer sees it: tags removed,
-entities decoded, lines joined by a space.
+entities decoded, lines joined by a space.  Given the transcript of the speech,
+the cues whose speech is faster than anyone can read whatever their timing are
+marked unavoidable (``condense``): still hard breaks, reported apart.
 """
 from __future__ import annotations
 
@@ -22,8 +24,10 @@ import srt
 import webvtt
 
 from .. import timecode
+from ..document import Transcript
 from ..errors import UserError
-from .model import CaptionOptions
+from .condense import SPEED_RULES, WordSpans
+from .model import CaptionOptions, Words
 from .rules import CONTROL, HARD, NOTE, WARN, cue_problems
 
 
@@ -83,9 +87,13 @@ class Violation:
     rule: str
     severity: str
     detail: str
+    unavoidable: str = ""  # "speech at 24.1 characters a second": no timing mends it (``condense``)
 
     def __str__(self) -> str:
-        return f"cue {self.cue} at {timecode.vtt(self.start_ms)}: {self.severity} {self.rule}: {self.detail}"
+        text = f"cue {self.cue} at {timecode.vtt(self.start_ms)}: {self.severity} {self.rule}: {self.detail}"
+        if self.unavoidable:
+            text += f"; unavoidable ({self.unavoidable} with all the time the cue may take): an editor may condense it"
+        return text
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,10 @@ class Report:
     def count(self, severity: str) -> int:
         return sum(v.severity == severity for v in self.violations)
 
+    def unavoidable_cues(self) -> list[int]:
+        """The cues (1-based) whose hard breaks no timing mends: speech faster than anyone can read."""
+        return sorted({v.cue for v in self.violations if v.unavoidable})
+
     @property
     def ok(self) -> bool:
         return self.count(HARD) == 0
@@ -106,7 +118,11 @@ class Report:
         rules = ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items()))
         fast = by_rule.get("reading-speed", 0)
         share = f" ({fast / self.cues:.1%} of cues over the target reading speed)" if self.cues else ""
-        return (f"{self.name}: {self.cues} cues, {self.count(HARD)} hard violations, "
+        unavoidable = sum(bool(v.unavoidable) for v in self.violations)
+        hard = f"{self.count(HARD)} hard violations" + (
+            f" ({unavoidable} unavoidable: speech faster than anyone can read, in "
+            f"{len(self.unavoidable_cues())} cues to condense)" if unavoidable else "")
+        return (f"{self.name}: {self.cues} cues, {hard}, "
                 f"{self.count(WARN)} warnings, {self.count(NOTE)} notes"
                 + (f" [{rules}]" if rules else "") + share)
 
@@ -226,6 +242,26 @@ def _cue_problems(cue: Cue, previous: Cue | None, r: Rules):
             yield "gap", NOTE, f"{gap} ms after the previous cue (chain it or leave {r.min_gap_ms} ms)"
 
 
-def check_file(path: str | Path, rules: Rules = Rules()) -> Report:
+def check_file(path: str | Path, rules: Rules = Rules(), transcript: Transcript | None = None) -> Report:
+    """Check a caption file; with the ``transcript`` of its speech, the cues too fast or too short
+    however they are timed are marked unavoidable (still hard)."""
     cues = read_cues(path)
-    return Report(Path(path).name, len(cues), tuple(check_cues(cues, rules)))
+    found = check_cues(cues, rules)
+    if transcript is not None and transcript.words:
+        found = mark_unavoidable(cues, found, transcript, rules)
+    return Report(Path(path).name, len(cues), tuple(found))
+
+
+def mark_unavoidable(cues: list[Cue], found: list[Violation], transcript: Transcript,
+                     rules: Rules = Rules()) -> list[Violation]:
+    """The violations, those of speed and duration marked with their figure on cues that no timing
+    can mend: speech faster than anyone can read with all the time the cue may take (``condense``)."""
+    limits = dataclasses.replace(CaptionOptions(pos_tags=False), **dataclasses.asdict(rules))
+    spans = WordSpans(Words(transcript, limits))
+    shown = [(c.start_ms, c.end_ms, len(" ".join(c.lines))) for c in cues]
+    figures: dict[int, str] = {}
+    for v in found:
+        if v.severity == HARD and v.rule in SPEED_RULES and v.cue not in figures:
+            figures[v.cue] = spans.unavoidable(shown, v.cue - 1)
+    return [dataclasses.replace(v, unavoidable=figures.get(v.cue, "")) if v.rule in SPEED_RULES else v
+            for v in found]

@@ -20,6 +20,7 @@ from ..document import Transcript
 from . import linebreak
 
 Group = tuple[int, int]  # words [start, end)
+EXCHANGE_DASH = "- "  # opens each line of a two-speaker cue (Netflix, BBC; house style for SubRip)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class CaptionOptions:
     max_linger_ms: int = 1500  # a cue may stay up this long after its last word (BBC 5.4)
     max_lead_ms: int = 1500  # ...and appear this long before its first word (BBC 5.2)
     turn_lead_ms: int = 0  # a new speaker's cue may appear this long before the last one stops
+    # ...and, when nothing else keeps the hard rules, once the last voice's last word has begun
+    # (its cue then ends within that word: the sync rule lets a cue end within 1.5 s of its last word)
+    turn_borrow: bool = True
     pause_split_ms: int = 500  # a silence this long always ends a cue (stable-ts split_by_gap .5)
     pos_tags: bool = True  # ask the spaCy tagger about ambiguous words at line breaks
     speaker_labels: bool = True  # keep room for "NAME: " (SubRip) on a new speaker's first cue
@@ -43,6 +47,9 @@ class CaptionOptions:
     music_label: str = "[music]"
     unrecognised_label: str = "[inaudible]"
     music_under_speech: bool = True  # label music that starts under speech too (a show's intro bed), at its start
+    # a turn too short to stand alone shares a cue with the next or previous speaker's, one speaker a
+    # line, each line opened by a hyphen (Netflix dual speakers; BBC 5.1); False: a new cue at every change
+    exchanges: bool = True
 
 
 @dataclass(frozen=True)
@@ -55,15 +62,36 @@ class Cue:
     last_word: int  # inclusive
     label: str = ""  # "DEZ:" on the first cue after a change of speaker (SubRip)
     flags: tuple[str, ...] = ()  # rules this cue still breaks, e.g. "reading-speed"
+    second_speaker: str | None = None  # a quick exchange: the second line is this speaker's...
+    second_word: int = -1  # ...from this word on (the first line is ``speaker``'s)
 
     @property
     def text(self) -> str:
         return " ".join(self.lines)
 
     @property
+    def two_speakers(self) -> bool:
+        return self.second_speaker is not None
+
+    @property
+    def shown_lines(self) -> tuple[str, ...]:
+        """The lines as a SubRip viewer reads them: the label before the first, or a hyphen before
+        each line of a two-speaker cue (which has no label)."""
+        if self.two_speakers:
+            return tuple(EXCHANGE_DASH + line for line in self.lines)
+        if self.label:
+            return (f"{self.label} {self.lines[0]}",) + self.lines[1:]
+        return self.lines
+
+    @property
     def chars(self) -> int:
-        """Characters a viewer reads: lines joined by a space, label included."""
-        return len(self.text) + (len(self.label) + 1 if self.label else 0)
+        """Characters a viewer reads: lines joined by a space, label or hyphens included."""
+        return len(" ".join(self.shown_lines))
+
+    @property
+    def plain_chars(self) -> int:
+        """Characters a viewer reads without the label (WebVTT names the speaker in a voice span)."""
+        return self.chars - (len(self.label) + 1 if self.label and not self.two_speakers else 0)
 
     @property
     def cps(self) -> float:
@@ -207,16 +235,48 @@ class Words:
     def badness(self, a: int, b: int) -> float:
         """0 for a cue that reads comfortably; grows with each rule it strains."""
         o = self.options
-        time = self.screen_time(a, b)
-        cps = self.chars(a, b) * 1000 / time if time > 0 else math.inf
-        bad = max(0.0, cps - o.target_cps) + 50.0 * max(0.0, min(cps, 1e6) - o.max_cps)
-        bad += 0.25 * max(0, o.min_duration_ms - time)  # 200 ms short weighs as 1 cps too fast
+        bad = self.reading_badness(self.chars(a, b), self.screen_time(a, b))
         bad += self.layout_cost(a, b)  # a line forced to end on "the", "and", "of"...
         mixed = self.sentence_ends_within(a, b - 1)
         if mixed and not (self.sentence_end[b - 1]
                           or self.pause_after(b - 1) >= o.pause_split_ms):
             bad += 2.0  # the end of one sentence and the start of the next, running on
         return bad
+
+    def reading_badness(self, chars: int, time: int) -> float:
+        """How far ``chars`` characters shown for ``time`` ms strain the reading speed and minimum duration."""
+        o = self.options
+        cps = chars * 1000 / time if time > 0 else math.inf
+        bad = max(0.0, cps - o.target_cps) + 50.0 * max(0.0, min(cps, 1e6) - o.max_cps)
+        return bad + 0.25 * max(0, o.min_duration_ms - time)  # 200 ms short weighs as 1 cps too fast
+
+    def stands_alone(self, a: int, b: int) -> bool:
+        """Can words [a, b) be a cue of their own within the hard rules, with their share of the silences?"""
+        o, time = self.options, self.screen_time(a, b)
+        return time >= o.min_duration_ms and self.chars(a, b) * 1000 <= o.max_cps * time
+
+    def change_within(self, a: int, b: int) -> int | None:
+        """The first word of words [a, b) whose speaker is not the one before it (None: one speaker)."""
+        return next((m for m in range(a + 1, b) if self.speakers[m] != self.speakers[m - 1]), None)
+
+    def exchange_chars(self, a: int, m: int, b: int) -> int:
+        """Characters read in a two-speaker cue: words [a, m) and [m, b) on two lines, each after a hyphen."""
+        return self.width(a, m) + self.width(m, b) + 1 + 2 * len(EXCHANGE_DASH)
+
+    def exchange_fits(self, a: int, m: int, b: int) -> bool:
+        """Can words [a, m) and [m, b) (two speakers) share a cue, a line each, within the rules?
+
+        The second line appears with the first, so it may not show more than ``max_lead_ms``
+        before its first word is said (the sync rule, line by line)."""
+        o, dash, before = self.options, len(EXCHANGE_DASH), self.length_before
+        return (o.max_lines >= 2 and before[a] < before[m] < before[b]  # both lines have text
+                and self.width(a, m) + dash <= o.max_chars_per_line
+                and self.width(m, b) + dash <= o.max_chars_per_line
+                and self.ends[b - 1] - self.starts[a] <= o.max_duration_ms
+                and self.starts[m] - self.starts[a] <= o.max_lead_ms)
+
+    def exchange_badness(self, a: int, m: int, b: int) -> float:
+        return self.reading_badness(self.exchange_chars(a, m, b), self.screen_time(a, b))
 
 
 def _labels(doc: Transcript) -> dict[str | None, str]:

@@ -54,8 +54,7 @@ def cue_problems(lines: tuple[str, ...], duration_ms: int, limits) -> Iterator[t
 
 def violations(cue: Cue, o: CaptionOptions) -> tuple[str, ...]:
     """The rules a built cue breaks, once each; all but ``reading-speed`` are hard."""
-    shown = ((f"{cue.label} " if cue.label else "") + cue.lines[0],) + cue.lines[1:]
-    return tuple(dict.fromkeys(rule for rule, _, _ in cue_problems(shown, cue.end_ms - cue.start_ms, o)))
+    return tuple(dict.fromkeys(rule for rule, _, _ in cue_problems(cue.shown_lines, cue.end_ms - cue.start_ms, o)))
 
 
 def flag_violations(words: Words, cues: list[Cue]) -> list[Cue]:

@@ -96,6 +96,8 @@ def _starting_at(cue: Cue, start: int, doc: Transcript, options: CaptionOptions)
 def labelled(cue: Cue, text: str, options: CaptionOptions) -> Cue:
     """``cue`` with ``text`` before its words, laid out again on its lines at the best breaks (a
     SubRip speaker label's room kept); unchanged when the words and the label do not fit."""
+    if cue.second_speaker is not None:
+        return cue  # a quick exchange keeps one speaker a line
     words = [text, *" ".join(cue.lines).split()]
     reserve = len(cue.label) + 1 if cue.label else 0
     costs = linebreak.break_costs(words, pos_tags if options.pos_tags else None)

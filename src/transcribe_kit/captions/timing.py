@@ -24,7 +24,13 @@ def extend_for_reading(words: Words, cues: list[Cue]) -> list[Cue]:
     on a ``lead_step_ms`` grid) so that first as few cues as possible read
     faster than ``max_cps`` or last under ``min_duration_ms``, then as few as
     possible read faster than ``target_cps``; ties go to the start nearest
-    the first word.
+    the first word.  Each cue is counted as SubRip shows it (its ``NAME:``
+    label read too) and as WebVTT does (without), half the cost each.
+
+    A new voice's cue waits for the last voice, unless only appearing earlier
+    keeps a hard rule (``turn_borrow``): then it may take the end of the cue
+    before, once its last word has begun, as long as that cue keeps every
+    hard rule (only a neighbour's slack is taken).
     """
     if not cues:
         return []
@@ -67,14 +73,33 @@ def _timing_costs(words: Words, cue: Cue, starts: np.ndarray, next_starts: np.nd
         gap = nxt - end
         end = np.where((gap > o.chain_gap_ms) & (gap < o.min_gap_ms), chained, end)  # chain
     length = np.maximum(end, s + 1) - s
-    short = _time_needed(cue, o.max_cps, o) - length
-    hard = (short > 0) | (length > o.max_duration_ms)
-    warn = length < _time_needed(cue, o.target_cps, o)
-    cost = (1000.0 * hard + np.maximum(0, short) / 50 + 1.0 * warn
-            + (words.starts[cue.first_word] - s) / 1e5 + VOICE_OVERLAP_COST * (s < _others_end(words, cue)))
+    srt, hard = _view_costs(cue.chars, length, o)
+    vtt, hard_plain = _view_costs(cue.plain_chars, length, o)
+    cost = (srt + vtt + (words.starts[cue.first_word] - s) / 1e5
+            + VOICE_OVERLAP_COST * (s < _others_end(words, cue)))
     if next_starts is not None:
         cost = np.where(next_starts[None, :] > s, cost, np.inf)
+        cost = np.where(_borrowed(words, cue, next_starts[None, :]) & hard_plain, np.inf, cost)
     return cost
+
+
+def _view_costs(chars: int, length, o: CaptionOptions):
+    """Half the cost of showing ``chars`` characters for ``length`` ms, and whether that breaks a hard
+    rule: the timing serves both files, SubRip (its label counted) and WebVTT (without)."""
+    short = _time_needed(chars, o.max_cps, o) - length
+    hard = (short > 0) | (length > o.max_duration_ms)
+    warn = length < _time_needed(chars, o.target_cps, o)
+    return 500.0 * hard + np.maximum(0, short) / 100 + 0.5 * warn, hard
+
+
+def _borrowed(words: Words, cue: Cue, next_start):
+    """Does the next cue, appearing before its first word, cut this one short of its last word's end?
+    It may take only a neighbour's slack: never when the neighbour (as WebVTT shows it) then breaks
+    a hard rule."""
+    k = cue.last_word
+    if k + 1 >= len(words):
+        return next_start < 0
+    return (next_start < words.starts[k + 1]) & (next_start - words.options.chain_gap_ms < words.ends[k])
 
 
 LEAD_STEP_MS = 50
@@ -93,11 +118,26 @@ def _start_grid(words: Words, cues: list[Cue]) -> list[list[int]]:
         if cue.first_word and words.speakers[cue.first_word - 1] != words.speakers[cue.first_word]:
             # a new voice waits for the last one, give or take a moment too short to notice
             lowest = min(first, words.ends[cue.first_word - 1] - words.options.turn_lead_ms)
+            if words.options.turn_borrow:  # costed VOICE_OVERLAP_COST: taken only to keep a hard rule
+                lowest = min(lowest, max(taken_over(words, cue.first_word - 1), first - lead))
+        if cue.two_speakers:  # its second line shows no earlier than the sync rule lets it
+            lowest = min(first, max(lowest, words.starts[cue.second_word] - lead))
         grid = {max(first - j, lowest) for j in range(0, lead + 1, LEAD_STEP_MS)} | {first}
         grid = {s for s in grid if s > floor} or {floor + 1}  # word times out of order
         grids.append(sorted(grid))
         floor = min(grid)
     return grids
+
+
+def anchor(words: Words, k: int) -> int:
+    """The instant that places word ``k`` in a cue: just after it begins (``check`` finds a cue's words so)."""
+    return words.starts[k] + 1 if words.ends[k] > words.starts[k] else words.starts[k]
+
+
+def taken_over(words: Words, k: int) -> int:
+    """The earliest the next voice's cue may take over from the cue ending with word ``k``: once that
+    word has begun (``turn_borrow``); it has been on screen all along."""
+    return anchor(words, k) + 1
 
 
 def _end(words: Words, cue: Cue, start: int, next_start: int | None) -> int:
@@ -109,16 +149,17 @@ def _end(words: Words, cue: Cue, start: int, next_start: int | None) -> int:
     return max(end, start + 1)
 
 
-def _timing_cost(words: Words, cue: Cue, start: int, end: int) -> float:
+def _timing_cost(words: Words, cue: Cue, start: int, end: int, next_start: int | None = None) -> float:
     """The cost of one start and end (``_timing_costs`` computes it for all pairs at once)."""
     o = words.options
     length = end - start
-    short = _time_needed(cue, o.max_cps, o) - length
-    hard = short > 0 or length > o.max_duration_ms
-    warn = length < _time_needed(cue, o.target_cps, o)
+    srt, _ = _view_costs(cue.chars, length, o)
+    vtt, hard_plain = _view_costs(cue.plain_chars, length, o)
+    if hard_plain and next_start is not None and _borrowed(words, cue, next_start):
+        return math.inf
     # a cue that must break the limit should not be squeezed further to help another
-    return (1000.0 * hard + max(0, short) / 50 + 1.0 * warn
-            + (words.starts[cue.first_word] - start) / 1e5 + VOICE_OVERLAP_COST * (start < _others_end(words, cue)))
+    return float(srt + vtt + (words.starts[cue.first_word] - start) / 1e5
+                 + VOICE_OVERLAP_COST * (start < _others_end(words, cue)))
 
 
 def _others_end(words: Words, cue: Cue) -> int:
@@ -129,9 +170,9 @@ def _others_end(words: Words, cue: Cue) -> int:
     return -1
 
 
-def _time_needed(cue: Cue, cps: float, o: CaptionOptions) -> int:
-    """Whole ms for the cue to read strictly under ``cps`` (a reader's float sum may round up)."""
-    return max(o.min_duration_ms, math.floor(cue.chars * 1000 / cps) + 1)
+def _time_needed(chars: int, cps: float, o: CaptionOptions) -> int:
+    """Whole ms for ``chars`` characters to read strictly under ``cps`` (a reader's float sum may round up)."""
+    return max(o.min_duration_ms, math.floor(chars * 1000 / cps) + 1)
 
 
 def close_small_gaps(words: Words, cues: list[Cue]) -> list[Cue]:

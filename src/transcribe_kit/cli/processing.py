@@ -12,6 +12,7 @@ from rich.table import Table
 from .. import models as m
 from ..batch import find_audio, run_batch
 from ..captions.check import Rules, check_file
+from ..document import DocumentError, Transcript
 from ..errors import UserError
 from ..fileio import ensure_folder
 from ..pipeline import StageCache, process_file
@@ -78,22 +79,43 @@ def process(audio_files, output, meta, tag_audio, cache_dir, no_cache, quiet, **
               help="TOML file overriding the limits (max_chars_per_line, max_lines, target_cps, max_cps, "
                    "min_duration_ms, max_duration_ms, min_gap_ms).")
 @click.option("--summary", "summary_only", is_flag=True, help="Print only the summary line.")
+@click.option("--transcript", "transcript_file", type=click.Path(path_type=Path), default=None,
+              help="The transcript.json of the speech, to mark the cues no timing can save as unavoidable "
+                   "[default: transcript.json beside CAPTION_FILE, when there is one].")
 @user_errors
-def check(caption_file, rules_file, summary_only):
+def check(caption_file, rules_file, summary_only, transcript_file):
     """Check CAPTION_FILE (.vtt or .srt) against the caption rules.
 
     Prints each violation with its cue number, time and rule, then a summary
     line.  Exits 1 when a hard rule is broken (line length, line count, over
-    the maximum reading speed, too short or long, overlap), 0 otherwise.
+    the maximum reading speed, too short or long, overlap), 0 otherwise.  With
+    the transcript, a cue whose speech is faster than anyone can read even with
+    all the time it may take is marked unavoidable, with its figure: still a
+    hard break, counted apart, a place for an editor to condense.
     """
     rules = Rules.load(rules_file) if rules_file else Rules()
-    report = check_file(caption_file, rules)
+    report = check_file(caption_file, rules, _transcript_for(Path(caption_file), transcript_file))
     if not summary_only:
         for violation in report.violations:
             click.echo(str(violation))
     click.echo(report.summary())
     if not report.ok:
         sys.exit(1)
+
+
+def _transcript_for(caption_file: Path, given: Path | None) -> Transcript | None:
+    """The transcript ``check`` marks unavoidable cues with: the one given (an error if unreadable),
+    else transcript.json beside the file (a warning if unreadable: the file is checked without it)."""
+    if given is not None:
+        return Transcript.load(given)
+    beside = caption_file.parent / "transcript.json"
+    if not beside.is_file():
+        return None
+    try:
+        return Transcript.load(beside)
+    except DocumentError as exc:
+        click.echo(f"Warning: {exc}; no cue is marked unavoidable", err=True)
+        return None
 
 
 @click.command()

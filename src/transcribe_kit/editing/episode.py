@@ -212,7 +212,8 @@ def check_size(doc: Transcript, chars: int) -> None:
 
 def caption_checks(folder: Path) -> list[Report]:
     """The caption rules checked on the folder's captions, as ``check`` reports them."""
-    return [check_file(folder / name) for name in CAPTION_FILES if (folder / name).is_file()]
+    doc = Transcript.load(folder / DOCUMENT) if (folder / DOCUMENT).is_file() else None
+    return [check_file(folder / name, transcript=doc) for name in CAPTION_FILES if (folder / name).is_file()]
 
 
 def speaker_names(doc: Transcript) -> set[str]:
