@@ -1,0 +1,71 @@
+"""An episode's review queue as the commands show it: which places are left, with their words.
+
+``review.json`` was made with the transcript's words at the time; an edit since
+may have moved the indices, so the words shown are found by each place's times
+in the transcript as it is now.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..document import Transcript
+from ..timecode import clock
+from . import REVIEW_FILE, read_review
+
+WORTH = 0.3  # a place counts as "to check" from this chance of an error (about one in three wrong)
+
+
+@dataclass(frozen=True)
+class Queue:
+    items: tuple[dict, ...]  # review.json's places, most doubtful first
+    words: int  # the transcript's words
+
+    def to_check(self, worth: float = WORTH) -> list[dict]:
+        """Unchecked places with at least ``worth`` chance of an error."""
+        return [it for it in self.items if not it.get("checked") and it["score"] >= worth]
+
+    def share(self, items: list[dict]) -> float:
+        """The share of the transcript's words that ``items`` cover."""
+        covered = {k for it in items for k in range(it["words"][0], it["words"][1])}
+        return len(covered) / self.words if self.words else 0.0
+
+
+def load_queue(folder: str | Path, doc: Transcript | None = None) -> Queue:
+    folder = Path(folder)
+    data = read_review(folder / REVIEW_FILE)
+    words = len(doc.words) if doc is not None else int(data.get("words", 0))
+    return Queue(tuple(data.get("items", [])), words)
+
+
+def place_words(doc: Transcript, item: dict) -> tuple[int, int]:
+    """[first, last) of the words at the place's times now (its stored indices when nothing matches)."""
+    inside = [i for i, w in enumerate(doc.words) if w.start_ms < item["end_ms"] + 1 and w.end_ms > item["start_ms"] - 1]
+    return (inside[0], inside[-1] + 1) if inside else tuple(item["words"])
+
+
+def in_context(doc: Transcript, item: dict, around: int = 4) -> str:
+    """The place's words in [brackets] with a few words either side: "… said that [Olu Mide] was …"."""
+    first, last = place_words(doc, item)
+    before = " ".join(w.text for w in doc.words[max(0, first - around):first])
+    inside = " ".join(w.text for w in doc.words[first:last])
+    after = " ".join(w.text for w in doc.words[last:last + around])
+    return f"{'… ' if first > around else ''}{before} [{inside}] {after}{' …' if last + around < len(doc.words) else ''}".strip()
+
+
+def describe(doc: Transcript, item: dict) -> str:
+    """One place as the ``review`` command prints it."""
+    line = f"{clock(item['start_ms']):>8}  {item['kind']:<7} {item['score']:.2f}  {in_context(doc, item)}"
+    line += f"\n{'':18}{item['reason']}"
+    if item.get("suggestion"):
+        line += f" (perhaps: {item['suggestion']})"
+    return line
+
+
+def summary(folder: Path, queue: Queue, worth: float = WORTH) -> str:
+    """"37 places to check (4 % of the words): transcribe-kit edit outputs/episode"."""
+    left = queue.to_check(worth)
+    if not left:
+        return f"no places to check: transcribe-kit edit {folder}"
+    return (f"{len(left)} place{'s' if len(left) != 1 else ''} to check ({100 * queue.share(left):.0f} % of the words): "
+            f"transcribe-kit edit {folder}")
