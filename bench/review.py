@@ -41,7 +41,7 @@ from _common import CORPUS, SHARED, table
 
 from transcribe_kit import audio, metadata
 from transcribe_kit.document import Transcript
-from transcribe_kit.review import ReviewOptions, ReviewPlan, model, places_of, review_json, second_words
+from transcribe_kit.review import ReviewOptions, ReviewPlan, model, places_of, review_json, second_words, seed_for
 from transcribe_kit.review.places import SPEAKER_FEATURES, runs, speaker_rows
 from transcribe_kit.review.signals import FEATURES, disagreements, word_signals
 from transcribe_kit.vocabulary import VocabOptions, vocabulary_for
@@ -114,21 +114,23 @@ class Recording:
 def fit(train: list[Recording], second: bool) -> dict:
     from sklearn.linear_model import LogisticRegression
 
+    stored = model.coefficients()
     data = {"fitted_on": "+".join(r.name for r in train), "features": list(FEATURES),
             "speaker_features": list(SPEAKER_FEATURES)}
     for name, use_second in (("word", False), ("word_second", True)):
         if use_second and not second:
-            data[name] = model.coefficients().get(name)
+            data[name] = stored.get(name)
             continue
-        X, y = [], []
+        X, y, weight = [], [], []
         for r in train:
             X += word_signals(r.doc, r.names, r.second(ReviewOptions()) if use_second else None).rows
             y += r.wrong
-        lr = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
+            weight += [1000 / len(r.wrong)] * len(r.wrong)  # every recording counts the same, long or short
+        lr = LogisticRegression(C=1.0, max_iter=2000).fit(X, y, sample_weight=weight)
         data[name] = {"coef": [round(c, 4) for c in lr.coef_[0]], "intercept": round(float(lr.intercept_[0]), 4)}
     model.use(data | {"place": {"coef": [1.0, 0.0], "intercept": 0.0}, "speaker": {"coef": [0.0] * 5, "intercept": 0}})
     data["place"] = _fit_places(train, second)
-    data["speaker"] = _fit_speaker(train)
+    data["speaker"] = _fit_speaker(train) or stored["speaker"]
     return data
 
 
@@ -141,14 +143,14 @@ def _fit_places(train: list[Recording], second: bool) -> dict:
         name = "word_second" if second else "word"
         sig = word_signals(r.doc, r.names, r.second(options) if second else None)
         doubt = [model.predict(name, row) for row in sig.rows]
-        for first, last in runs(doubt, options.seed, options.max_words):
+        for first, last in runs(doubt, seed_for(doubt, options.reach), options.max_words):
             X.append((model.logit(max(doubt[first:last])), math.log(last - first)))
             y.append(r.touches(first, last, "words"))
     lr = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
     return {"coef": [round(c, 4) for c in lr.coef_[0]], "intercept": round(float(lr.intercept_[0]), 4)}
 
 
-def _fit_speaker(train: list[Recording]) -> dict:
+def _fit_speaker(train: list[Recording]) -> dict | None:
     from sklearn.linear_model import LogisticRegression
 
     X, y = [], []
@@ -157,7 +159,7 @@ def _fit_speaker(train: list[Recording]) -> dict:
             X.append(row)
             y.append(r.touches(first, last, "speaker"))
     if len(set(y)) < 2:  # no wrong voice in the fitting set: keep the stored model
-        return model.coefficients()["speaker"]
+        return None
     lr = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
     return {"coef": [round(c, 4) for c in lr.coef_[0]], "intercept": round(float(lr.intercept_[0]), 4)}
 
@@ -217,25 +219,32 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("episodes", type=Path)
     ap.add_argument("--fit", default="podcast_004_short", help="comma-separated recordings to fit on")
+    ap.add_argument("--loo", action="store_true",
+                    help="score each recording with a model fitted on all the others (leave one out)")
     ap.add_argument("--second", action="store_true", help="with the second opinion (tiny.en, greedy)")
-    ap.add_argument("--write", action="store_true", help="store the fitted coefficients in review/model.json")
+    ap.add_argument("--write", action="store_true", help="store the --fit coefficients in review/model.json")
     ap.add_argument("--no-fit", action="store_true", help="score with the stored model.json as it is")
     args = ap.parse_args()
     rs = scorer()
     recs = {n: Recording(n, args.episodes / n, rs) for n in RECORDINGS if (args.episodes / n / "transcript.json").exists()}
     fitted = set() if args.no_fit else set(args.fit.split(","))
-    if fitted:
-        data = fit([recs[n] for n in fitted], args.second)
-        model.use(data)
-        if args.write:
-            MODEL_JSON.write_text(json.dumps(data, indent=1) + "\n")
     results, held = {}, []
     for name, r in recs.items():
+        if args.loo:
+            model.use(fit([o for n, o in recs.items() if n != name], args.second))
+        elif fitted:
+            model.use(fit([recs[n] for n in fitted], args.second))
         results[name], marks = score(r, args.second, rs)
-        if name not in fitted:
+        if args.loo or name not in fitted:
             held += marks
-    print(report(results, fitted))
-    print(f"\nCalibration on the recordings not fitted on ({', '.join(n for n in recs if n not in fitted)}):\n")
+    if fitted and args.write:
+        data = fit([recs[n] for n in fitted], args.second)
+        MODEL_JSON.write_text(json.dumps(data, indent=1) + "\n")
+    how = "each scored with a model fitted on the others" if args.loo else f"fitted on {args.fit}"
+    print(f"Review queue against the probability ranking ({how}{', with the second opinion' if args.second else ''}):\n")
+    print(report(results, set() if args.loo else fitted))
+    held_names = list(recs) if args.loo else [n for n in recs if n not in fitted]
+    print(f"\nCalibration on recordings not fitted on ({', '.join(held_names)}):\n")
     print(calibration(held))
 
 

@@ -38,9 +38,9 @@ class ReviewError(UserError):
 @dataclass(frozen=True)
 class ReviewOptions:
     enabled: bool = True  # list places to check (review.json); off: an empty list
-    # A word with at least this chance of being wrong starts (or joins) a place: low enough that the
-    # list reaches past a fifth of the words, so the ranking, not this cut, decides what an editor sees.
-    seed: float = 0.08
+    # The most doubtful quarter of the words start (or join) places: the list reaches past a fifth of the
+    # words, so the ranking, not this cut, decides what an editor sees first.
+    reach: float = 0.25
     max_words: int = 4  # a longer run of doubtful words is cut into places of at most this many words
     name_score: float = 0.5  # a name given from one cue (or by elimination); half that from several cues
     # A second opinion: the same audio decoded by another recogniser (``model``, greedy); words where the
@@ -83,9 +83,16 @@ def places_of(doc: Transcript, plan: ReviewPlan, second: list[float] | None = No
     name = "word_second" if second is not None else "word"
     doubt = [model.predict(name, row) for row in signals.rows]
     reasons = [_reason(row, signals.suggestions.get(i)) for i, row in enumerate(signals.rows)]
-    found = word_places(doc, doubt, signals.suggestions, reasons, plan.options.seed, plan.options.max_words)
+    found = word_places(doc, doubt, signals.suggestions, reasons, seed_for(doubt, plan.options.reach),
+                        plan.options.max_words)
     found += speaker_places(doc) + name_places(doc, plan.options.name_score)
     return tuple(sorted(found, key=lambda p: (-p.score, p.start_ms)))
+
+
+def seed_for(doubt: list[float], reach: float) -> float:
+    """The doubt from which a word starts a place: that of the word ``reach`` of the way down the ranking."""
+    ranked = sorted(doubt, reverse=True)
+    return ranked[min(len(ranked) - 1, int(reach * len(ranked)))] if ranked else 1.0
 
 
 def second_words(source, options: ReviewOptions, language: str | None, hook=None) -> list[str]:

@@ -32,7 +32,7 @@ def make(doc: Transcript, kind: str, first: int, last: int, score: float, reason
 
 
 def runs(doubt: list[float], seed: float, max_words: int) -> list[tuple[int, int]]:
-    """[first, last) runs of words with doubt >= ``seed``; a longer run is cut at its least doubtful word."""
+    """[first, last) runs of words with doubt >= ``seed``; a longer run is cut before its least doubtful word."""
     out, i, n = [], 0, len(doubt)
     while i < n:
         if doubt[i] < seed:
@@ -49,8 +49,8 @@ def runs(doubt: list[float], seed: float, max_words: int) -> list[tuple[int, int
 def _cut(doubt: list[float], first: int, last: int, max_words: int) -> list[tuple[int, int]]:
     if last - first <= max_words:
         return [(first, last)]
-    k = min(range(first + 1, last - 1), key=lambda j: doubt[j])
-    return _cut(doubt, first, k, max_words) + _cut(doubt, k + 1, last, max_words) if k > first else [(first, last)]
+    k = min(range(first + 1, last), key=lambda j: doubt[j])  # the least doubtful word starts the second part
+    return _cut(doubt, first, k, max_words) + _cut(doubt, k, last, max_words)
 
 
 def word_places(doc: Transcript, doubt: list[float], suggestions: dict[int, str], reasons: list[str],
@@ -106,14 +106,26 @@ def speaker_rows(doc: Transcript) -> list[tuple[int, int, tuple[float, ...]]]:
         row = (float(_in(overlaps, a.start_ms, b.end_ms, 500)), short, float(b.start_ms - a.end_ms < 150), small, 0.0)
         out.append((j - 1, j + 1, row))
     edges = {k for first, last, row in out if not row[4] for k in range(first, last)}
-    return [r for r in out if not (r[2][4] and r[0] in edges)]  # a word in overlap beside a change is in its place
+    inside = [r for r in out if r[2][4] and r[0] not in edges]  # a word in overlap beside a change is in its place
+    return [r for r in out if not r[2][4]] + _joined(inside)
+
+
+def _joined(rows: list[tuple[int, int, tuple[float, ...]]], max_words: int = 4) -> list[tuple[int, int, tuple[float, ...]]]:
+    """Words in overlap next to each other as one place (at most ``max_words``): they are checked together."""
+    out: list[tuple[int, int, tuple[float, ...]]] = []
+    for first, last, row in rows:
+        if out and out[-1][1] == first and out[-1][1] - out[-1][0] < max_words:
+            out[-1] = (out[-1][0], last, row)
+        else:
+            out.append((first, last, row))
+    return out
 
 
 def speaker_places(doc: Transcript) -> list[ReviewPlace]:
     out = []
-    for first, last, row in speaker_rows(doc):
+    for first, last, row in sorted(speaker_rows(doc)):
         if row[4]:
-            reason = "two voices at once; this word may be the other person's"
+            reason = "two voices at once; these words may be the other person's"
         elif row[0]:
             reason = "two voices at once at this change of speaker; these words may be the other person's"
         elif row[1]:

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from ..document import Transcript, Word
 
 FEATURES = ("logp", "logp_neighbours", "rarity", "unknown", "near_name", "corrected", "estimated", "repeat",
-            "short", "disagrees")
+            "short", "slow", "pause_after", "marker", "disagrees")
+# words people say between the words that carry the meaning ("you know", "yeah", "okay"): a cleaned
+# reference leaves them out, and a recogniser both invents and drops them
+MARKERS = frozenset("yeah yes yep no oh okay ok so well sure right like um uh er erm mm hmm know mean".split())
 FLOOR = 1e-3  # probabilities below this all read as this (log -6.9): the ranking is already settled there
 NEAR = 0.62  # similarity to a vocabulary word at which a word "nearly spells" it (the style stage corrects from ~0.8)
 
@@ -64,6 +67,16 @@ def _repeats(keys: list[str], i: int) -> float:
     return 0.0
 
 
+def _slow(word: Word, key: str) -> float:
+    """How long the word lasts for its letters (log of ms per letter over 80 ms): a long one may hide another."""
+    return max(0.0, math.log(max(1, word.end_ms - word.start_ms) / max(1, len(key)) / 80.0))
+
+
+def _pause(words: tuple[Word, ...], i: int) -> float:
+    """The silence after the word, in seconds (at most 2): a recogniser drops words at pauses."""
+    return 0.0 if i + 1 >= len(words) else min(2.0, max(0, words[i + 1].start_ms - words[i].end_ms) / 1000)
+
+
 def near_names(doc: Transcript, names: tuple[str, ...]) -> dict[int, str]:
     """Word index -> the vocabulary word it nearly spells (similar, not the same, and not a common word)."""
     from ..vocabulary.correct import similarity
@@ -103,11 +116,12 @@ def word_signals(doc: Transcript, names: tuple[str, ...] = (), second: list[floa
             if k < len(words):
                 corrected[k] = 1.0
     suggestions = near_names(doc, names)
+    known = {norm(n) for name in names for n in name.split()}  # the episode's own names are words
     rows = []
     for i, w in enumerate(words):
         around = [logps[j] for j in (i - 1, i + 1) if 0 <= j < len(words)]
-        rarity, unknown = _rarity(keys[i])
+        rarity, unknown = (0.0, 0.0) if keys[i] in known else _rarity(keys[i])
         rows.append((logps[i], min(around, default=0.0), rarity, unknown, float(i in suggestions), corrected[i],
-                     float(w.estimated), _repeats(keys, i), float(len(keys[i]) <= 2),
-                     second[i] if second is not None else 0.0))
+                     float(w.estimated), _repeats(keys, i), float(len(keys[i]) <= 2), _slow(w, keys[i]),
+                     _pause(words, i), float(keys[i] in MARKERS), second[i] if second is not None else 0.0))
     return WordSignals(tuple(rows), suggestions)
