@@ -129,3 +129,46 @@ def test_publish_says_what_is_unchecked_and_can_require_the_review(episode, tmp_
     done = runner.invoke(cli, ["publish", str(episode), "-o", str(tmp_path / "site2"), "--require-review"])
     assert done.exit_code == 0, done.output
     assert "unchecked" not in done.output
+
+
+def test_editing_the_words_of_a_place_resolves_it_and_only_it(episode, tmp_path):
+    from transcribe_kit.editing import Episode
+
+    before = {it["id"]: it for it in load_queue(episode).items}
+    thames = next(i for i, it in before.items() if it["start_ms"] <= _start(episode, "Thames.") <= it["end_ms"])
+    edited = tmp_path / "edited.txt"
+    edited.write_text((episode / "transcript.txt").read_text().replace("the Thames.", "the Severn."))
+    Episode(episode).apply_edits(edited)
+    after = {it["id"]: it["checked"] for it in load_queue(episode).items}
+    assert after[thames] is True
+    assert sum(after.values()) == 1  # the places whose words did not change are still to check
+
+
+def _start(folder: Path, text: str) -> int:
+    return next(w.start_ms for w in Transcript.load(folder / "transcript.json").words if w.text == text)
+
+
+def test_the_editor_lists_the_places_and_saves_a_mark(episode):
+    from test_editor import request, token_of
+    from transcribe_kit.asr.alignment import ForcedAlignOptions
+    from transcribe_kit.editing.apply import EditOptions
+    from transcribe_kit.editing.server import serve
+
+    server, url = serve(episode, EditOptions(ForcedAlignOptions(use_audio=False)))
+    try:
+        token = {"X-Token": token_of(url)}
+        status, body = request(url, "/api/review", headers=token)
+        listed = json.loads(body)
+        assert status == 200 and listed["left"] == len(listed["items"]) > 0
+        assert all(it["score"] >= 0.3 and it["text"] for it in listed["items"])
+        mark = json.dumps({"id": listed["items"][0]["id"], "checked": True}).encode()
+        status, body = request(url, "/api/review", "POST", token | {"Content-Type": "application/json"}, mark)
+        assert status == 200 and json.loads(body)["left"] == listed["left"] - 1
+        status, _ = request(url, "/api/review", "POST", {"Content-Type": "application/json"}, mark)
+        assert status == 403  # a mark needs the token header, as a save does
+        status, body = request(url, "/api/review", "POST", token, json.dumps({"id": "nope", "checked": True}).encode())
+        assert status == 400 and "no place" in json.loads(body)["error"]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert read_review(episode / REVIEW_FILE)["items"][0]["checked"] is True

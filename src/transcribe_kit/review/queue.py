@@ -6,6 +6,7 @@ in the transcript as it is now.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,3 +70,24 @@ def summary(folder: Path, queue: Queue, worth: float = WORTH) -> str:
         return f"no places to check: transcribe-kit edit {folder}"
     return (f"{len(left)} place{'s' if len(left) != 1 else ''} to check ({100 * queue.share(left):.0f} % of the words): "
             f"transcribe-kit edit {folder}")
+
+
+def _text_at(doc: Transcript, item: dict) -> str:
+    first, last = place_words(doc, item)
+    return " ".join(w.text for w in doc.words[first:last])
+
+
+def resolve_edited(path: Path, old: Transcript, new: Transcript) -> list[str]:
+    """Mark checked every unchecked place of the review.json at ``path`` whose words an edit changed
+    (``old`` -> ``new``): an editor who changed them has looked at them.  The ids marked."""
+    from ..fileio import atomic_write
+
+    if not path.is_file():
+        return []
+    data = read_review(path)
+    done = [it for it in data["items"] if not it.get("checked") and _text_at(old, it) != _text_at(new, it)]
+    for it in done:
+        it["checked"] = True
+    if done:
+        atomic_write(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    return [it["id"] for it in done]
