@@ -54,6 +54,9 @@ RECORDINGS = {  # name -> (reference, audio)
     "nasa_hwhap414_science_in_space": ("real/nasa_hwhap414_science_in_space.turns.json",
                                        "real/nasa_hwhap414_science_in_space.mp3"),
     "pyannote_sample": ("real/pyannote_sample.stm", "real/pyannote_sample.wav"),
+    # who speaks when only (RTTM): wrong voices, no words; for the speaker model
+    "pyannote_test_dev00": ("real/pyannote_test_dev00.rttm", "real/pyannote_test_dev00.wav"),
+    "pyannote_test_tst00": ("real/pyannote_test_tst00.rttm", "real/pyannote_test_tst00.wav"),
 }
 BANDS = (0.0, 0.1, 0.2, 0.35, 0.5, 0.7, 1.01)
 
@@ -78,7 +81,15 @@ class Recording:
         self.names = tuple(t.text for t in vocab.terms)
         self._labels(rs)
 
+    @property
+    def has_words(self) -> bool:
+        return self.ref_path.suffix != ".rttm"
+
     def _labels(self, rs) -> None:
+        if not self.has_words:
+            self.word_events, self.wrong = [], []
+            self.speaker_events = rttm_events(self.doc, self.ref_path)
+            return
         ref = rs.read_ref(self.ref_path)
         words = self.doc.to_dict()["words"]
         names = {s.id: s.full for s in self.doc.speakers}
@@ -111,7 +122,38 @@ class Recording:
         return int(any(e & span for e in events))
 
 
-def fit(train: list[Recording], second: bool) -> dict:
+def rttm_events(doc: Transcript, path: Path) -> list[set[int]]:
+    """Runs of words given to the wrong voice, against a reference RTTM: a word's true voice is the one
+    the reference has speaking over most of it (words with none, or two voices at once, are left out);
+    voices are mapped one to one where most words agree."""
+    import itertools
+
+    spans = [(float(f[3]) * 1000, (float(f[3]) + float(f[4])) * 1000, f[7])
+             for f in (line.split() for line in path.read_text().splitlines()) if f and f[0] == "SPEAKER"]
+    truth = {}
+    for i, w in enumerate(doc.words):
+        heard = {}
+        for a, b, who in spans:
+            heard[who] = heard.get(who, 0) + max(0, min(b, w.end_ms) - max(a, w.start_ms))
+        ranked = sorted(heard.items(), key=lambda kv: -kv[1])
+        length = max(1, w.end_ms - w.start_ms)
+        if ranked and ranked[0][1] > 0.5 * length and (len(ranked) < 2 or ranked[1][1] < 0.3 * length):
+            truth[i] = ranked[0][0]
+    hyp = sorted({doc.words[i].speaker for i in truth})
+    refs = sorted(set(truth.values()))
+    best = max((dict(zip(hyp, perm)) for perm in itertools.permutations(refs, min(len(hyp), len(refs)))),
+               key=lambda m: sum(m.get(doc.words[i].speaker) == t for i, t in truth.items()), default={})
+    wrong = sorted(i for i, t in truth.items() if best.get(doc.words[i].speaker) != t)
+    events: list[set[int]] = []
+    for i in wrong:
+        if events and max(events[-1]) == i - 1:
+            events[-1].add(i)
+        else:
+            events.append({i})
+    return events
+
+
+def fit(train: list[Recording], second: bool, speaker_train: list[Recording] | None = None) -> dict:
     from sklearn.linear_model import LogisticRegression
 
     stored = model.coefficients()
@@ -122,7 +164,7 @@ def fit(train: list[Recording], second: bool) -> dict:
             data[name] = stored.get(name)
             continue
         X, y, weight = [], [], []
-        for r in train:
+        for r in (r for r in train if r.has_words):
             X += word_signals(r.doc, r.names, r.second(ReviewOptions()) if use_second else None).rows
             y += r.wrong
             weight += [1000 / len(r.wrong)] * len(r.wrong)  # every recording counts the same, long or short
@@ -130,7 +172,9 @@ def fit(train: list[Recording], second: bool) -> dict:
         data[name] = {"coef": [round(c, 4) for c in lr.coef_[0]], "intercept": round(float(lr.intercept_[0]), 4)}
     model.use(data | {"place": {"coef": [1.0, 0.0], "intercept": 0.0}, "speaker": {"coef": [0.0] * 5, "intercept": 0}})
     data["place"] = _fit_places(train, second)
-    data["speaker"] = _fit_speaker(train) or stored["speaker"]
+    data["speaker"] = _fit_speaker(speaker_train or train) or stored["speaker"]
+    if speaker_train:
+        data["speaker_fitted_on"] = "+".join(r.name for r in speaker_train)
     return data
 
 
@@ -139,7 +183,7 @@ def _fit_places(train: list[Recording], second: bool) -> dict:
 
     X, y = [], []
     options = ReviewOptions()
-    for r in train:
+    for r in (r for r in train if r.has_words):
         name = "word_second" if second else "word"
         sig = word_signals(r.doc, r.names, r.second(options) if second else None)
         doubt = [model.predict(name, row) for row in sig.rows]
@@ -171,12 +215,15 @@ def score(r: Recording, second: bool, rs) -> tuple[dict, list[tuple[float, int]]
     plan = ReviewPlan(options, r.names)
     places = places_of(r.doc, plan, r.second(options) if second else None)
     seconds = time.perf_counter() - started
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "review.json"
-        path.write_text(review_json(places, r.doc))
-        out = subprocess.run([sys.executable, str(SCORER), str(r.ref_path), str(r.folder / "transcript.json"),
-                              "--review", str(path)], capture_output=True, text=True, check=True).stdout
-    result = json.loads(out)
+    if r.has_words:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "review.json"
+            path.write_text(review_json(places, r.doc))
+            out = subprocess.run([sys.executable, str(SCORER), str(r.ref_path), str(r.folder / "transcript.json"),
+                                  "--review", str(path)], capture_output=True, text=True, check=True).stdout
+        result = json.loads(out)
+    else:
+        result = speaker_only(r, places, rs)
     result["seconds"] = round(seconds, 2)
     result["places"] = len(places)
     marks = [(p.score, int(r.touches(p.words[0], p.words[1], "words") or r.touches(p.words[0], p.words[1], "speaker")))
@@ -184,15 +231,33 @@ def score(r: Recording, second: bool, rs) -> tuple[dict, list[tuple[float, int]]
     return result, marks
 
 
+def speaker_only(r: Recording, places, rs) -> dict:
+    """review_score.py's figures by its own rules, for a reference with voices and no words (RTTM)."""
+    words = r.doc.to_dict()["words"]
+    keep = list(range(len(words)))
+    items = json.loads(review_json(places, r.doc))["items"]
+    out = {"ref_words": None, "hyp_words": len(words), "word_error_events": None,
+           "speaker_error_events": len(r.speaker_events), "budgets": {}}
+    for b in (0.05, 0.10, 0.20):
+        row = {}
+        for name, flagged in (("probability", rs.flagged_by_probability(words, keep, b)),
+                              ("review", rs.flagged_by_review(items, words, keep, b))):
+            found = rs.caught(r.speaker_events, flagged)
+            row[name] = {"flagged": len(flagged), "word_recall": None,
+                         "speaker_recall": round(found / len(r.speaker_events), 3) if r.speaker_events else None}
+        out["budgets"][f"{b:.2f}"] = row
+    return out
+
+
 def pct(x) -> str:
     return "-" if x is None else f"{100 * x:.0f} %"
 
 
-def report(results: dict[str, dict], fitted: set[str]) -> str:
+def report(results: dict[str, dict], fitted: set[str], speaker_fitted: set[str] = frozenset()) -> str:
     rows = []
     for name, res in results.items():
         b = res["budgets"]
-        tag = name + (" (fitted on)" if name in fitted else "")
+        tag = name + (" (fitted on)" if name in fitted else " (speaker model fitted on)" if name in speaker_fitted else "")
         rows.append([tag, res["word_error_events"], res["hyp_words"],
                      " / ".join(pct(b[k]["probability"]["word_recall"]) for k in ("0.05", "0.10", "0.20")),
                      " / ".join(pct(b[k]["review"]["word_recall"]) for k in ("0.05", "0.10", "0.20")),
@@ -219,6 +284,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("episodes", type=Path)
     ap.add_argument("--fit", default="podcast_004_short", help="comma-separated recordings to fit on")
+    ap.add_argument("--fit-speaker", default="podcast_004_short,pyannote_sample",
+                    help="recordings to fit the speaker model on (the synthetic episodes have almost no wrong voices)")
     ap.add_argument("--loo", action="store_true",
                     help="score each recording with a model fitted on all the others (leave one out)")
     ap.add_argument("--second", action="store_true", help="with the second opinion (tiny.en, greedy)")
@@ -228,21 +295,22 @@ def main() -> None:
     rs = scorer()
     recs = {n: Recording(n, args.episodes / n, rs) for n in RECORDINGS if (args.episodes / n / "transcript.json").exists()}
     fitted = set() if args.no_fit else set(args.fit.split(","))
+    speaker_set = [recs[n] for n in args.fit_speaker.split(",") if n in recs]
     results, held = {}, []
     for name, r in recs.items():
         if args.loo:
             model.use(fit([o for n, o in recs.items() if n != name], args.second))
         elif fitted:
-            model.use(fit([recs[n] for n in fitted], args.second))
+            model.use(fit([recs[n] for n in fitted], args.second, speaker_set))
         results[name], marks = score(r, args.second, rs)
         if args.loo or name not in fitted:
             held += marks
     if fitted and args.write:
-        data = fit([recs[n] for n in fitted], args.second)
+        data = fit([recs[n] for n in fitted], args.second, speaker_set)
         MODEL_JSON.write_text(json.dumps(data, indent=1) + "\n")
     how = "each scored with a model fitted on the others" if args.loo else f"fitted on {args.fit}"
     print(f"Review queue against the probability ranking ({how}{', with the second opinion' if args.second else ''}):\n")
-    print(report(results, set() if args.loo else fitted))
+    print(report(results, set() if args.loo else fitted, set() if args.loo else {r.name for r in speaker_set}))
     held_names = list(recs) if args.loo else [n for n in recs if n not in fitted]
     print(f"\nCalibration on recordings not fitted on ({', '.join(held_names)}):\n")
     print(calibration(held))

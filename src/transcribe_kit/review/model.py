@@ -45,6 +45,9 @@ def logit(p: float) -> float:
 def linear(name: str, row: tuple[float, ...] | list[float]) -> float:
     """The log-odds of model ``name`` for one row of its features."""
     m = coefficients()[name]
+    if len(m["coef"]) != len(row):
+        raise ValueError(f"review/model.json: model {name!r} has {len(m['coef'])} coefficients for {len(row)} "
+                         "signals; fit it again with bench/review.py --write")
     return m["intercept"] + sum(c * x for c, x in zip(m["coef"], row))
 
 

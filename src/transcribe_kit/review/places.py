@@ -6,13 +6,14 @@ short list covers many places rather than a few long ones.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 
 from ..document import ReviewPlace, Transcript
 from . import model
 
-SPEAKER_FEATURES = ("overlap", "short_turn", "close_gap", "small_voice", "inside_overlap")
+SPEAKER_FEATURES = ("overlap", "short_turn", "close_gap", "small_voice", "inside", "other_voice", "own_unheard")
 
 
 def place_id(kind: str, doc: Transcript, first: int, last: int) -> str:
@@ -46,10 +47,16 @@ def runs(doubt: list[float], seed: float, max_words: int) -> list[tuple[int, int
     return out
 
 
+JOIN = 0.7  # a word joins its neighbour's place only when at least this share as doubtful (else its own place)
+
+
 def _cut(doubt: list[float], first: int, last: int, max_words: int) -> list[tuple[int, int]]:
-    if last - first <= max_words:
+    if last - first <= max_words and min(doubt[first:last]) >= JOIN * max(doubt[first:last]):
         return [(first, last)]
-    k = min(range(first + 1, last), key=lambda j: doubt[j])  # the least doubtful word starts the second part
+    if last - first == 1:
+        return [(first, last)]
+    middle = (first + last) / 2  # the least doubtful word starts the second part; of equals, the middle one
+    k = min(range(first + 1, last), key=lambda j: (doubt[j], abs(j - middle)))
     return _cut(doubt, first, k, max_words) + _cut(doubt, k, last, max_words)
 
 
@@ -64,76 +71,95 @@ def word_places(doc: Transcript, doubt: list[float], suggestions: dict[int, str]
     return out
 
 
-def _overlaps(doc: Transcript) -> list[tuple[int, int]]:
-    """Stretches where the diarisation heard two voices at once."""
-    segs = sorted(doc.segments, key=lambda s: s.start_ms)
-    out = []
-    for a, s in enumerate(segs):
-        for t in segs[a + 1:]:
-            if t.start_ms >= s.end_ms:
-                break
-            if t.speaker != s.speaker:
-                out.append((t.start_ms, min(s.end_ms, t.end_ms)))
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
     return out
 
 
-def _in(spans: list[tuple[int, int]], start: int, end: int, margin: int = 0) -> bool:
-    return any(a < end + margin and b > start - margin for a, b in spans)
+def _covered(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -> int:
+    """Milliseconds of [a, b) inside ``spans`` (merged, in order; ``starts`` their starts)."""
+    total, j = 0, bisect.bisect_left(starts, b) - 1
+    while j >= 0 and spans[j][1] > a:
+        total += max(0, min(b, spans[j][1]) - max(a, spans[j][0]))
+        j -= 1
+    return total
+
+
+def coverage(doc: Transcript) -> list[tuple[float, float]]:
+    """For each word, the share of it the diarisation heard in its own voice, and in any other voice."""
+    ids = {w.speaker for w in doc.words}
+    own = {v: _merged([(s.start_ms, s.end_ms) for s in doc.segments if s.speaker == v]) for v in ids}
+    other = {v: _merged([(s.start_ms, s.end_ms) for s in doc.segments if s.speaker != v]) for v in ids}
+    starts = {k: {v: [a for a, _ in spans[v]] for v in ids} for k, spans in (("own", own), ("other", other))}
+    out = []
+    for w in doc.words:
+        length = max(1, w.end_ms - w.start_ms)
+        a, b = w.start_ms, max(w.end_ms, w.start_ms + 1)
+        out.append((_covered(own[w.speaker], starts["own"][w.speaker], a, b) / length,
+                    _covered(other[w.speaker], starts["other"][w.speaker], a, b) / length))
+    return out
 
 
 def speaker_rows(doc: Transcript) -> list[tuple[int, int, tuple[float, ...]]]:
-    """Candidate speaker places: (first, last, SPEAKER_FEATURES) at every change of voice and inside overlaps."""
+    """Candidate speaker places: (first, last, SPEAKER_FEATURES) at every change of voice, and for words the
+    diarisation heard in another voice as much as in their own (or hardly in their own)."""
     words = doc.words
-    if len({w.speaker for w in words}) < 2:
+    if len({w.speaker for w in words}) < 2 or not doc.segments:
         return []
-    overlaps = _overlaps(doc)
+    cover = coverage(doc)
     counts: dict[str | None, int] = {}
     for w in words:
         counts[w.speaker] = counts.get(w.speaker, 0) + 1
-    turn_len = {}
-    for t in doc.turns:
-        for k in range(t.start, t.end):
-            turn_len[k] = t.end - t.start
-    out = []
-    for j in range(1, len(words)):
-        a, b = words[j - 1], words[j]
-        if a.speaker == b.speaker:
-            if _in(overlaps, b.start_ms, b.end_ms):
-                out.append((j, j + 1, (0.0, 0.0, 0.0, 0.0, 1.0)))
-            continue
-        short = float(min(turn_len.get(j - 1, 99), turn_len.get(j, 99)) <= 2)
-        small = float(min(counts[a.speaker], counts[b.speaker]) < 0.05 * len(words))
-        row = (float(_in(overlaps, a.start_ms, b.end_ms, 500)), short, float(b.start_ms - a.end_ms < 150), small, 0.0)
-        out.append((j - 1, j + 1, row))
-    edges = {k for first, last, row in out if not row[4] for k in range(first, last)}
-    inside = [r for r in out if r[2][4] and r[0] not in edges]  # a word in overlap beside a change is in its place
-    return [r for r in out if not r[2][4]] + _joined(inside)
+    turn_len = {k: t.end - t.start for t in doc.turns for k in range(t.start, t.end)}
 
+    def row(first: int, last: int, close: float, inside: float) -> tuple[float, ...]:
+        span = range(first, last)
+        small = min(counts[words[k].speaker] for k in span) < 0.05 * len(words)
+        return (float(any(cover[k][1] > 0 for k in span)), float(min(turn_len.get(k, 99) for k in span) <= 2), close,
+                float(small), inside, max((cover[k][1] - cover[k][0] + 1) / 2 for k in span),
+                max(1 - min(1.0, cover[k][0]) for k in span))
 
-def _joined(rows: list[tuple[int, int, tuple[float, ...]]], max_words: int = 4) -> list[tuple[int, int, tuple[float, ...]]]:
-    """Words in overlap next to each other as one place (at most ``max_words``): they are checked together."""
-    out: list[tuple[int, int, tuple[float, ...]]] = []
-    for first, last, row in rows:
-        if out and out[-1][1] == first and out[-1][1] - out[-1][0] < max_words:
-            out[-1] = (out[-1][0], last, row)
-        else:
-            out.append((first, last, row))
+    out = [(j - 1, j + 1, row(j - 1, j + 1, float(words[j].start_ms - words[j - 1].end_ms < 150), 0.0))
+           for j in range(1, len(words)) if words[j].speaker != words[j - 1].speaker]
+    edges = {k for first, last, _ in out for k in range(first, last)}
+    doubtful = [k for k, (own, other) in enumerate(cover) if k not in edges and (other >= own - 0.1 or own < 0.5)]
+    for first, last in _joined(doubtful, words):
+        out.append((first, last, row(first, last, 0.0, 1.0)))
     return out
+
+
+def _joined(doubtful: list[int], words, max_words: int = 4) -> list[tuple[int, int]]:
+    """Doubtful words next to each other, of one voice, as one place (at most ``max_words``)."""
+    out: list[tuple[int, int]] = []
+    for k in doubtful:
+        if out and out[-1][1] == k and k - out[-1][0] < max_words and words[k].speaker == words[k - 1].speaker:
+            out[-1] = (out[-1][0], k + 1)
+        else:
+            out.append((k, k + 1))
+    return out
+
+
+def _speaker_reason(row: tuple[float, ...]) -> str:
+    f = dict(zip(SPEAKER_FEATURES, row))
+    if f["other_voice"] > 0.7:
+        return "the diarisation heard another voice here more than this one: these words may be the other person's"
+    if f["overlap"] and f["own_unheard"] < 0.5:
+        return "two voices at once; these words may be the other person's"
+    if f["own_unheard"] >= 0.5:
+        return "no voice was heard clearly here: check who says these words"
+    if f["short_turn"]:
+        return "a one- or two-word turn: it may belong to the voice around it"
+    return "a change of speaker: check the words on each side belong to the right voice"
 
 
 def speaker_places(doc: Transcript) -> list[ReviewPlace]:
-    out = []
-    for first, last, row in sorted(speaker_rows(doc)):
-        if row[4]:
-            reason = "two voices at once; these words may be the other person's"
-        elif row[0]:
-            reason = "two voices at once at this change of speaker; these words may be the other person's"
-        elif row[1]:
-            reason = "a one- or two-word turn: it may belong to the voice around it"
-        else:
-            reason = "a change of speaker: check the words on each side belong to the right voice"
-        out.append(make(doc, "speaker", first, last, model.predict("speaker", row), reason))
-    return out
+    return [make(doc, "speaker", first, last, model.predict("speaker", row), _speaker_reason(row))
+            for first, last, row in sorted(speaker_rows(doc))]
 
 
 def name_places(doc: Transcript, weak: float) -> list[ReviewPlace]:

@@ -41,7 +41,9 @@ def load_queue(folder: str | Path, doc: Transcript | None = None) -> Queue:
 
 def place_words(doc: Transcript, item: dict) -> tuple[int, int]:
     """[first, last) of the words at the place's times now (its stored indices when nothing matches)."""
-    inside = [i for i, w in enumerate(doc.words) if w.start_ms < item["end_ms"] + 1 and w.end_ms > item["start_ms"] - 1]
+    a, b = item["start_ms"], item["end_ms"]
+    inside = [i for i, w in enumerate(doc.words)
+              if (w.start_ms < b and w.end_ms > a) or a <= w.start_ms == w.end_ms <= b or w.start_ms == a]
     return (inside[0], inside[-1] + 1) if inside else tuple(item["words"])
 
 
@@ -72,9 +74,15 @@ def summary(folder: Path, queue: Queue, worth: float = WORTH) -> str:
             f"transcribe-kit edit {folder}")
 
 
-def _text_at(doc: Transcript, item: dict) -> str:
+def _words_at(doc: Transcript, item: dict) -> list[tuple[str, int, int]]:
+    """The words of the place with their times (an edit keeps an unchanged word's exact times)."""
     first, last = place_words(doc, item)
-    return " ".join(w.text for w in doc.words[first:last])
+    return [(w.text, w.start_ms, w.end_ms) for w in doc.words[first:last]]
+
+
+def _unchanged(old: Transcript, new: Transcript, item: dict) -> bool:
+    before = _words_at(old, item)
+    return bool(before) and all(k < len(new.words) for k in range(len(before))) and before == _words_at(new, item)
 
 
 def resolve_edited(path: Path, old: Transcript, new: Transcript) -> list[str]:
@@ -85,7 +93,7 @@ def resolve_edited(path: Path, old: Transcript, new: Transcript) -> list[str]:
     if not path.is_file():
         return []
     data = read_review(path)
-    done = [it for it in data["items"] if not it.get("checked") and _text_at(old, it) != _text_at(new, it)]
+    done = [it for it in data["items"] if not it.get("checked") and not _unchanged(old, new, it)]
     for it in done:
         it["checked"] = True
     if done:
