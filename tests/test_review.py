@@ -85,10 +85,29 @@ def test_the_review_reaches_no_published_file():
     assert doc.review
     plain = render_all(replace(doc, review=()), Path("ep"), list(writers()))
     reviewed = render_all(doc, Path("ep"), list(writers()))
-    assert reviewed == plain  # every format, transcript.json included, is the same with or without a review
+    docx_file = Path("ep/transcript.docx")
+    # every format but Word's, transcript.json included, is the same with or without a review
+    assert {p: v for p, v in reviewed.items() if p != docx_file} == {p: v for p, v in plain.items() if p != docx_file}
     assert "review" not in json.loads(reviewed[Path("ep/transcript.json")])
     # the stage cache keeps it (the whole document), and it reads back
     assert Transcript.from_json(doc.to_json()).review == doc.review
+
+
+def test_word_carries_the_places_as_comments_that_reading_it_back_ignores(tmp_path):
+    import docx
+
+    from transcribe_kit.editing.readback import docx_blocks
+
+    doc = doubtful(sample_transcript(), {"Thames.": 0.03, "Where": 0.03, "wet.": 0.04})
+    doc = replace(doc, review=places_of(doc, ReviewPlan()))
+    for name, version in (("reviewed", doc), ("plain", replace(doc, review=()))):
+        (tmp_path / f"{name}.docx").write_bytes(render_all(version, tmp_path, ["docx"])[tmp_path / "transcript.docx"])
+    comments = [c.text for c in docx.Document(str(tmp_path / "reviewed.docx")).comments]
+    listed = [p for p in doc.review if p.score >= 0.3]
+    assert len(comments) == len(listed) > 0
+    assert any("unsure" in c for c in comments) and all(c.startswith("Check (") for c in comments)
+    assert not list(docx.Document(str(tmp_path / "plain.docx")).comments)
+    assert docx_blocks(tmp_path / "reviewed.docx") == docx_blocks(tmp_path / "plain.docx")
 
 
 def test_review_json_has_the_schema_and_keeps_an_editors_checks(tmp_path):

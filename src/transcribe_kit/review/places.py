@@ -166,7 +166,7 @@ def name_places(doc: Transcript, weak: float) -> list[ReviewPlace]:
     """A place for each voice named without introducing themself: the name rests on others' words."""
     out = []
     for s in doc.speakers:
-        if not s.name or any(e.startswith("introduces themself") for e in s.evidence):
+        if not s.name or any(e.startswith(("introduces themself", "renamed by an editor")) for e in s.evidence):
             continue
         first = next((i for i, w in enumerate(doc.words) if w.speaker == s.id), None)
         if first is None:
