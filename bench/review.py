@@ -226,8 +226,8 @@ def score(r: Recording, second: bool, rs) -> tuple[dict, list[tuple[float, int]]
         result = speaker_only(r, places, rs)
     result["seconds"] = round(seconds, 2)
     result["places"] = len(places)
-    marks = [(p.score, int(r.touches(p.words[0], p.words[1], "words") or r.touches(p.words[0], p.words[1], "speaker")))
-             for p in places]
+    marks = [(p.kind, p.score, int(r.touches(*p.words, "words") or r.touches(*p.words, "speaker")))
+             for p in places if r.has_words or p.kind == "speaker"]  # with no reference words, only voices count
     return result, marks
 
 
@@ -269,11 +269,11 @@ def report(results: dict[str, dict], fitted: set[str], speaker_fitted: set[str] 
                   "wrong-voice places", "probability 5/10/20 %", "review 5/10/20 %", "review places", "review s"], rows)
 
 
-def calibration(marks: list[tuple[float, int]]) -> str:
+def calibration(marks: list[tuple[str, float, int]]) -> str:
     rows = []
     for lo, hi in zip(BANDS, BANDS[1:]):
-        inside = [w for s, w in marks if lo <= s < hi]
-        mean = [s for s, _ in marks if lo <= s < hi]
+        inside = [w for _, s, w in marks if lo <= s < hi]
+        mean = [s for _, s, _ in marks if lo <= s < hi]
         if inside:
             rows.append([f"{lo:.2f}-{min(hi, 1):.2f}", len(inside), f"{sum(mean) / len(mean):.2f}",
                          f"{sum(inside) / len(inside):.2f}"])
@@ -296,23 +296,31 @@ def main() -> None:
     recs = {n: Recording(n, args.episodes / n, rs) for n in RECORDINGS if (args.episodes / n / "transcript.json").exists()}
     fitted = set() if args.no_fit else set(args.fit.split(","))
     speaker_set = [recs[n] for n in args.fit_speaker.split(",") if n in recs]
+    if args.no_fit:  # the stored model: say what it was fitted on
+        stored = model.coefficients()
+        fitted = set(stored.get("fitted_on", "").split("+"))
+        speaker_set = [recs[n] for n in stored.get("speaker_fitted_on", "").split("+") if n in recs]
     results, held = {}, []
     for name, r in recs.items():
         if args.loo:
             model.use(fit([o for n, o in recs.items() if n != name], args.second))
-        elif fitted:
+        elif fitted and not args.no_fit:
             model.use(fit([recs[n] for n in fitted], args.second, speaker_set))
         results[name], marks = score(r, args.second, rs)
         if args.loo or name not in fitted:
-            held += marks
+            spoken = args.loo or name not in {o.name for o in speaker_set}
+            held += [m for m in marks if spoken or m[0] != "speaker"]
     if fitted and args.write:
         data = fit([recs[n] for n in fitted], args.second, speaker_set)
         MODEL_JSON.write_text(json.dumps(data, indent=1) + "\n")
-    how = "each scored with a model fitted on the others" if args.loo else f"fitted on {args.fit}"
+    how = "each scored with a model fitted on the others" if args.loo else f"fitted on {'+'.join(sorted(fitted))}"
+    if speaker_set and not args.loo:
+        how += f", the speaker model on {'+'.join(r.name for r in speaker_set)}"
     print(f"Review queue against the probability ranking ({how}{', with the second opinion' if args.second else ''}):\n")
     print(report(results, set() if args.loo else fitted, set() if args.loo else {r.name for r in speaker_set}))
     held_names = list(recs) if args.loo else [n for n in recs if n not in fitted]
-    print(f"\nCalibration on recordings not fitted on ({', '.join(held_names)}):\n")
+    print(f"\nCalibration: every place of the recordings not fitted on ({', '.join(held_names)}; "
+          "speaker places only where the speaker model was not fitted either):\n")
     print(calibration(held))
 
 
