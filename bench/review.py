@@ -284,7 +284,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("episodes", type=Path)
     ap.add_argument("--fit", default="podcast_004_short", help="comma-separated recordings to fit on")
-    ap.add_argument("--fit-speaker", default="podcast_004_short,pyannote_sample",
+    ap.add_argument("--fit-speaker", default="podcast_004_short,pyannote_sample,pyannote_test_dev00,pyannote_test_tst00",
                     help="recordings to fit the speaker model on (the synthetic episodes have almost no wrong voices)")
     ap.add_argument("--loo", action="store_true",
                     help="score each recording with a model fitted on all the others (leave one out)")

@@ -32,7 +32,7 @@ def test_doubtful_words_side_by_side_are_one_place_ranked_first():
     assert texts[0] in ("Thames. Where", "Thames.", "Where") and "Thames." in " ".join(texts[:2])
     assert places[0].kind == "words" and places[0].start_ms == doc.words[places[0].words[0]].start_ms
     assert all(0 <= p.score <= 1 for p in places)
-    per_word = [p.score / (p.words[1] - p.words[0]) for p in places]
+    per_word = [p.score * (3 if p.kind == "speaker" else 1) / (p.words[1] - p.words[0]) for p in places]
     assert per_word == sorted(per_word, reverse=True)  # most worth checking first: the chance per word to read
     assert "sure" not in texts  # the sure words are not listed on their own
     again = places_of(doc, ReviewPlan())

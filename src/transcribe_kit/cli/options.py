@@ -125,7 +125,7 @@ def episode_options(fn):
                           "(default: chosen from the content; 0: none)."),
         click.option("--second-opinion", is_flag=True,
                      help="Review: decode the audio again with tiny.en (greedy) and list the words where the two "
-                          "disagree; finds more mistakes on real speech, costs about a fifth more time."),
+                          "disagree; finds more mistakes on real speech, costs a fifth to a third more time."),
     ]
     for decorator in reversed(decorators):
         fn = decorator(fn)
