@@ -33,7 +33,7 @@ from .id3 import tagged_copy
 from .outline import read_outline
 from .review import REVIEW_FILE, ReviewOptions, ReviewPlan, review_json, review_stage
 from .review import VERSION as REVIEW_VERSION
-from .review import keep_checked
+from .review import keep_checked, review_model_id
 from .speakers import SPEAKER_MODELS, SpeakerOptions, speaker_report, speakers_stage
 from .speakers import warm_up as speakers_warm_up
 from .asr.timing import TimingOptions, close_gaps, refine
@@ -129,8 +129,7 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
         Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=2),
         Stage("edges", word_edges, options.timing, audio=True),
         Stage("review", review_stage, ReviewPlan(options.review, tuple(t.text for t in vocab.terms)),
-              options.review.second_model if options.review.second_opinion else "", version=REVIEW_VERSION,
-              audio=options.review.second_opinion),
+              review_model_id(options.review), version=REVIEW_VERSION, audio=options.review.second_opinion),
     )
 
 

@@ -23,8 +23,8 @@ from . import model
 from .places import name_places, speaker_places, word_places
 from .signals import FEATURES, disagreements, word_signals
 
-__all__ = ["REVIEW_FILE", "SCHEMA_VERSION", "ReviewError", "ReviewOptions", "ReviewPlan", "keep_checked", "places_of", "set_checked",
-           "read_review", "review_json", "review_stage"]
+__all__ = ["REVIEW_FILE", "SCHEMA_VERSION", "ReviewError", "ReviewOptions", "ReviewPlan", "keep_checked", "places_of",
+           "read_review", "review_json", "review_model_id", "review_stage", "set_checked"]
 
 REVIEW_FILE = "review.json"
 SCHEMA_VERSION = 1
@@ -134,6 +134,11 @@ def review_stage(doc: Transcript, plan: ReviewPlan, ctx: Context) -> Transcript:
     doc = replace(doc, review=places_of(doc, plan, second))
     ctx.hook("review", 1, 1)
     return doc
+
+
+def review_model_id(options: ReviewOptions) -> str:
+    """The stage's model id (its cache key): the coefficients' hash, and the second recogniser when used."""
+    return f"review:{model.digest()}" + (f"+{options.second_model}" if options.second_opinion else "")
 
 
 def review_json(places: tuple[ReviewPlace, ...], doc: Transcript) -> str:

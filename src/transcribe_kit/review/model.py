@@ -9,6 +9,7 @@ same for a change of voice.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from importlib import resources
@@ -31,6 +32,12 @@ def use(data: dict | None) -> None:
     """Score with ``data`` instead of ``model.json`` (None: the file again); for the fitting script."""
     global _active
     _active = data
+
+
+def digest() -> str:
+    """A short hash of the coefficients in use: part of the review stage's cache key, so refitted
+    coefficients redo the stage."""
+    return hashlib.sha256(json.dumps(coefficients(), sort_keys=True).encode("utf-8")).hexdigest()[:12]
 
 
 def sigmoid(x: float) -> float:
