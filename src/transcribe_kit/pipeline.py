@@ -31,9 +31,8 @@ from .document import EpisodeMeta, Transcript
 from .fileio import atomic_write_many, sha256_file
 from .id3 import tagged_copy
 from .outline import read_outline
-from .review import REVIEW_FILE, ReviewOptions, ReviewPlan, review_json, review_stage
 from .review import VERSION as REVIEW_VERSION
-from .review import keep_checked, review_model_id
+from .review import REVIEW_FILE, ReviewOptions, ReviewPlan, keep_checked, review_json, review_model_id, review_stage
 from .speakers import SPEAKER_MODELS, SpeakerOptions, speaker_report, speakers_stage
 from .speakers import warm_up as speakers_warm_up
 from .asr.timing import TimingOptions, close_gaps, refine
