@@ -13,7 +13,7 @@ from clips import write
 from edit_helpers import sample_transcript
 from synthetic import transcript_from
 from transcribe_kit.cli import cli
-from transcribe_kit.document import Speaker, SpeechSegment, Transcript
+from transcribe_kit.document import Speaker, SpeechSegment, Transcript, Word
 from transcribe_kit.fileio import atomic_write_many
 from transcribe_kit.review import REVIEW_FILE, ReviewPlan, keep_checked, places_of, read_review, review_json, set_checked
 from transcribe_kit.review.queue import load_queue
@@ -200,3 +200,20 @@ def test_the_editor_lists_the_places_and_saves_a_mark(episode):
         server.shutdown()
         server.server_close()
     assert read_review(episode / REVIEW_FILE)["items"][0]["checked"] is True
+
+
+def test_a_second_opinion_flags_the_word_it_did_not_hear(jfk_wav):
+    from transcribe_kit import audio
+    from transcribe_kit.review import ReviewOptions, second_words
+    from transcribe_kit.review.signals import disagreements
+
+    heard = second_words(audio.load(jfk_wav), ReviewOptions(), "en")  # tiny.en, greedy, no prompt
+    assert len(heard) > 15 and "country" in " ".join(heard).lower()
+    words = tuple(Word(text, 500 * i, 500 * i + 400, 0.9) for i, text in enumerate(heard))
+    k = next(i for i, text in enumerate(heard) if "country" in text.lower())
+    wrong = words[:k] + (replace(words[k], text="county"),) + words[k + 1:]  # a misheard word, just as sure
+    doc = Transcript(episode="jfk", duration_ms=500 * len(words), words=wrong)
+    second = disagreements(doc.words, heard)
+    assert second == [float(i == k) for i in range(len(words))]
+    places = places_of(doc, ReviewPlan(), second)
+    assert places[0].words == (k, k + 1) and "second recogniser" in places[0].reason
