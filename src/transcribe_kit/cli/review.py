@@ -16,7 +16,8 @@ from .options import user_errors
 @click.option("--top", type=click.IntRange(1), default=None,
               help=f"Show the N most doubtful places [default: every unchecked place scored {WORTH} or more].")
 @click.option("--all", "show_all", is_flag=True, help="Show every place, checked ones and low scores too.")
-@click.option("--json", "as_json", is_flag=True, help="Print the places as JSON (review.json's items, with their words).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the places as JSON (review.json's items, with their words).")
 @user_errors
 def review(episode_dir, top, show_all, as_json):
     """List the places in EPISODE_DIR most likely to be wrong, most doubtful first.

@@ -53,7 +53,9 @@ def in_context(doc: Transcript, item: dict, around: int = 4) -> str:
     before = " ".join(w.text for w in doc.words[max(0, first - around):first])
     inside = " ".join(w.text for w in doc.words[first:last])
     after = " ".join(w.text for w in doc.words[last:last + around])
-    return f"{'… ' if first > around else ''}{before} [{inside}] {after}{' …' if last + around < len(doc.words) else ''}".strip()
+    lead = "… " if first > around else ""
+    tail = " …" if last + around < len(doc.words) else ""
+    return f"{lead}{before} [{inside}] {after}{tail}".strip()
 
 
 def describe(doc: Transcript, item: dict) -> str:
@@ -70,8 +72,8 @@ def summary(folder: Path, queue: Queue, worth: float = WORTH) -> str:
     left = queue.to_check(worth)
     if not left:
         return f"no places to check: transcribe-kit edit {folder}"
-    return (f"{len(left)} place{'s' if len(left) != 1 else ''} to check ({100 * queue.share(left):.0f} % of the words): "
-            f"transcribe-kit edit {folder}")
+    places = f"{len(left)} place{'s' if len(left) != 1 else ''}"
+    return f"{places} to check ({100 * queue.share(left):.0f} % of the words): transcribe-kit edit {folder}"
 
 
 def _words_at(doc: Transcript, item: dict) -> list[tuple[str, int, int]]:
