@@ -67,7 +67,8 @@ def word_places(doc: Transcript, doubt: list[float], suggestions: dict[int, str]
         strongest = max(range(first, last), key=lambda j: doubt[j])
         score = model.predict("place", (model.logit(doubt[strongest]), math.log(last - first)))
         suggestion = next((suggestions[j] for j in range(first, last) if j in suggestions), None)
-        out.append(make(doc, "words", first, last, score, reasons[strongest], suggestion))
+        reason = reasons[strongest] if last - first > 1 else reasons[strongest].replace("these words", "this word")
+        out.append(make(doc, "words", first, last, score, reason, suggestion))
     return out
 
 
