@@ -145,6 +145,12 @@ def test_review_command_prints_the_places_with_their_words(episode):
     assert len(rows) == 1 and "Thames." in rows[0]["context"] and rows[0]["kind"] == "words"
 
 
+def test_review_of_an_episode_without_a_review_says_what_to_do(episode):
+    (episode / REVIEW_FILE).unlink()
+    result = CliRunner().invoke(cli, ["review", str(episode)])
+    assert result.exit_code == 1 and result.output.startswith("Error:") and "process it again" in result.output
+
+
 def test_publish_says_what_is_unchecked_and_can_require_the_review(episode, tmp_path):
     runner = CliRunner()
     refused = runner.invoke(cli, ["publish", str(episode), "-o", str(tmp_path / "site"), "--require-review"])

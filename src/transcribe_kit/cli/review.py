@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..editing import Episode
+from ..review import REVIEW_FILE, ReviewError
 from ..review.queue import WORTH, describe, in_context, load_queue, place_words, summary
 from .options import user_errors
 
@@ -27,6 +28,9 @@ def review(episode_dir, top, show_all, as_json):
     why it is listed, and a name it nearly spells where there is one.
     """
     doc = Episode(episode_dir).load()
+    if not (episode_dir / REVIEW_FILE).is_file():
+        raise ReviewError(f"{episode_dir}: no {REVIEW_FILE} (an episode processed before the review stage); "
+                          "process it again to list the places to check (with its stage cache, only the review is redone)")
     queue = load_queue(episode_dir, doc)
     if show_all:
         items = list(queue.items)
