@@ -109,6 +109,10 @@ def test_word_carries_the_places_as_comments_that_reading_it_back_ignores(tmp_pa
     assert any("unsure" in c for c in comments) and all(c.startswith("Check (") for c in comments)
     assert not list(docx.Document(str(tmp_path / "plain.docx")).comments)
     assert docx_blocks(tmp_path / "reviewed.docx") == docx_blocks(tmp_path / "plain.docx")
+    import zipfile
+
+    comments_xml = zipfile.ZipFile(tmp_path / "reviewed.docx").read("word/comments.xml")
+    assert b"w:date" not in comments_xml  # no time of writing: the same transcript gives the same bytes
 
 
 def test_review_json_has_the_schema_and_keeps_an_editors_checks(tmp_path):

@@ -53,6 +53,7 @@ COMMENT_FROM = 0.3  # the review's places from this score are Word comments (as 
 def _text_with_comments(out, para, doc: Transcript, p) -> None:
     """The paragraph's text; each place of the review in it (unchecked, worth checking) as a Word comment
     on its words, saying why.  Comments are not text: reading the document back never sees them."""
+    from docx.oxml.ns import qn
     words = p.text.split(" ")
     places = {}
     for place in doc.review:
@@ -74,8 +75,9 @@ def _text_with_comments(out, para, doc: Transcript, p) -> None:
             plain = []
         run = para.add_run(" ".join(words[k:end]))
         suggestion = f" (perhaps: {place.suggestion})" if place.suggestion else ""
-        out.add_comment(run, text=f"Check ({place.score:.0%}): {place.reason}{suggestion}", author="transcribe_kit",
-                        initials="TK")
+        comment = out.add_comment(run, text=f"Check ({place.score:.0%}): {place.reason}{suggestion}",
+                                  author="transcribe_kit", initials="TK")
+        comment._comment_elm.attrib.pop(qn("w:date"), None)  # no time of writing: the same transcript, the same bytes
         k = end
         if k < len(words):
             para.add_run(" ")
