@@ -41,7 +41,7 @@ def test_process_writes_the_default_files(tmp_path, jfk_wav, jfk_text):
     assert result.exit_code == 0, result.output
     folder = tmp_path / "out" / "jfk"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "captions.srt", "captions.vtt", "chapters.json", "chapters.txt", "chapters.vtt", "speakers.rttm",
+        "captions.srt", "captions.vtt", "chapters.json", "chapters.txt", "chapters.vtt", "review.json", "speakers.rttm",
         "transcript.docx", "transcript.html", "transcript.json", "transcript.md", "transcript.podcast.json", "transcript.txt"]
 
     doc = Transcript.load(folder / "transcript.json")

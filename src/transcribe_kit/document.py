@@ -158,6 +158,24 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class ReviewPlace:
+    """One place an editor should check (the review stage, ``review/``): derived, never published.
+
+    ``words`` is ``[first, last)`` into the transcript's words; ``score`` the estimated
+    chance that something there is wrong; ``suggestion`` a name the words nearly spell."""
+
+    id: str
+    kind: str  # words | speaker | name
+    words: tuple[int, ...]  # (first, last)
+    start_ms: int
+    end_ms: int
+    score: float
+    reason: str
+    suggestion: str | None = None
+    checked: bool = False
+
+
+@dataclass(frozen=True)
 class Transcript:
     episode: str
     duration_ms: int = 0
@@ -173,6 +191,8 @@ class Transcript:
     source: str | None = None  # path of the audio or video the words were recognised from
     corrections: tuple[Correction, ...] = ()  # automatic changes, in word order
     sounds: tuple[Sound, ...] = ()  # music and speech without words, in time order (the ``sounds`` stage)
+    # places to check (the review stage): kept in review.json, never in transcript.json or any published file
+    review: tuple[ReviewPlace, ...] = ()
     schema_version: int = SCHEMA_VERSION
 
     # ---- convenience -------------------------------------------------
@@ -199,7 +219,10 @@ class Transcript:
 
     # ---- JSON ----------------------------------------------------------
     def to_dict(self) -> dict:
-        return _dump(self)
+        data = _dump(self)
+        if not self.review:  # a document without a review reads as it did before the review stage
+            del data["review"]
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n"

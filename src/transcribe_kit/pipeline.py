@@ -34,6 +34,8 @@ from .outline import read_outline
 from .sounds import VERSION as SOUNDS_VERSION
 from .sounds import SoundOptions, sounds_stage
 from .sounds import summary as sounds_summary
+from .review import VERSION as REVIEW_VERSION
+from .review import REVIEW_FILE, ReviewOptions, ReviewPlan, keep_checked, review_json, review_model_id, review_stage
 from .speakers import SPEAKER_MODELS, SpeakerOptions, speaker_report, speakers_stage
 from .speakers import warm_up as speakers_warm_up
 from .asr.timing import TimingOptions, close_gaps, refine
@@ -69,6 +71,7 @@ class ProcessOptions:
     outline_alignment: OutlineOptions = field(default_factory=OutlineOptions)
     formats: tuple[str, ...] = DEFAULT_FORMATS
     tag_audio: bool = False  # also write <stem>.chapters.mp3: the input MP3 with ID3 chapters
+    review: ReviewOptions = field(default_factory=ReviewOptions)  # places to check, written to review.json
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,8 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=3),
         Stage("edges", word_edges, options.timing, audio=True),
+        Stage("review", review_stage, ReviewPlan(options.review, tuple(t.text for t in vocab.terms)),
+              review_model_id(options.review), version=REVIEW_VERSION, audio=options.review.second_opinion),
     )
 
 
@@ -211,6 +216,8 @@ def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions
     out_dir = Path(out_root) / path.stem
     hook("write", 0, 1)
     files = render_all(doc, out_dir, list(options.formats), options.writer)
+    # derived, never published: beside the outputs, with the checks an editor already made kept
+    files[out_dir / REVIEW_FILE] = review_json(keep_checked(doc.review, out_dir / REVIEW_FILE), doc)
     if options.tag_audio:
         files[out_dir / f"{path.stem}.chapters.mp3"] = tagged_copy(path, doc)
     atomic_write_many(files)

@@ -17,6 +17,7 @@ STAGE_NAMES = {
     "turns": "Building turns",
     "speakers": "Naming speakers",
     "edges": "Closing gaps between words",
+    "review": "Places to check",
     "write": "Writing outputs",
 }
 

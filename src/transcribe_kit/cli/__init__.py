@@ -12,7 +12,7 @@ import gc
 import click
 
 from .. import __version__
-from . import editing, processing
+from . import editing, processing, review
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,7 +24,7 @@ def cli():
     """
 
 
-for _command in processing.COMMANDS + editing.COMMANDS:
+for _command in processing.COMMANDS + editing.COMMANDS + (review.review,):
     cli.add_command(_command)
 
 

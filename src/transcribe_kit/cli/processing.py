@@ -20,6 +20,7 @@ from ..progress import BatchProgress, rich_hook
 from ..publish import PublishOptions
 from ..publish import publish as publish_episode
 from ..sounds.detect import model_file as sound_model_file
+from ..review.queue import load_queue, summary
 from ..timecode import clock
 from .options import build_process_options, episode_options, user_errors
 
@@ -69,6 +70,7 @@ def process(audio_files, output, meta, tag_audio, cache_dir, no_cache, quiet, **
         words = len(result.transcript.words)
         reused = f" (from the cache: {', '.join(result.cached)})" if result.cached else ""
         click.echo(f"{path.name}: {words} words -> {result.out_dir}/{reused}")
+        click.echo(summary(result.out_dir, load_queue(result.out_dir, result.transcript)))
     if failures:
         sys.exit(1)
 
@@ -183,19 +185,28 @@ def _print_summary(reports) -> None:
                    "(relative links when not given).")
 @click.option("--audio", "audio_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The audio to publish (default: the file the transcript was made from).")
+@click.option("--require-review", is_flag=True,
+              help="Refuse to publish while review.json has unchecked places to check (see `review`).")
 @user_errors
-def publish(episode_dir, output, base_url, audio_file):
+def publish(episode_dir, output, base_url, audio_file, require_review):
     """Publish EPISODE_DIR (a processed episode) as a static web page.
 
     Writes index.html (player with captions and chapters, chapter list,
     searchable transcript; works from a file or any web server, no network),
     a copy of the audio, captions.vtt, chapters.vtt/.json, a Podcasting 2.0
-    transcript.json and rss-item.xml.
+    transcript.json and rss-item.xml.  Says how many places of the review
+    are still unchecked; with --require-review that is an error.
     """
+    left = load_queue(episode_dir).to_check()
+    if left and require_review:
+        raise click.ClickException(f"{episode_dir}: {len(left)} places to check are unchecked "
+                                   f"(transcribe-kit review {episode_dir}); check them in the editor, then publish")
     page = publish_episode(episode_dir, output, PublishOptions(base_url=base_url, audio=audio_file))
     click.echo(f"{page}")
     if not base_url:
         click.echo("Note: rss-item.xml has relative links; give --base-url for a feed.", err=True)
+    if left:
+        click.echo(f"Note: {len(left)} places to check are unchecked (transcribe-kit review {episode_dir}).", err=True)
 
 
 @click.command()

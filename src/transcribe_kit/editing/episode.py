@@ -23,6 +23,8 @@ from ..audio import load as load_audio
 from ..document import Change, DocumentError, Revision, Transcript
 from ..fileio import atomic_write, atomic_write_many
 from ..layout import build_page
+from ..review import REVIEW_FILE
+from ..review.queue import resolve_edited
 from ..speakers.naming import parse_rename, rename
 from ..writers import WriterOptions, recorded_options, render_all, with_options, writers
 from .apply import AudioLoader, EditOptions, EditResult, apply_page
@@ -148,6 +150,7 @@ class Episode:
         result = apply_page(doc, page, load, options)
         if result.changed:
             self.commit(doc, result.transcript, replace(recorded_options(doc), timestamps=result.timestamps))
+            resolve_edited(self.folder / REVIEW_FILE, doc, result.transcript)  # edited places have been looked at
         return result
 
     def rename(self, renames: list[str], author: str | None = None) -> Transcript:

@@ -34,6 +34,8 @@ from ..layout import build_page
 from .apply import EditOptions
 from .episode import Conflict, Episode, caption_checks, check_size, speaker_names
 from .readback import EditError, parse_body, text_blocks
+from ..review import REVIEW_FILE, ReviewError, set_checked
+from ..review.queue import WORTH, load_queue, place_words
 
 ASSETS = {"editor.js": "application/javascript", "editor.css": "text/css"}
 COOKIE = "tk_token_{port}"  # one cookie per editor: browsers share cookies between ports of a host
@@ -110,6 +112,39 @@ def read_save(environ: dict) -> tuple[str, int | None]:
     return body["text"], version
 
 
+def review_json(episode: Episode) -> dict:
+    """The "Check these" list: the places worth checking, in rank order, with their words now."""
+    doc = episode.load()
+    queue = load_queue(episode.folder, doc)
+    items = []
+    for it in queue.items:
+        if it["score"] < WORTH:
+            continue
+        first, last = place_words(doc, it)
+        items.append({k: it.get(k) for k in ("id", "kind", "score", "reason", "suggestion", "checked")}
+                     | {"start_ms": doc.words[first].start_ms if last > first else it["start_ms"],
+                        "end_ms": doc.words[last - 1].end_ms if last > first else it["end_ms"],
+                        "text": " ".join(w.text for w in doc.words[first:last])})
+    return {"items": items, "left": sum(1 for it in items if not it["checked"])}
+
+
+def read_mark(environ: dict) -> tuple[str, bool]:
+    """A mark request's ``(place id, checked)``; a ``BodyError`` for anything else."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise BodyError(400, "Content-Length is not a number") from None
+    if not 0 < length <= 4096:
+        raise BodyError(400, "a mark is a small JSON object")
+    try:
+        body = json.loads(environ["wsgi.input"].read(length).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BodyError(400, "the request is not the JSON the editor sends") from None
+    if not isinstance(body, dict) or not isinstance(body.get("id"), str) or not isinstance(body.get("checked"), bool):
+        raise BodyError(400, 'a mark needs {"id": a place id, "checked": true or false}')
+    return body["id"], body["checked"]
+
+
 class BodyError(EditError):
     """A save request that is not what the page sends; ``status`` is the HTTP answer."""
 
@@ -167,6 +202,25 @@ def make_app(config: EditorConfig, port_of: callable):
     def transcript():
         bottle.response.content_type = "application/json"
         return json.dumps(page_json(config.episode.load()))
+
+    @app.get("/api/review")
+    def review_list():
+        bottle.response.content_type = "application/json"
+        return json.dumps(review_json(config.episode))
+
+    @app.post("/api/review")
+    def review_mark():
+        if bottle.request.get_header("X-Token") != config.token:
+            bottle.abort(403, "marks need the X-Token header")
+        bottle.response.content_type = "application/json"
+        try:
+            place, checked = read_mark(bottle.request.environ)
+            with config.episode.locked():
+                set_checked(config.episode.folder / REVIEW_FILE, place, checked)
+            return json.dumps(review_json(config.episode))
+        except (EditError, ReviewError) as exc:
+            bottle.response.status = getattr(exc, "status", 400)
+            return json.dumps({"error": str(exc)})
 
     @app.get("/audio")
     def audio():

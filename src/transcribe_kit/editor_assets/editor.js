@@ -36,6 +36,93 @@ async function answer(request) {
   }
 }
 
+// ---- "Check these": the review's places, in rank order --------------------------
+let checks = [];  // [{id, kind, score, reason, suggestion, checked, start_ms, end_ms, text}]
+let at = -1;  // the place being checked
+let stopAt = null;  // seconds: a place plays from a second before to a second after
+
+function clock(ms) {
+  const s = Math.floor(ms / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+function wordsOf(place) {
+  return timed.filter((t) => t.start >= place.start_ms - 1 && t.start <= place.end_ms);
+}
+
+async function loadChecks() {
+  const {ok, data} = await answer(fetch("/api/review", {headers: {"X-Token": token}}));
+  if (!ok) { say(data.error || "the places to check could not be loaded", true); return; }
+  showChecks(data);
+}
+
+function showChecks(data) {
+  checks = data.items;
+  const list = document.getElementById("check-list");
+  list.replaceChildren();
+  for (const t of timed) t.el.classList.remove("check", "here");
+  checks.forEach((place, k) => {
+    const item = el("li", {class: place.checked ? "done" : ""});
+    const go = el("button", {type: "button", class: "place"}, `${clock(place.start_ms)} ${place.text}`);
+    go.addEventListener("click", () => goTo(k));
+    const why = el("span", {class: "why"}, place.reason + (place.suggestion ? ` (perhaps: ${place.suggestion})` : "")
+                   + (place.checked ? " (checked)" : ""));
+    item.append(go, why);
+    list.append(item);
+    if (!place.checked) for (const t of wordsOf(place)) t.el.classList.add("check");
+  });
+  document.getElementById("checks-left").textContent = `(${data.left} left)`;
+  if (at >= checks.length) at = -1;
+  if (at >= 0) mark(at);
+}
+
+function mark(k) {
+  for (const t of timed) t.el.classList.remove("here");
+  [...document.querySelectorAll("#check-list li")].forEach((li, j) => li.setAttribute("aria-current", String(j === k)));
+  const words = wordsOf(checks[k]);
+  for (const t of words) t.el.classList.add("here");
+  document.getElementById("check-ok").disabled = checks[k].checked;
+  return words;
+}
+
+function goTo(k) {
+  if (k < 0 || k >= checks.length) return;
+  at = k;
+  const words = mark(k);
+  if (words.length) words[0].el.scrollIntoView({block: "center"});
+  player.currentTime = Math.max(0, checks[k].start_ms - 1000) / 1000;
+  stopAt = (checks[k].end_ms + 1000) / 1000;
+  player.play().catch(() => {});
+}
+
+function step(direction) {
+  // the next (or previous) unchecked place; the first one when none is chosen yet
+  for (let k = at + direction; k >= 0 && k < checks.length; k += direction) {
+    if (!checks[k].checked) { goTo(k); return; }
+  }
+  say(direction > 0 ? "no more places to check after this one" : "no places to check before this one");
+}
+
+async function looksRight() {
+  if (at < 0 || !checks[at] || checks[at].checked) return;
+  const {ok, data} = await answer(fetch("/api/review", {
+    method: "POST", headers: {"Content-Type": "application/json", "X-Token": token},
+    body: JSON.stringify({id: checks[at].id, checked: true}),
+  }));
+  if (!ok) { say(data.error || "the mark was not saved", true); return; }
+  showChecks(data);
+  say(`marked as checked; ${data.left} left`);
+  step(1);
+}
+
+player.addEventListener("timeupdate", () => {
+  if (stopAt !== null && player.currentTime >= stopAt) { player.pause(); stopAt = null; }
+});
+player.addEventListener("pause", () => { stopAt = null; });  // paused by hand: a later play runs on
+document.getElementById("check-next").addEventListener("click", () => step(1));
+document.getElementById("check-prev").addEventListener("click", () => step(-1));
+document.getElementById("check-ok").addEventListener("click", looksRight);
+
 async function load() {
   const {ok, data} = await answer(fetch("/api/transcript", {headers: {"X-Token": token}}));
   if (!ok) { say(data.error || "the transcript could not be loaded", true); return; }
@@ -43,6 +130,7 @@ async function load() {
   version = data.version;
   draw(data);
   drawSpeakers(data.speakers);
+  await loadChecks();
   say(`version ${data.version}`);
 }
 
@@ -181,6 +269,12 @@ document.addEventListener("keydown", (e) => {
   } else if (e.key === "F1" || (e.altKey && e.key === "ArrowLeft")) {
     e.preventDefault();
     player.currentTime = Math.max(0, player.currentTime - 5);
+  } else if (e.altKey && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
+    e.preventDefault();
+    step(e.key === "ArrowDown" ? 1 : -1);
+  } else if (e.altKey && e.key === "Enter") {
+    e.preventDefault();
+    looksRight();
   } else if ((e.ctrlKey || e.metaKey) && e.key === "s") {
     e.preventDefault();
     save();

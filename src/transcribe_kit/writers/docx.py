@@ -38,13 +38,51 @@ def render(doc: Transcript, options: WriterOptions) -> bytes:
                 para.add_run(f"{paragraph_mark(p)} ")
             if p.opens_turn:
                 para.add_run(f"{p.speaker}: ").bold = True
-            para.add_run(p.text)
+            _text_with_comments(out, para, doc, p)
     for block in re.split(r"\n\s*\n", page.closing or ""):
         if block.strip():
             out.add_paragraph(block.strip())
     buffer = io.BytesIO()
     out.save(buffer)
     return _reproducible(buffer.getvalue())
+
+
+COMMENT_FROM = 0.3  # the review's places from this score are Word comments (as ``review`` lists them)
+
+
+def _text_with_comments(out, para, doc: Transcript, p) -> None:
+    """The paragraph's text; each place of the review in it (unchecked, worth checking) as a Word comment
+    on its words, saying why.  Comments are not text: reading the document back never sees them."""
+    from docx.oxml.ns import qn
+    words = p.text.split(" ")
+    places = {}
+    for place in doc.review:
+        first, last = place.words
+        if not place.checked and place.score >= COMMENT_FROM and p.first_word <= first < p.first_word + len(words):
+            places.setdefault(first - p.first_word, (min(last - p.first_word, len(words)), place))
+    if not places or len(words) != len(p.text.split()):
+        para.add_run(p.text)
+        return
+    k, plain = 0, []
+    while k < len(words):
+        if k not in places:
+            plain.append(words[k])
+            k += 1
+            continue
+        end, place = places[k]
+        if plain:
+            para.add_run(" ".join(plain) + " ")
+            plain = []
+        run = para.add_run(" ".join(words[k:end]))
+        suggestion = f" (perhaps: {place.suggestion})" if place.suggestion else ""
+        comment = out.add_comment(run, text=f"Check ({place.score:.0%}): {place.reason}{suggestion}",
+                                  author="transcribe_kit", initials="TK")
+        comment._comment_elm.attrib.pop(qn("w:date"), None)  # no time of writing: the same transcript, the same bytes
+        k = end
+        if k < len(words):
+            para.add_run(" ")
+    if plain:
+        para.add_run(" ".join(plain))
 
 
 def _reproducible(data: bytes) -> bytes:

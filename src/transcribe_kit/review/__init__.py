@@ -1,0 +1,189 @@
+"""The review: where an editor should look first, as a short ranked list of places.
+
+The stage (last, after the word edges) reads the finished Transcript and lists
+places to check: runs of words the recogniser may have got wrong (``words``),
+changes of voice where words may have gone to the wrong person (``speaker``),
+and voices named on thin evidence (``name``).  Each place has a score, the
+estimated chance that something there is wrong, from small logistic regressions
+whose coefficients are data (``model.json``, fitted by ``bench/review.py``).
+
+The places are derived data: they go to ``review.json`` in the episode folder,
+never into transcript.json or any published file.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..document import ReviewPlace, Transcript
+from ..errors import UserError
+from ..stagecache import Context
+from . import model
+from .places import name_places, speaker_places, word_places
+from .signals import FEATURES, disagreements, word_signals
+
+__all__ = ["REVIEW_FILE", "SCHEMA_VERSION", "ReviewError", "ReviewOptions", "ReviewPlan", "keep_checked", "places_of",
+           "read_review", "review_json", "review_model_id", "review_stage", "set_checked"]
+
+REVIEW_FILE = "review.json"
+SCHEMA_VERSION = 1
+VERSION = 1  # the stage's version (pipeline.stages): bump when the places or scores change
+
+
+class ReviewError(UserError):
+    """A review.json that cannot be read."""
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    enabled: bool = True  # list places to check (review.json); off: an empty list
+    # The most doubtful quarter of the words start (or join) places: the list reaches past a fifth of the
+    # words, so the ranking, not this cut, decides what an editor sees first.
+    reach: float = 0.25
+    max_words: int = 4  # a longer run of doubtful words is cut into places of at most this many words
+    name_score: float = 0.5  # a name given from one cue (or by elimination); half that from several cues
+    # A word given to the wrong voice is hard to see when reading (the words are right), a misheard word
+    # often is not: in the order, a doubt about who speaks counts this many times its chance (its score
+    # stays the chance).  3 puts a change of voice the diarisation heard as overlapped speech (about 1 in 5
+    # wrong) beside words about 1 in 3 wrong, inside the first 5 % of the words.
+    voice_weight: float = 3.0
+    # A second opinion: the same audio decoded by another recogniser (``model``, greedy); words where the
+    # two disagree are doubtful.  The strongest signal on real speech (bench/README.md "Review"), but it
+    # costs a second recognition: tiny.en greedy took 21 s for NASA's 294 s and 77 s for podcast_004_short's
+    # 17 minutes on the busy 2-core machine (RTF 0.07), a quarter to a third of the pipeline's time.
+    second_opinion: bool = False
+    second_model: str = "tiny.en"
+
+
+@dataclass(frozen=True)
+class ReviewPlan:
+    """What the review stage is told: its options and the vocabulary's names (for near-misses)."""
+
+    options: ReviewOptions = field(default_factory=ReviewOptions)
+    names: tuple[str, ...] = ()
+
+
+def _reason(row: tuple[float, ...], suggestion: str | None) -> str:
+    f = dict(zip(FEATURES, row))
+    if suggestion:
+        return f"nearly spells {suggestion!r}, a name of this episode"
+    if f["disagrees"]:
+        return "a second recogniser heard something else here"
+    if f["repeat"]:
+        return "repeats the words just before it, as a recogniser does when it loops"
+    if f["unknown"]:
+        return "not an English word the dictionary knows"
+    if f["corrected"]:
+        return "the vocabulary changed these words; check the change"
+    if f["marker"] and f["logp"] >= -1.5:
+        return "a word said between others ('you know', 'yeah'): recognisers both invent and drop these"
+    if f["logp"] < -1.5:
+        return "the recogniser was unsure of these words"
+    return "the recogniser was unsure of the words around it"
+
+
+def places_of(doc: Transcript, plan: ReviewPlan, second: list[float] | None = None) -> tuple[ReviewPlace, ...]:
+    """Every place to check in ``doc``, most worth checking first (:func:`rank`)."""
+    if not doc.words or not plan.options.enabled:
+        return ()
+    signals = word_signals(doc, plan.names, second)
+    name = "word_second" if second is not None else "word"
+    doubt = [model.predict(name, row) for row in signals.rows]
+    reasons = [_reason(row, signals.suggestions.get(i)) for i, row in enumerate(signals.rows)]
+    found = word_places(doc, doubt, signals.suggestions, reasons, seed_for(doubt, plan.options.reach),
+                        plan.options.max_words)
+    found += speaker_places(doc) + name_places(doc, plan.options.name_score)
+    return tuple(sorted(found, key=lambda p: rank(p, plan.options.voice_weight)))
+
+
+def rank(place: ReviewPlace, voice_weight: float = 1.0) -> tuple[float, int]:
+    """Most worth checking first: the chance of a mistake per word to read (a two-word place at 0.6 after a
+    one-word place at 0.4), so a short list covers as many mistakes as it can (podcast_004_short at 5 % of
+    the words, fitted on it: 30 % of its mistakes ordered by score alone, 36 % by this); a doubt about
+    who speaks counts ``voice_weight`` times."""
+    weight = voice_weight if place.kind == "speaker" else 1.0
+    return -weight * place.score / max(1, place.words[1] - place.words[0]), place.start_ms
+
+
+def seed_for(doubt: list[float], reach: float) -> float:
+    """The doubt from which a word starts a place: that of the word ``reach`` of the way down the ranking."""
+    ranked = sorted(doubt, reverse=True)
+    return ranked[min(len(ranked) - 1, int(reach * len(ranked)))] if ranked else 1.0
+
+
+def second_words(source, options: ReviewOptions, language: str | None, hook=None) -> list[str]:
+    """The words ``options.second_model`` hears in ``source`` (an ``audio.Audio``), decoded greedily, no prompt."""
+    from ..asr import AsrOptions, release, transcribe
+
+    asr_options = AsrOptions(model=options.second_model, beam_size=1, language=language or "en")
+    other = transcribe(source, asr_options, hook)
+    release()
+    return [w.text for w in other.words]
+
+
+def second_opinion(doc: Transcript, options: ReviewOptions, ctx: Context) -> list[float]:
+    """:func:`signals.disagreements` of ``doc``'s words with a second recogniser's."""
+    heard = second_words(ctx.audio, options, doc.language, lambda done, total: ctx.hook("review", done, total))
+    return disagreements(doc.words, heard)
+
+
+def review_stage(doc: Transcript, plan: ReviewPlan, ctx: Context) -> Transcript:
+    ctx.hook("review", 0, 1)
+    second = second_opinion(doc, plan.options, ctx) if plan.options.second_opinion and doc.words else None
+    doc = replace(doc, review=places_of(doc, plan, second))
+    ctx.hook("review", 1, 1)
+    return doc
+
+
+def review_model_id(options: ReviewOptions) -> str:
+    """The stage's model id (its cache key): the coefficients' hash, and the second recogniser when used."""
+    return f"review:{model.digest()}" + (f"+{options.second_model}" if options.second_opinion else "")
+
+
+def review_json(places: tuple[ReviewPlace, ...], doc: Transcript) -> str:
+    """review.json: the schema version, what it was made from, and the places, most doubtful first."""
+    data = {"schema_version": SCHEMA_VERSION, "episode": doc.episode, "transcript_version": doc.version,
+            "words": len(doc.words), "model": model.coefficients().get("fitted_on", ""),
+            "items": [_place_dict(p) for p in places]}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _place_dict(p: ReviewPlace) -> dict:
+    return {"id": p.id, "kind": p.kind, "words": list(p.words), "start_ms": p.start_ms, "end_ms": p.end_ms,
+            "score": p.score, "reason": p.reason, "suggestion": p.suggestion, "checked": p.checked}
+
+
+def read_review(path: Path) -> dict:
+    """A review.json as written by :func:`review_json` (an empty one when there is no file)."""
+    if not path.is_file():
+        return {"schema_version": SCHEMA_VERSION, "items": []}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReviewError(f"{path}: not a review file this version reads ({exc})") from None
+    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
+        raise ReviewError(f"{path}: review schema_version {SCHEMA_VERSION} expected")
+    return data
+
+
+def keep_checked(places: tuple[ReviewPlace, ...], path: Path) -> tuple[ReviewPlace, ...]:
+    """``places`` with the ``checked`` marks an earlier review.json at ``path`` gave the same places (same id)."""
+    try:
+        done = {it["id"] for it in read_review(path)["items"] if it.get("checked")}
+    except ReviewError:
+        return places
+    return tuple(replace(p, checked=True) if p.id in done else p for p in places)
+
+
+def set_checked(path: Path, place_id: str, checked: bool = True) -> dict:
+    """Mark the place ``place_id`` of the review.json at ``path`` as checked (or not); the place, as stored."""
+    from ..fileio import atomic_write
+
+    data = read_review(path)
+    found = next((it for it in data["items"] if it.get("id") == place_id), None)
+    if found is None:
+        raise ReviewError(f"{path}: no place {place_id!r}")
+    found["checked"] = checked
+    atomic_write(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    return found

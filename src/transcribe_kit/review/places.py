@@ -1,0 +1,179 @@
+"""Places to check: runs of doubtful words, changes of voice, and names given on thin evidence.
+
+A place is what an editor looks at once.  Doubtful words next to each other are
+one place (checking one is checking the others), at most ``max_words`` long, so a
+short list covers many places rather than a few long ones.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import math
+
+from ..document import ReviewPlace, Transcript
+from . import model
+
+SPEAKER_FEATURES = ("overlap", "short_turn", "close_gap", "small_voice", "inside", "other_voice", "own_unheard")
+
+
+def place_id(kind: str, doc: Transcript, first: int, last: int) -> str:
+    """Stable for the same words at the same times: a hash of the kind, the words' text and their times."""
+    words = doc.words[first:last]
+    text = " ".join(w.text for w in words)
+    start, end = (words[0].start_ms, words[-1].end_ms) if words else (0, 0)
+    return hashlib.sha1(f"{kind}\x1f{text}\x1f{start}\x1f{end}".encode("utf-8")).hexdigest()[:12]
+
+
+def make(doc: Transcript, kind: str, first: int, last: int, score: float, reason: str,
+         suggestion: str | None = None) -> ReviewPlace:
+    words = doc.words[first:last]
+    return ReviewPlace(id=place_id(kind, doc, first, last), kind=kind, words=(first, last),
+                       start_ms=words[0].start_ms, end_ms=words[-1].end_ms, score=round(score, 3), reason=reason,
+                       suggestion=suggestion)
+
+
+def runs(doubt: list[float], seed: float, max_words: int) -> list[tuple[int, int]]:
+    """[first, last) runs of words with doubt >= ``seed``; a longer run is cut before its least doubtful word."""
+    out, i, n = [], 0, len(doubt)
+    while i < n:
+        if doubt[i] < seed:
+            i += 1
+            continue
+        j = i
+        while j < n and doubt[j] >= seed:
+            j += 1
+        out += _cut(doubt, i, j, max_words)
+        i = j
+    return out
+
+
+JOIN = 0.7  # a word joins its neighbour's place only when at least this share as doubtful (else its own place)
+
+
+def _cut(doubt: list[float], first: int, last: int, max_words: int) -> list[tuple[int, int]]:
+    if last - first <= max_words and min(doubt[first:last]) >= JOIN * max(doubt[first:last]):
+        return [(first, last)]
+    if last - first == 1:
+        return [(first, last)]
+    middle = (first + last) / 2  # the least doubtful word starts the second part; of equals, the middle one
+    k = min(range(first + 1, last), key=lambda j: (doubt[j], abs(j - middle)))
+    return _cut(doubt, first, k, max_words) + _cut(doubt, k, last, max_words)
+
+
+def word_places(doc: Transcript, doubt: list[float], suggestions: dict[int, str], reasons: list[str],
+                seed: float, max_words: int) -> list[ReviewPlace]:
+    out = []
+    for first, last in runs(doubt, seed, max_words):
+        strongest = max(range(first, last), key=lambda j: doubt[j])
+        score = model.predict("place", (model.logit(doubt[strongest]), math.log(last - first)))
+        suggestion = next((suggestions[j] for j in range(first, last) if j in suggestions), None)
+        reason = reasons[strongest] if last - first > 1 else reasons[strongest].replace("these words", "this word")
+        out.append(make(doc, "words", first, last, score, reason, suggestion))
+    return out
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _covered(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -> int:
+    """Milliseconds of [a, b) inside ``spans`` (merged, in order; ``starts`` their starts)."""
+    total, j = 0, bisect.bisect_left(starts, b) - 1
+    while j >= 0 and spans[j][1] > a:
+        total += max(0, min(b, spans[j][1]) - max(a, spans[j][0]))
+        j -= 1
+    return total
+
+
+def coverage(doc: Transcript) -> list[tuple[float, float]]:
+    """For each word, the share of it the diarisation heard in its own voice, and in any other voice."""
+    ids = {w.speaker for w in doc.words}
+    own = {v: _merged([(s.start_ms, s.end_ms) for s in doc.segments if s.speaker == v]) for v in ids}
+    other = {v: _merged([(s.start_ms, s.end_ms) for s in doc.segments if s.speaker != v]) for v in ids}
+    starts = {k: {v: [a for a, _ in spans[v]] for v in ids} for k, spans in (("own", own), ("other", other))}
+    out = []
+    for w in doc.words:
+        length = max(1, w.end_ms - w.start_ms)
+        a, b = w.start_ms, max(w.end_ms, w.start_ms + 1)
+        out.append((_covered(own[w.speaker], starts["own"][w.speaker], a, b) / length,
+                    _covered(other[w.speaker], starts["other"][w.speaker], a, b) / length))
+    return out
+
+
+def speaker_rows(doc: Transcript) -> list[tuple[int, int, tuple[float, ...]]]:
+    """Candidate speaker places: (first, last, SPEAKER_FEATURES) at every change of voice, and for words the
+    diarisation heard in another voice as much as in their own (or hardly in their own)."""
+    words = doc.words
+    if len({w.speaker for w in words}) < 2 or not doc.segments:
+        return []
+    cover = coverage(doc)
+    counts: dict[str | None, int] = {}
+    for w in words:
+        counts[w.speaker] = counts.get(w.speaker, 0) + 1
+    turn_len = {k: t.end - t.start for t in doc.turns for k in range(t.start, t.end)}
+
+    def row(first: int, last: int, close: float, inside: float) -> tuple[float, ...]:
+        span = range(first, last)
+        small = min(counts[words[k].speaker] for k in span) < 0.05 * len(words)
+        return (float(any(cover[k][1] > 0 for k in span)), float(min(turn_len.get(k, 99) for k in span) <= 2), close,
+                float(small), inside, max((cover[k][1] - cover[k][0] + 1) / 2 for k in span),
+                max(1 - min(1.0, cover[k][0]) for k in span))
+
+    out = [(j - 1, j + 1, row(j - 1, j + 1, float(words[j].start_ms - words[j - 1].end_ms < 150), 0.0))
+           for j in range(1, len(words)) if words[j].speaker != words[j - 1].speaker]
+    edges = {k for first, last, _ in out for k in range(first, last)}
+    doubtful = [k for k, (own, other) in enumerate(cover) if k not in edges and (other >= own - 0.1 or own < 0.5)]
+    for first, last in _joined(doubtful, words):
+        out.append((first, last, row(first, last, 0.0, 1.0)))
+    return out
+
+
+def _joined(doubtful: list[int], words, max_words: int = 4) -> list[tuple[int, int]]:
+    """Doubtful words next to each other, of one voice, as one place (at most ``max_words``)."""
+    out: list[tuple[int, int]] = []
+    for k in doubtful:
+        if out and out[-1][1] == k and k - out[-1][0] < max_words and words[k].speaker == words[k - 1].speaker:
+            out[-1] = (out[-1][0], k + 1)
+        else:
+            out.append((k, k + 1))
+    return out
+
+
+def _speaker_reason(row: tuple[float, ...]) -> str:
+    f = dict(zip(SPEAKER_FEATURES, row))
+    if f["other_voice"] > 0.7:
+        return "the diarisation heard another voice here more than this one: these words may be the other person's"
+    if f["overlap"] and f["own_unheard"] < 0.5:
+        return "two voices at once; these words may be the other person's"
+    if f["own_unheard"] >= 0.5:
+        return "no voice was heard clearly here: check who says these words"
+    if f["short_turn"]:
+        return "a one- or two-word turn: it may belong to the voice around it"
+    return "a change of speaker: check the words on each side belong to the right voice"
+
+
+def speaker_places(doc: Transcript) -> list[ReviewPlace]:
+    return [make(doc, "speaker", first, last, model.predict("speaker", row), _speaker_reason(row))
+            for first, last, row in sorted(speaker_rows(doc))]
+
+
+def name_places(doc: Transcript, weak: float) -> list[ReviewPlace]:
+    """A place for each voice named without introducing themself: the name rests on others' words."""
+    out = []
+    for s in doc.speakers:
+        if not s.name or any(e.startswith(("introduces themself", "renamed by an editor")) for e in s.evidence):
+            continue
+        first = next((i for i, w in enumerate(doc.words) if w.speaker == s.id), None)
+        if first is None:
+            continue
+        why = "; ".join(s.evidence) if s.evidence else "no evidence recorded"
+        single = len(s.evidence) <= 1
+        out.append(make(doc, "name", first, first + 1, weak if single else weak / 2,
+                        f"named {s.full} from {'one cue' if single else 'what others say'}: {why}"))
+    return out

@@ -1,0 +1,229 @@
+"""The review: places to check, review.json, and the commands that show them."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from clips import write
+from edit_helpers import sample_transcript
+from synthetic import transcript_from
+from transcribe_kit.cli import cli
+from transcribe_kit.document import Speaker, SpeechSegment, Transcript, Word
+from transcribe_kit.fileio import atomic_write_many
+from transcribe_kit.review import REVIEW_FILE, ReviewPlan, keep_checked, places_of, read_review, review_json, set_checked
+from transcribe_kit.review.queue import load_queue
+from transcribe_kit.writers import render_all, writers
+
+
+def doubtful(doc: Transcript, texts: dict[str, float]) -> Transcript:
+    """``doc`` with every word sure (0.98) except those in ``texts``, given that probability."""
+    return replace(doc, words=tuple(replace(w, probability=texts.get(w.text, 0.98)) for w in doc.words))
+
+
+def test_doubtful_words_side_by_side_are_one_place_ranked_first():
+    doc = doubtful(sample_transcript(), {"Thames.": 0.04, "Where": 0.04, "Cotswolds": 0.5})
+    places = places_of(doc, ReviewPlan())
+    texts = [" ".join(w.text for w in doc.words[slice(*p.words)]) for p in places]
+    assert texts[0] in ("Thames. Where", "Thames.", "Where") and "Thames." in " ".join(texts[:2])
+    assert places[0].kind == "words" and places[0].start_ms == doc.words[places[0].words[0]].start_ms
+    assert all(0 <= p.score <= 1 for p in places)
+    per_word = [p.score * (3 if p.kind == "speaker" else 1) / (p.words[1] - p.words[0]) for p in places]
+    assert per_word == sorted(per_word, reverse=True)  # most worth checking first: the chance per word to read
+    assert "sure" not in texts  # the sure words are not listed on their own
+    again = places_of(doc, ReviewPlan())
+    assert [p.id for p in again] == [p.id for p in places]  # ids are stable
+
+
+def test_runs_of_doubtful_words_join_only_words_about_as_doubtful():
+    from transcribe_kit.review.places import runs
+
+    doubt = [0.01, 0.6, 0.5, 0.01, 0.9, 0.1, 0.01, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4]
+    assert runs(doubt, seed=0.05, max_words=4) == [(1, 3), (4, 5), (5, 6), (7, 10), (10, 13)]
+
+
+def test_a_near_miss_of_a_name_is_suggested():
+    doc = transcript_from([("S1", "Welcome Olumidey to the show today"), ("S1", "It is good to be here")])
+    doc = doubtful(doc, {"Olumidey": 0.3})
+    places = places_of(doc, ReviewPlan(names=("Dr Olumide Adisa",)))
+    near = [p for p in places if p.suggestion]
+    assert near and near[0].suggestion == "Olumide"
+    assert "Olumidey" in " ".join(w.text for w in doc.words[slice(*near[0].words)])
+    assert "Olumide" in near[0].reason
+
+
+def test_words_where_two_voices_overlap_at_a_change_of_speaker_are_listed():
+    doc = transcript_from([("A", "so what happened next then"), ("B", "well we went home after that")])
+    edge = next(i for i in range(1, len(doc.words)) if doc.words[i].speaker != doc.words[i - 1].speaker)
+    a, b = doc.words[edge - 1], doc.words[edge]
+    apart = (SpeechSegment(0, a.end_ms, "A"), SpeechSegment(b.start_ms, doc.duration_ms, "B"))
+    overlap = (SpeechSegment(0, b.start_ms + 400, "A"), SpeechSegment(a.start_ms, doc.duration_ms, "B"))
+    plain = [p for p in places_of(replace(doc, segments=apart), ReviewPlan()) if p.kind == "speaker"]
+    flagged = [p for p in places_of(replace(doc, segments=overlap), ReviewPlan()) if p.kind == "speaker"]
+    assert flagged[0].words == (edge - 1, edge + 1)  # the change of voice first, then other words in the overlap
+    assert all(p.words[0] > edge for p in flagged[1:])
+    assert "two voices at once" in flagged[0].reason
+    assert flagged[0].score > plain[0].score  # the overlap is what makes the change of voice doubtful
+
+
+def test_a_name_not_introduced_by_its_owner_is_listed_with_its_evidence():
+    doc = transcript_from([("A", "I'm Ann Lee and this is the show"), ("B", "thanks for having me here")])
+    why = "the one participant left: the metadata lists 2 and every other voice is named"
+    doc = replace(doc, speakers=(Speaker("A", "Ann Lee", "Ann", evidence=('introduces themself: "I\'m Ann Lee"',)),
+                                 Speaker("B", "Bo Diaz", "Bo", evidence=(why,))))
+    names = [p for p in places_of(doc, ReviewPlan()) if p.kind == "name"]
+    assert len(names) == 1 and "Bo Diaz" in names[0].reason and why in names[0].reason
+    assert doc.words[names[0].words[0]].speaker == "B"
+
+
+def test_the_review_reaches_no_published_file():
+    doc = doubtful(sample_transcript(), {"Thames.": 0.04, "Where": 0.1})
+    doc = replace(doc, review=places_of(doc, ReviewPlan()))
+    assert doc.review
+    plain = render_all(replace(doc, review=()), Path("ep"), list(writers()))
+    reviewed = render_all(doc, Path("ep"), list(writers()))
+    docx_file = Path("ep/transcript.docx")
+    # every format but Word's, transcript.json included, is the same with or without a review
+    assert {p: v for p, v in reviewed.items() if p != docx_file} == {p: v for p, v in plain.items() if p != docx_file}
+    assert "review" not in json.loads(reviewed[Path("ep/transcript.json")])
+    # the stage cache keeps it (the whole document), and it reads back
+    assert Transcript.from_json(doc.to_json()).review == doc.review
+
+
+def test_word_carries_the_places_as_comments_that_reading_it_back_ignores(tmp_path):
+    import docx
+
+    from transcribe_kit.editing.readback import docx_blocks
+
+    doc = doubtful(sample_transcript(), {"Thames.": 0.03, "Where": 0.03, "wet.": 0.04})
+    doc = replace(doc, review=places_of(doc, ReviewPlan()))
+    for name, version in (("reviewed", doc), ("plain", replace(doc, review=()))):
+        (tmp_path / f"{name}.docx").write_bytes(render_all(version, tmp_path, ["docx"])[tmp_path / "transcript.docx"])
+    comments = [c.text for c in docx.Document(str(tmp_path / "reviewed.docx")).comments]
+    listed = [p for p in doc.review if p.score >= 0.3]
+    assert len(comments) == len(listed) > 0
+    assert any("unsure" in c for c in comments) and all(c.startswith("Check (") for c in comments)
+    assert not list(docx.Document(str(tmp_path / "plain.docx")).comments)
+    assert docx_blocks(tmp_path / "reviewed.docx") == docx_blocks(tmp_path / "plain.docx")
+    import zipfile
+
+    comments_xml = zipfile.ZipFile(tmp_path / "reviewed.docx").read("word/comments.xml")
+    assert b"w:date" not in comments_xml  # no time of writing: the same transcript gives the same bytes
+
+
+def test_review_json_has_the_schema_and_keeps_an_editors_checks(tmp_path):
+    doc = doubtful(sample_transcript(), {"Thames.": 0.04, "Where": 0.1, "wet.": 0.05})
+    places = places_of(doc, ReviewPlan())
+    path = tmp_path / REVIEW_FILE
+    path.write_text(review_json(places, doc))
+    data = read_review(path)
+    assert data["schema_version"] == 1 and data["words"] == len(doc.words)
+    item = data["items"][0]
+    assert set(item) == {"id", "kind", "words", "start_ms", "end_ms", "score", "reason", "suggestion", "checked"}
+    assert item["checked"] is False
+    set_checked(path, item["id"])
+    again = keep_checked(places_of(doc, ReviewPlan()), path)  # a rerun keeps the mark on the same place
+    assert [p.checked for p in again] == [p.id == item["id"] for p in again]
+
+
+@pytest.fixture
+def episode(tmp_path) -> Path:
+    audio = write((np.sin(np.arange(12 * 16000) / 9) * 8000).astype(np.int16), tmp_path / "rivers.mp3")
+    doc = doubtful(replace(sample_transcript(), source=str(audio)), {"Thames.": 0.03, "Where": 0.03, "wet.": 0.04})
+    folder = tmp_path / "rivers"
+    files = render_all(doc, folder, ["json", "txt", "vtt", "podcast-json"])
+    atomic_write_many(files | {folder / REVIEW_FILE: review_json(places_of(doc, ReviewPlan()), doc)})
+    return folder
+
+
+def test_review_command_prints_the_places_with_their_words(episode):
+    result = CliRunner().invoke(cli, ["review", str(episode)])
+    assert result.exit_code == 0, result.output
+    assert "start with the [Thames." in result.output
+    assert result.output.strip().splitlines()[-1].endswith(f"of the words): transcribe-kit edit {episode}")
+    rows = json.loads(CliRunner().invoke(cli, ["review", str(episode), "--json", "--top", "1"]).output)
+    assert len(rows) == 1 and "Thames." in rows[0]["context"] and rows[0]["kind"] == "words"
+
+
+def test_review_of_an_episode_without_a_review_says_what_to_do(episode):
+    (episode / REVIEW_FILE).unlink()
+    result = CliRunner().invoke(cli, ["review", str(episode)])
+    assert result.exit_code == 1 and result.output.startswith("Error:") and "process it again" in result.output
+
+
+def test_publish_says_what_is_unchecked_and_can_require_the_review(episode, tmp_path):
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["publish", str(episode), "-o", str(tmp_path / "site"), "--require-review"])
+    assert refused.exit_code == 1 and "Error:" in refused.output and "unchecked" in refused.output
+    assert not (tmp_path / "site").exists()
+    said = runner.invoke(cli, ["publish", str(episode), "-o", str(tmp_path / "site")])
+    assert said.exit_code == 0 and "places to check are unchecked" in said.output
+    for item in load_queue(episode).to_check():
+        set_checked(episode / REVIEW_FILE, item["id"])
+    done = runner.invoke(cli, ["publish", str(episode), "-o", str(tmp_path / "site2"), "--require-review"])
+    assert done.exit_code == 0, done.output
+    assert "unchecked" not in done.output
+
+
+def test_editing_the_words_of_a_place_resolves_it_and_only_it(episode, tmp_path):
+    from transcribe_kit.editing import Episode
+
+    before = {it["id"]: it for it in load_queue(episode).items}
+    thames = next(i for i, it in before.items() if it["start_ms"] <= _start(episode, "Thames.") <= it["end_ms"])
+    edited = tmp_path / "edited.txt"
+    edited.write_text((episode / "transcript.txt").read_text().replace("the Thames.", "the Severn."))
+    Episode(episode).apply_edits(edited)
+    after = {it["id"]: it["checked"] for it in load_queue(episode).items}
+    assert after[thames] is True
+    assert sum(after.values()) == 1  # the places whose words did not change are still to check
+
+
+def _start(folder: Path, text: str) -> int:
+    return next(w.start_ms for w in Transcript.load(folder / "transcript.json").words if w.text == text)
+
+
+def test_the_editor_lists_the_places_and_saves_a_mark(episode):
+    from test_editor import request, token_of
+    from transcribe_kit.asr.alignment import ForcedAlignOptions
+    from transcribe_kit.editing.apply import EditOptions
+    from transcribe_kit.editing.server import serve
+
+    server, url = serve(episode, EditOptions(ForcedAlignOptions(use_audio=False)))
+    try:
+        token = {"X-Token": token_of(url)}
+        status, body = request(url, "/api/review", headers=token)
+        listed = json.loads(body)
+        assert status == 200 and listed["left"] == len(listed["items"]) > 0
+        assert all(it["score"] >= 0.3 and it["text"] for it in listed["items"])
+        mark = json.dumps({"id": listed["items"][0]["id"], "checked": True}).encode()
+        status, body = request(url, "/api/review", "POST", token | {"Content-Type": "application/json"}, mark)
+        assert status == 200 and json.loads(body)["left"] == listed["left"] - 1
+        status, _ = request(url, "/api/review", "POST", {"Content-Type": "application/json"}, mark)
+        assert status == 403  # a mark needs the token header, as a save does
+        status, body = request(url, "/api/review", "POST", token, json.dumps({"id": "nope", "checked": True}).encode())
+        assert status == 400 and "no place" in json.loads(body)["error"]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert read_review(episode / REVIEW_FILE)["items"][0]["checked"] is True
+
+
+def test_a_second_opinion_flags_the_word_it_did_not_hear(jfk_wav):
+    from transcribe_kit import audio
+    from transcribe_kit.review import ReviewOptions, second_words
+    from transcribe_kit.review.signals import disagreements
+
+    heard = second_words(audio.load(jfk_wav), ReviewOptions(), "en")  # tiny.en, greedy, no prompt
+    assert len(heard) > 15 and "country" in " ".join(heard).lower()
+    words = tuple(Word(text, 500 * i, 500 * i + 400, 0.9) for i, text in enumerate(heard))
+    k = next(i for i, text in enumerate(heard) if "country" in text.lower())
+    wrong = words[:k] + (replace(words[k], text="county"),) + words[k + 1:]  # a misheard word, just as sure
+    doc = Transcript(episode="jfk", duration_ms=500 * len(words), words=wrong)
+    second = disagreements(doc.words, heard)
+    assert second == [float(i == k) for i in range(len(words))]
+    places = places_of(doc, ReviewPlan(), second)
+    assert places[0].words == (k, k + 1) and "second recogniser" in places[0].reason
