@@ -227,3 +227,27 @@ def test_a_second_opinion_flags_the_word_it_did_not_hear(jfk_wav):
     assert second == [float(i == k) for i in range(len(words))]
     places = places_of(doc, ReviewPlan(), second)
     assert places[0].words == (k, k + 1) and "second recogniser" in places[0].reason
+
+
+def test_speech_without_words_and_stretches_decoded_again_are_places_to_check():
+    from transcribe_kit.document import Sound, Speaker, Word
+    from transcribe_kit.review import ReviewPlan, places_of
+
+    words = tuple(Word(t, s, s + 400, 0.95, "S1") for t, s in (("So", 0), ("the", 500), ("research", 1000),
+                                                                ("points", 9000), ("here.", 9500)))
+    doc = Transcript(episode="e", duration_ms=20_000, speakers=(Speaker("S1", "Jo Todd", "Jo"),), words=words,
+                     sounds=(Sound("recovered", 8800, 10_000, 0.9), Sound("unrecognised", 2000, 8000, 0.9)))
+    found = {p.kind: p for p in places_of(doc, ReviewPlan())}
+    unheard = found["unrecognised"]
+    assert (unheard.start_ms, unheard.end_ms) == (2000, 8000) and unheard.words == (2, 3)
+    assert "could not put into words" in unheard.reason and unheard.score >= 0.9
+    assert found["recovered"].words == (3, 5) and "decoding them again" in found["recovered"].reason
+
+
+def test_captions_too_fast_to_read_are_places_to_condense():
+    from transcribe_kit.review import ReviewPlan, places_of
+    from test_exchanges import fast_talker  # 70 characters in 2 s between two other turns
+
+    condense = [p for p in places_of(fast_talker(), ReviewPlan()) if p.kind == "condense"]
+    assert len(condense) == 1 and condense[0].reason.startswith("speech at ")
+    assert "condense it" in condense[0].reason

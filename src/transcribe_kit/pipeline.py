@@ -134,7 +134,7 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=3),
         Stage("edges", word_edges, options.timing, audio=True),
-        Stage("review", review_stage, ReviewPlan(options.review, tuple(t.text for t in vocab.terms)),
+        Stage("review", review_stage, ReviewPlan(options.review, tuple(t.text for t in vocab.terms), options.writer.captions),
               review_model_id(options.review), version=REVIEW_VERSION, audio=options.review.second_opinion),
     )
 

@@ -16,11 +16,12 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..captions.model import CaptionOptions
 from ..document import ReviewPlace, Transcript
 from ..errors import UserError
 from ..stagecache import Context
 from . import model
-from .places import name_places, speaker_places, word_places
+from .places import condense_places, name_places, sound_places, speaker_places, word_places
 from .signals import FEATURES, disagreements, word_signals
 
 __all__ = ["REVIEW_FILE", "SCHEMA_VERSION", "ReviewError", "ReviewOptions", "ReviewPlan", "keep_checked", "places_of",
@@ -28,7 +29,7 @@ __all__ = ["REVIEW_FILE", "SCHEMA_VERSION", "ReviewError", "ReviewOptions", "Rev
 
 REVIEW_FILE = "review.json"
 SCHEMA_VERSION = 1
-VERSION = 1  # the stage's version (pipeline.stages): bump when the places or scores change
+VERSION = 2  # the stage's version (pipeline.stages): bump when the places or scores change
 
 
 class ReviewError(UserError):
@@ -62,6 +63,7 @@ class ReviewPlan:
 
     options: ReviewOptions = field(default_factory=ReviewOptions)
     names: tuple[str, ...] = ()
+    captions: CaptionOptions = field(default_factory=CaptionOptions)  # the captions made: cues to condense
 
 
 def _reason(row: tuple[float, ...], suggestion: str | None) -> str:
@@ -94,6 +96,7 @@ def places_of(doc: Transcript, plan: ReviewPlan, second: list[float] | None = No
     found = word_places(doc, doubt, signals.suggestions, reasons, seed_for(doubt, plan.options.reach),
                         plan.options.max_words)
     found += speaker_places(doc) + name_places(doc, plan.options.name_score)
+    found += sound_places(doc) + condense_places(doc, plan.captions)
     return tuple(sorted(found, key=lambda p: rank(p, plan.options.voice_weight)))
 
 

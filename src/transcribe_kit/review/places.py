@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
+from dataclasses import replace
 
 from ..document import ReviewPlace, Transcript
 from . import model
@@ -177,3 +178,45 @@ def name_places(doc: Transcript, weak: float) -> list[ReviewPlace]:
         out.append(make(doc, "name", first, first + 1, weak if single else weak / 2,
                         f"named {s.full} from {'one cue' if single else 'what others say'}: {why}"))
     return out
+
+
+# The chance that a stretch of speech heard with no words, after a second decoding, is missing words: the
+# detector heard speech there and nothing was written (bench/README.md "Sounds"); fixed, not fitted.
+UNRECOGNISED_SCORE = 0.9
+# Words recognised only on a second decoding of a stretch the first pass skipped: like any words, less sure.
+RECOVERED_SCORE = 0.3
+# A caption cue faster than anyone can read with all the time it may take: certain to break the rule; the
+# editor decides whether to condense it, so it is listed as a place, not ranked as a likely mistake.
+CONDENSE_SCORE = 0.5
+
+
+def sound_places(doc: Transcript) -> list[ReviewPlace]:
+    """Speech the recogniser gave no words (placed on the word before it, as a missing stretch is), and
+    words that came only from decoding a skipped stretch again (the ``sounds`` stage)."""
+    out = []
+    starts = [w.start_ms for w in doc.words]
+    for sound in doc.sounds:
+        seconds = (sound.end_ms - sound.start_ms) / 1000
+        if sound.kind == "unrecognised" and doc.words:
+            k = max(1, bisect.bisect_left(starts, sound.start_ms))
+            place = make(doc, "unrecognised", k - 1, k, UNRECOGNISED_SCORE,
+                         f"speech heard here ({seconds:.0f} s) that recognition could not put into words: "
+                         "listen and type what is said")
+            out.append(replace(place, start_ms=sound.start_ms, end_ms=sound.end_ms))
+        elif sound.kind == "recovered":
+            first = bisect.bisect_left(starts, sound.start_ms)
+            last = bisect.bisect_right(starts, sound.end_ms)
+            if last > first:
+                out.append(make(doc, "recovered", first, last, RECOVERED_SCORE,
+                                f"recognition skipped these {seconds:.0f} s at first; these words come from "
+                                "decoding them again alone"))
+    return out
+
+
+def condense_places(doc: Transcript, captions) -> list[ReviewPlace]:
+    """The caption cues no timing can make readable (``captions.cues_to_condense``): places to condense."""
+    from ..captions import cues_to_condense
+
+    return [make(doc, "condense", c.first_word, c.last_word + 1, CONDENSE_SCORE,
+                 f"{c.figure} even with all the time its caption may take: too fast to read; condense it if the "
+                 "house style allows") for c in cues_to_condense(doc, captions)]
