@@ -22,7 +22,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import asr, audio, metadata
+from . import asr, audio, cores, metadata
 from .captions.check import CAPTION_FILES, Rules, check_file  # the caption files are checked after every run
 from .chapters import ChapterOptions, ChapterPlan, chapters_stage
 from .chapters.headings import HeadingOptions
@@ -34,7 +34,7 @@ from .outline import read_outline
 from .sounds import VERSION as SOUNDS_VERSION
 from .sounds import SoundOptions, sounds_stage
 from .sounds import summary as sounds_summary
-from .speakers import SPEAKER_MODELS, SpeakerOptions, speaker_report, speakers_stage
+from .speakers import SPEAKER_MODELS, SpeakerOptions, diarise_stage, diarize, speaker_report, speakers_stage
 from .speakers import warm_up as speakers_warm_up
 from .asr.timing import TimingOptions, close_gaps, refine
 from .turns import TurnOptions, build_turns
@@ -69,6 +69,9 @@ class ProcessOptions:
     outline_alignment: OutlineOptions = field(default_factory=OutlineOptions)
     formats: tuple[str, ...] = DEFAULT_FORMATS
     tag_audio: bool = False  # also write <stem>.chapters.mp3: the input MP3 with ID3 chapters
+    # At most this many cores (--jobs; None: every core the process may use, cores.py).  Not part of
+    # any cache key: the thread counts do not change the results.
+    jobs: int | None = None
 
 
 @dataclass(frozen=True)
@@ -126,12 +129,21 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
         Stage("timing", snap_timing, options.timing, audio=True),
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style,
                                                options.vocab.titles), version=7),
+        *diarise_beside(options),
         Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=11, audio=True,
-              warmup=speakers_warm_up),
+              warmup=speakers_warm_up, needs=("diarise",) if options.speakers.enabled else ()),
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=3),
         Stage("edges", word_edges, options.timing, audio=True),
     )
+
+
+def diarise_beside(options: ProcessOptions) -> tuple[Stage, ...]:
+    """The diarisation's audio-only part, a side stage: it runs beside recognition from the start."""
+    if not options.speakers.enabled:
+        return ()
+    return (Stage("diarise", diarise_stage, options.speakers.diarize, SPEAKER_MODELS, audio=True, side=True,
+                  codec=(diarize.to_json, diarize.from_json)),)
 
 
 def sound_options(options: ProcessOptions) -> SoundOptions:
@@ -170,7 +182,8 @@ def transcribe(source: str | Path | audio.Audio, meta: EpisodeMeta | str | Path 
         vocab = vocab if vocab is not None else vocabulary_for(path, meta, meta_path, options.vocab, options.outline)
         source = audio.load(path)
     ctx = Context(source.path, hook, source)
-    doc, _ = run_stages(Transcript(episode=episode, meta=meta), stages(options, vocab), ctx)
+    with cores.limit(options.jobs):
+        doc, _ = run_stages(Transcript(episode=episode, meta=meta), stages(options, vocab), ctx)
     return _processed(doc)
 
 
@@ -202,7 +215,8 @@ def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions
     vocab = vocabulary_for(path, meta, Path(meta_path) if meta_path else None, options.vocab, options.outline)
     ctx = Context(path, hook)
     key = first_key(sha256_file(path), path.stem, meta) if cache else ""
-    doc, record = run_stages(Transcript(episode=path.stem, meta=meta), stages(options, vocab), ctx, cache, key)
+    with cores.limit(options.jobs):
+        doc, record = run_stages(Transcript(episode=path.stem, meta=meta), stages(options, vocab), ctx, cache, key)
     doc = with_options(replace(_processed(doc), source=str(path.resolve())), options.writer)
     warnings += content_warnings(doc)
     out_dir = Path(out_root) / path.stem

@@ -129,6 +129,8 @@ def episode_options(fn):
                           "is not looked for or decoded again."),
         click.option("--music-under-speech/--no-music-under-speech", default=True, show_default=True,
                      help="Caption music that starts under speech (a show's intro bed) with [music] at its start."),
+        click.option("--jobs", type=click.IntRange(1, 1024), default=None,
+                     help="Use at most N cores (default: every core the process may use)."),
     ]
     for decorator in reversed(decorators):
         fn = decorator(fn)
@@ -145,7 +147,7 @@ def build_process_options(engine, model, fast, model_path, language, beam_size,
                           outline, glossary_file, no_vocabulary, spelling, fillers,
                           num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters,
                           speaker_embedding=None, tag_audio: bool = False, no_sounds: bool = False,
-                          music_under_speech: bool = True):
+                          music_under_speech: bool = True, jobs: int | None = None):
     """The ProcessOptions of :func:`episode_options`' values."""
     vocab, style = build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers)
     captions = CaptionOptions(music_under_speech=music_under_speech)
@@ -156,4 +158,4 @@ def build_process_options(engine, model, fast, model_path, language, beam_size,
                           outline=outline and user_errors(_readable_outline)(outline),
                           speakers=build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize,
                                                          speaker_embedding),
-                          tag_audio=tag_audio)
+                          tag_audio=tag_audio, jobs=jobs)
