@@ -156,18 +156,21 @@ class StageCache:
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-# Warm-ups only for recordings up to this long.  The imports (about 5 s) are a third of a short
-# clip's run; on a 17-minute episode they saved nothing, slowed the decoding (the import holds
-# the GIL) and added torch's and spaCy's memory to the recogniser's peak (bench/README.md).
+# Warm-ups only for recordings up to this long, unless a side stage runs beside the row.  The
+# imports (about 5 s) are a third of a short clip's run; on a 17-minute episode run as a row they
+# saved nothing, slowed the decoding (the import holds the GIL) and added torch's and spaCy's
+# memory to the recogniser's peak (bench/README.md).  With the diarisation beside recognition
+# torch and pyannote are loaded during recognition anyway, and the warm-up adds only spaCy.
 WARMUP_MAX_MS = 120_000
 
 
-def _worth_warming(ctx: Context, stage: Stage) -> bool:
-    """Start later stages' warm-ups now?  Only for a short recording, decoded first (this stage
-    reads it anyway) so the warm-up never competes with the decoding."""
+def _worth_warming(ctx: Context, stage: Stage, beside: bool = False) -> bool:
+    """Start later stages' warm-ups now?  For any recording when side stages run (``beside``),
+    else only for a short one, decoded first (this stage reads it anyway) so the warm-up never
+    competes with the decoding."""
     if "audio" not in ctx.__dict__ and not (stage.audio and ctx.path is not None):
         return ctx.path is None  # no recording at all (a document being re-run): nothing to weigh
-    return ctx.audio.duration_ms <= WARMUP_MAX_MS
+    return beside or ctx.audio.duration_ms <= WARMUP_MAX_MS
 
 
 @dataclass
@@ -220,7 +223,7 @@ def _row_stage(doc: Transcript, row: tuple[Stage, ...], i: int, key: str, ctx: C
         record.cached.append(stage.name)
     else:
         warm = [later for later in row[i + 1:] if later.warmup is not None]
-        for later in warm if warm and _worth_warming(ctx, stage) else ():
+        for later in warm if warm and _worth_warming(ctx, stage, sides.running()) else ():
             # a computed stage means every later one is computed too
             warmup.start(later.name, functools.partial(later.warmup, doc, later.options))
         ctx.results.update(sides.results(stage.needs))  # waits for the side stages it reads
