@@ -88,6 +88,12 @@ def share(asr: int = 0, torch: int = 0) -> Iterator[None]:
         _state.asr, _state.torch = saved
 
 
+def widen() -> None:
+    """The calling thread's stage takes the whole budget from now on (nothing runs beside it any more)."""
+    _state.asr = _state.torch = 0
+    set_torch_threads()
+
+
 def set_torch_threads() -> int:
     """Size torch's thread pool for the calling stage, when torch is loaded; returns the count."""
     n = torch_threads()

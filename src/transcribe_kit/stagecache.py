@@ -254,6 +254,7 @@ class _SideLane:
         self.keys, self.first, self.ctx, self.cache, self.record = keys, first, ctx, cache, record
         self.futures: dict = {}
         self.cancelled = threading.Event()
+        self.row_waiting = threading.Event()  # the row waits for a side stage: it may take every core
         self.pool = None
         self._share = contextlib.ExitStack()
 
@@ -296,6 +297,7 @@ class _SideLane:
             future = self.futures.pop(name, None)
             hit = None if future or not self.cache else self.cache.get_value(key, stage.codec[1])
             if future is not None:
+                self.row_waiting.set()
                 out[name] = future.result()
                 self.record.computed.append(name)
             elif hit is not None:
@@ -325,4 +327,6 @@ class _SideLane:
     def _hook(self, stage: str, completed: int, total: int) -> None:
         if self.cancelled.is_set():
             raise Cancelled("the run stopped")
+        if self.row_waiting.is_set() and cores.torch_threads() < cores.budget():
+            cores.widen()  # the row is idle, waiting for this stage: its cores are free
         self.ctx.hook(stage, completed, total)
