@@ -5,7 +5,7 @@
 faster-whisper base int8 (beam 5, VAD, word timestamps), then pyannote.audio's
 SpeakerDiarization with the local segmentation model (whisperx's multilabel PyanNet) and the
 resemblyzer GE2E embedding, the speaker count given, pyannote's own default hyperparameters
-(no tuning, no chunk-wise shortcuts); each word to the speaker of largest overlap; one caption
+and speaker-diarization-3.1's batch sizes (no tuning, no chunk-wise shortcuts); each word to the speaker of largest overlap; one caption
 cue per Whisper segment, prefixed ``[SPEAKER_XX]: ``.  One step after the other, as WhisperX
 runs them.  Writes DIR/<stem>.words.json (score.py's --hyp-words form), .rttm and .vtt, and
 prints one JSON line: the wall time of each step.  The model files are located with
@@ -40,8 +40,11 @@ def diarise(samples, speakers: int):
 
     segmentation = Model.from_pretrained(str(segmentation_path("pyannote-multilabel")))
     with _local_only(sd):  # local objects instead of hub names; no PLDA (hub-only): agglomerative clustering
+        # the batch sizes and overlap handling of pyannote's published speaker-diarization-3.1
+        # configuration (WhisperX's), the constructor's defaults being a batch of one
         pipeline = sd.SpeakerDiarization(segmentation=segmentation, embedding=PyannoteEmbedding(encoder("ge2e")),
-                                         plda=None, clustering="AgglomerativeClustering")
+                                         plda=None, clustering="AgglomerativeClustering", segmentation_batch_size=32,
+                                         embedding_batch_size=32, embedding_exclude_overlap=True)
     pipeline.instantiate({"segmentation": {"threshold": 0.5, "min_duration_off": 0.0},
                           "clustering": {"method": "centroid", "threshold": 0.7, "min_cluster_size": 12}})
     waveform = torch.from_numpy(samples).float()[None]
