@@ -17,6 +17,13 @@ and takes what it finds; with ``--from STAGE`` that stage and the ones after it 
 computed again (their entries removed first), so a later stage of a three-hour
 recording is measured in a fresh process without recognising it again.  Wrap in
 ``flock /tmp/heavy.lock`` on a shared machine.
+
+``--side-by-side`` instead runs, for each input and each ``--cores`` set (``taskset -c``), the
+plain recipe (``bench/baseline.py``: faster-whisper + pyannote, BASELINE.md) and
+``transcribe-kit process --no-cache``, one after the other in the same run, and prints for each
+its wall time, user and system CPU seconds, CPU share (CPU time over wall, from the kernel's
+``wait4`` accounting of the child, what GNU ``time -v`` prints), max RSS and the ratio of the two
+walls, with the load average before and after.
 """
 from __future__ import annotations
 
@@ -151,6 +158,11 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="stage cache folder: stages found there are not run again")
     parser.add_argument("--from", dest="from_stage", metavar="STAGE",
                         help="with --cache: compute this stage and the later ones again")
+    parser.add_argument("--side-by-side", action="store_true",
+                        help="the plain recipe (bench/baseline.py) and `process --no-cache` on the same inputs")
+    parser.add_argument("--cores", nargs="*", default=[], metavar="LIST",
+                        help="with --side-by-side: taskset -c core lists to run under, e.g. 0 0,1")
+    parser.add_argument("--speakers", type=int, default=4, help="with --side-by-side: the speaker count given to both")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--engine", default="faster-whisper", help=argparse.SUPPRESS)
@@ -159,6 +171,8 @@ def main() -> None:
         return child(args)
     if args.from_stage and not args.cache:
         parser.error("--from needs --cache")
+    if args.side_by_side:
+        return side_by_side(inputs(args.inputs, args.long_minutes), args.cores or [None], args.speakers)
     summary = []
     for name, path in inputs(args.inputs, args.long_minutes):
         if args.from_stage:
@@ -217,6 +231,57 @@ def run_measured(path: Path, engine: str, no_diarize: bool, keep: Path | None = 
             data = json.loads(stdout.read())
     data["wall"] = wall
     data["maxrss_mb"] = usage.ru_maxrss / 1024
+    return data
+
+
+def side_by_side(todo: list[tuple[str, Path]], core_sets: list[str | None], speakers: int) -> None:
+    """The plain recipe and `process --no-cache`, same inputs, same run; one table row per run."""
+    print(f"{os.cpu_count()} cores, this process may use {len(os.sched_getaffinity(0))}; load before: {load()}")
+    rows = []
+    for name, path in todo:
+        for cores in core_sets:
+            with tempfile.TemporaryDirectory() as scratch:
+                plain = timed([sys.executable, str(ROOT / "bench" / "baseline.py"), str(path), "--speakers",
+                               str(speakers), "--out", scratch], cores)
+                ours = timed([sys.executable, "-m", "transcribe_kit", "process", str(path), "-o", scratch,
+                              "--no-cache", "-q", "--speakers", str(speakers)], cores)
+            seconds = plain["duration_s"]
+            for label, run in (("plain recipe", plain), ("process", ours)):
+                rows.append([name, cores or "all", label, f"{run['wall']:.1f}", f"{run['wall'] / seconds:.3f}",
+                             f"{run['user']:.0f}", f"{run['sys']:.0f}", f"{100 * run['cpu'] / run['wall']:.0f} %",
+                             f"{100 * run['sys'] / max(run['cpu'], 1e-9):.1f} %", f"{run['maxrss_mb']:.0f}",
+                             f"{run['wall'] / plain['wall']:.2f}"])
+            print(table(HEADER, rows[-2:]), flush=True)
+    print(f"\nload after: {load()}")
+    print(table(HEADER, rows))
+
+
+HEADER = ["input", "cores", "run", "wall s", "RTF", "user s", "sys s", "CPU share", "sys share", "max RSS MB",
+          "wall / plain"]
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def timed(cmd: list[str], cores: str | None) -> dict:
+    """One child (under ``taskset -c cores``): wall, user, system, max RSS from ``wait4``; its JSON line if any."""
+    if cores:
+        cmd = ["taskset", "-c", cores, *cmd]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, text=True, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        stdout.seek(0)
+        stderr.seek(0)
+        if os.waitstatus_to_exitcode(status):
+            sys.exit(f"bench: {' '.join(cmd)} failed:\n{stderr.read()[-3000:]}")
+        lines = [line for line in stdout.read().splitlines() if line.startswith("{")]
+    data = json.loads(lines[-1]) if lines else {}
+    data.update(wall=wall, user=usage.ru_utime, sys=usage.ru_stime, cpu=usage.ru_utime + usage.ru_stime,
+                maxrss_mb=usage.ru_maxrss / 1024)
     return data
 
 

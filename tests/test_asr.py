@@ -147,3 +147,19 @@ def test_the_batched_decoder_hears_the_same_words(jfk, jfk_text):
     assert normalise(result.words) == [re.sub(r"[^\w']", "", w.lower()) for w in jfk_text.split()]
     assert result.engine["batch_size"] == "4"
     assert [w.start_ms for w in result.words] == sorted(w.start_ms for w in result.words)
+
+
+def test_the_thread_count_does_not_change_the_words_or_their_times(jfk):
+    """cores.py sizes CTranslate2's threads per machine and keeps them out of the cache keys:
+    that holds only while int8 decoding gives the same result with any count."""
+    from transcribe_kit import cores
+    from transcribe_kit.asr import faster
+
+    results = []
+    for n in (1, 2):
+        with cores.limit(n):
+            assert cores.asr_threads() == min(n, cores.available())
+            words = asr.transcribe(jfk, asr.AsrOptions()).words
+        results.append([(w.text, w.start_ms, w.end_ms, w.probability) for w in words])
+        faster.model.cache_clear()
+    assert results[0] == results[1] and len(results[0]) > 15

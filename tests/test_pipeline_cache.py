@@ -3,13 +3,21 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import json
+import threading
+import time
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 
 import numpy as np
+import pytest
+
+from transcribe_kit import cores
 
 from transcribe_kit.audio import Audio
-from transcribe_kit.document import EpisodeMeta, Transcript, Word
+from transcribe_kit.document import EpisodeMeta, Speaker, Transcript, Word
 from transcribe_kit.pipeline import Context, Stage, StageCache, first_key, run_stages, stage_key
+from transcribe_kit.stagecache import chain_keys
 
 
 @dataclass(frozen=True)
@@ -130,3 +138,114 @@ def test_the_real_stages_keys_do_not_change_from_one_process_to_the_next():
     keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(keys) == 1 and len(keys.pop().strip()) >= 16
+
+
+# ---- side stages: the row and a stage that needs only the input, side by side -----------------------
+
+def _graph(log: list, pad: Pad = Pad(), voices: Pad = Pad(), meet: threading.Barrier | None = None):
+    """words -> pad -> who (reads the side stage "voices") -> upper; "voices" reads only the input."""
+    def record(name, fn):
+        def run(doc, options, ctx):
+            ctx.hook(name, 0, 1)
+            if meet is not None and name in ("words", "voices"):
+                meet.wait()  # passes only when both are running at once
+            out = fn(doc, options, ctx)
+            log.append(name)
+            ctx.hook(name, 1, 1)
+            return out
+        return run
+
+    def voices_fn(doc, options, ctx):
+        assert not doc.words  # the run's first document, not the row's
+        return {"S1": [0, options.ms * 10]}
+
+    def who(doc, options, ctx):
+        span = ctx.results["voices"]["S1"]
+        return replace(doc, speakers=(Speaker(id="S1"),),
+                       words=tuple(replace(w, speaker="S1") for w in doc.words if w.start_ms <= span[1]))
+
+    plain = lambda fn: (lambda doc, options, ctx: fn(doc, options, SimpleNamespace(calls=[])))  # noqa: E731
+    return (Stage("words", record("words", plain(_words)), None, "m1"),
+            Stage("pad", record("pad", plain(_pad)), pad),
+            Stage("voices", record("voices", voices_fn), voices, "m2", side=True, codec=(json.dumps, json.loads)),
+            Stage("who", record("who", who), None, needs=("voices",)),
+            Stage("upper", record("upper", plain(_upper))))
+
+
+def _run_graph(cache, chain, hook=None):
+    ctx = Context(None, hook or (lambda *a: None), source=Audio(samples=np.zeros(16_000, dtype=np.float32)))
+    return run_stages(Transcript(episode="ep"), chain, ctx, cache, "k0")
+
+
+def test_a_side_stage_runs_at_the_same_time_as_the_row(tmp_path):
+    spans: dict[str, list[float]] = {}
+
+    def hook(stage, done, total):
+        spans.setdefault(stage, []).append(time.perf_counter())
+
+    log: list = []
+    doc, record = _run_graph(StageCache(tmp_path), _graph(log, meet=threading.Barrier(2, timeout=20)), hook)
+    (w0, w1), (v0, v1) = spans["words"], spans["voices"]
+    assert w0 < v1 and v0 < w1  # the two intervals overlap
+    assert sorted(record.computed) == ["pad", "upper", "voices", "who", "words"]
+    assert log.index("who") > max(log.index("voices"), log.index("pad"))
+    assert [w.speaker for w in doc.words] == ["S1", "S1"]
+
+
+def test_a_changed_side_setting_reruns_only_it_and_its_dependants(tmp_path):
+    cache, log = StageCache(tmp_path), []
+    first, _ = _run_graph(cache, _graph(log))
+    log.clear()
+    doc, record = _run_graph(cache, _graph(log, voices=Pad(ms=55)))
+    assert sorted(log) == ["upper", "voices", "who"] and record.cached == ["words", "pad"]
+    assert len(doc.words) == 1 and len(first.words) == 2  # the new setting took effect
+    log.clear()
+    _, record = _run_graph(cache, _graph(log, pad=Pad(ms=250), voices=Pad(ms=55)))
+    assert log == ["pad", "who", "upper"]  # the side stage came from the cache
+    assert record.cached == ["words", "voices"]
+    log.clear()
+    _, record = _run_graph(cache, _graph(log, pad=Pad(ms=250), voices=Pad(ms=55)))
+    assert log == [] and record.cached == ["words", "pad", "who", "upper"]  # "voices" not even read
+
+
+def test_a_crash_after_the_side_stage_resumes_with_its_cached_result(tmp_path):
+    cache, log = StageCache(tmp_path), []
+    chain = _graph(log)
+
+    def broken(doc, options, ctx):
+        raise RuntimeError("crash")
+
+    crashing = chain[:3] + (replace(chain[3], run=broken),) + chain[4:]
+    with pytest.raises(RuntimeError):
+        _run_graph(cache, crashing)
+    assert sorted(log) == ["pad", "voices", "words"]
+    log.clear()
+    _, record = _run_graph(cache, chain)
+    assert log == ["who", "upper"] and sorted(record.cached) == ["pad", "voices", "words"]
+
+
+def test_a_side_stage_nobody_computed_reads_is_not_run(tmp_path):
+    cache, log = StageCache(tmp_path), []
+    _run_graph(cache, _graph(log))
+    cache.remove(chain_keys(_graph([]), "k0")["voices"])  # its readers are all cached
+    log.clear()
+    _, record = _run_graph(cache, _graph(log))
+    assert log == [] and "voices" not in record.computed
+
+
+def test_the_side_stage_keys_join_their_readers_keys_only():
+    plain, changed = chain_keys(_graph([]), "k0"), chain_keys(_graph([], voices=Pad(ms=1)), "k0")
+    assert [n for n in plain if plain[n] != changed[n]] == ["voices", "who", "upper"]
+    row = tuple(s for s in _graph([]) if s.name in ("words", "pad"))
+    assert [plain["words"], plain["pad"]] == list(chain_keys(row, "k0").values())
+
+
+def test_thread_counts_follow_the_cores_and_the_cap():
+    assert cores.budget() == cores.available() >= 1
+    with cores.limit(1) as n:
+        assert n == cores.budget() == 1 and cores.asr_threads() == 1 and cores.beside(2) == (1, 1)
+    with cores.limit(None):
+        assert cores.budget() == cores.available()
+    assert cores.asr_threads(3) == 3  # a thread count the user set wins
+    with cores.share(asr=1, torch=1):
+        assert cores.asr_threads() == cores.torch_threads() == 1

@@ -99,3 +99,21 @@ def test_a_long_recording_starts_no_warm_up_but_a_short_one_does(tmp_path):
         run_stages(Transcript(episode="ep"), chain, Context(None, source=source))
         warmup.wait(name)
         assert seen == expected, ms
+
+
+def test_a_long_recording_warms_up_when_a_side_stage_runs_beside_the_row():
+    """The side stage (the diarisation) loads torch beside recognition anyway: the later stages'
+    imports start then too, whatever the length."""
+    import json
+    from transcribe_kit.audio import Audio
+    from transcribe_kit.stagecache import WARMUP_MAX_MS
+
+    seen, name, release = [], f"later-{uuid.uuid4().hex}", threading.Event()
+    chain = (Stage("side", lambda doc, o, ctx: release.wait(20), side=True, codec=(json.dumps, json.loads)),
+             Stage("first", lambda doc, o, ctx: doc, audio=True),
+             Stage("second", lambda doc, o, ctx: (release.set(), doc)[1]),  # the side stage was running until here
+             Stage(name, lambda doc, o, ctx: doc, warmup=lambda doc, options: seen.append(1), needs=("side",)))
+    source = Audio(np.zeros((WARMUP_MAX_MS + 1000) * 16, dtype=np.float32))
+    run_stages(Transcript(episode="ep"), chain, Context(None, source=source))
+    warmup.wait(name)
+    assert seen == [1]

@@ -15,9 +15,10 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import cores
 from .audio import AUDIO_SUFFIXES
 from .captions.rules import HARD
 from .errors import UserError
@@ -113,6 +114,8 @@ def run_batch(paths: list[Path], out_root: Path, options: ProcessOptions, cache_
     if scheduler:
         reports = _on_dask(paths, out_root, options, cache_root, scheduler, on_event, on_done)
     elif workers > 1:
+        if options.jobs is None:  # the workers share the cores: none starts a thread per core of its own
+            options = replace(options, jobs=max(1, cores.budget() // workers))
         reports = _on_pool(paths, out_root, options, cache_root, workers, on_event, on_done)
     else:
         reports = {}

@@ -28,6 +28,7 @@ SHA256 = {
     "tagger/model": "1ec3d93f38cebe172f2b5c89d84be72856ce42c8f1a64f1699f1d98a771f36b7",
     "attribute_ruler/patterns": "f8b97f7ebef9b8536bba5f0fc1e73af6183563e96e2325bcbb021b8c6dbc6683",
 }
+SIDE_THREADS = "side"  # stagecache's side stages (the diarisation, which may be importing torch)
 # what part-of-speech tagging does not need: not run (``disable``), it only costs time
 TAGGING_ONLY = ("parser", "ner", "lemmatizer", "senter")
 
@@ -60,10 +61,12 @@ def _without_torch():
     that alone is about 2 s of a fresh process.  When torch is not loaded yet,
     it is hidden for the length of the import (thinc then records that it has
     no torch, and runs the tagger on numpy as it always does on CPU); a later
-    ``import torch`` elsewhere works as usual.  Only the main thread hides it: a
-    background import (``warmup``) must never make another thread's ``import torch`` fail.
+    ``import torch`` elsewhere works as usual.  Only the main thread hides it, and only when it is
+    the only thread: a background import (``warmup``) or a side stage must never have its
+    ``import torch`` fail.
     """
-    if "torch" in sys.modules or threading.current_thread() is not threading.main_thread():
+    if "torch" in sys.modules or threading.current_thread() is not threading.main_thread() \
+            or any(t.name.startswith(SIDE_THREADS) for t in threading.enumerate()):
         yield
         return
     sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" raises ImportError

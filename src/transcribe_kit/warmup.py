@@ -4,10 +4,12 @@ Importing pyannote.audio (with torch and lightning) takes about four seconds; on
 clip that was a third of the run, spent after recognition had finished.  When the
 pipeline computes a stage, it starts the warm-ups of the stages after it
 (:attr:`stagecache.Stage.warmup`), each once, in a daemon thread.  CTranslate2 releases
-the GIL while it decodes, so the import mostly runs beside the recogniser.  Only for
-recordings of up to two minutes (``stagecache.WARMUP_MAX_MS``): on longer ones the import
-saves nothing worth its cost (it holds the GIL while audio is decoded, and torch's and
-spaCy's memory would sit on top of the recogniser's peak).
+the GIL while it decodes, so the import mostly runs beside the recogniser.  For any length
+when a side stage runs beside the row (the diarisation, which loads torch and pyannote during
+recognition anyway); else only for recordings of up to two minutes
+(``stagecache.WARMUP_MAX_MS``): on longer ones the import saved nothing worth its cost (it
+holds the GIL while audio is decoded, and torch's and spaCy's memory sat on top of the
+recogniser's peak).
 
 A warm-up only imports; it never decides anything.  Its errors are swallowed: the stage
 imports again itself and reports its own error.  Code that changes the import machinery

@@ -24,7 +24,7 @@ class AsrOptions:
     compute_type: str = "int8"
     initial_prompt: str | None = None
     hotwords: str | None = None
-    threads: int = 0  # 0 = the engine's default
+    threads: int = 0  # CTranslate2's cpu_threads; 0: the process's share of its cores (cores.py)
     # faster-whisper: > 0 decodes that many VAD pieces at once (its batched pipeline), each piece without
     # the text before it: 1.6x faster but WER 4.96 % -> 5.89 % on podcast_004_short, so not the default
     # (bench/README.md "Memory and speed").

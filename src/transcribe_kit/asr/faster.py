@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 
+from .. import cores
 from ..audio import Audio
 from ..document import Word
 from ..models import ModelError, ct2_dir, offline_environment
@@ -25,7 +26,7 @@ def model(path: str, compute_type: str, threads: int):
 
 def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = None) -> AsrResult:
     path = options.model_path or str(ct2_dir(options.model))
-    whisper = model(path, options.compute_type, options.threads)
+    whisper = model(path, options.compute_type, cores.asr_threads(options.threads))
     common = dict(language=options.language, beam_size=options.beam_size, word_timestamps=True,
                   initial_prompt=options.initial_prompt, hotwords=options.hotwords)
     if options.batch_size > 0:  # VAD pieces of up to 30 s decoded side by side, each given the prompt
@@ -60,7 +61,7 @@ def transcribe_alone(samples, options: AsrOptions) -> list[Word]:
     retries a segment whose text repeats or whose probability is low.  Segments Whisper itself
     finds to be no speech are dropped."""
     path = options.model_path or str(ct2_dir(options.model))
-    whisper = model(path, options.compute_type, options.threads)
+    whisper = model(path, options.compute_type, cores.asr_threads(options.threads))
     segments, _ = whisper.transcribe(samples, language=options.language, beam_size=options.beam_size,
                                      word_timestamps=True, condition_on_previous_text=False, vad_filter=False)
     words: list[Word] = []

@@ -46,6 +46,12 @@ def silences(audio: Audio, options: TimingOptions = TimingOptions()) -> list[tup
     return _silences(audio, options) or []
 
 
+def silences_or_none(audio: Audio, options: TimingOptions) -> list[tuple[int, int]] | None:
+    """The silences, or None when the recording has too little contrast to tell them from speech
+    (the ``silences`` side stage, which the ``timing`` and ``edges`` stages both read)."""
+    return _silences(audio, options)
+
+
 def _silences(audio: Audio, options: TimingOptions) -> list[tuple[int, int]] | None:
     """The silences, or None when the recording has too little contrast to tell them from speech."""
     db = audio.frame_db(options.frame_ms)
@@ -109,11 +115,13 @@ def fill_gaps(words: list[Word], runs: list[tuple[int, int]], fill_max_ms: int) 
     return out
 
 
-def refine(doc: Transcript, audio: Audio, options: TimingOptions = TimingOptions()) -> Transcript:
-    """Word edges out of the silences (the ``timing`` stage)."""
+def refine(doc: Transcript, audio: Audio | None, options: TimingOptions = TimingOptions(),
+           found: list[tuple[int, int]] | None | bool = False) -> Transcript:
+    """Word edges out of the silences (the ``timing`` stage); ``found``: the silences of
+    :func:`silences_or_none`, already found (False: find them in ``audio``)."""
     if not options.enabled or not doc.words:
         return doc
-    runs = silences(audio, options)
+    runs = silences(audio, options) if found is False else found or []
     words: list[Word] = []
     for w in doc.words:
         w = snap_word(w, runs, options.min_word_ms)
@@ -123,13 +131,14 @@ def refine(doc: Transcript, audio: Audio, options: TimingOptions = TimingOptions
     return replace(doc, words=tuple(words))
 
 
-def close_gaps(doc: Transcript, audio: Audio, options: TimingOptions = TimingOptions()) -> Transcript:
+def close_gaps(doc: Transcript, audio: Audio | None, options: TimingOptions = TimingOptions(),
+               found: list[tuple[int, int]] | None | bool = False) -> Transcript:
     """Word edges up to the silences: the ``edges`` stage, the last before the writers.  The stages
     before it read the recogniser's gaps, sound or silence, as pauses: where a voice may change
     (speakers), a paragraph or a topic may end (turns, chapters); their settings were chosen on them."""
     if not options.enabled or not doc.words:
         return doc
-    runs = _silences(audio, options)
+    runs = _silences(audio, options) if found is False else found
     if runs is None:  # no silence can be told from speech: the recogniser's gaps stand
         return doc
     return replace(doc, words=tuple(fill_gaps(list(doc.words), runs, options.fill_max_ms)))

@@ -133,6 +133,8 @@ def episode_options(fn):
         click.option("--second-opinion", is_flag=True,
                      help="Review: decode the audio again with tiny.en (greedy) and list the words where the two "
                           "disagree; finds more mistakes on real speech, costs a fifth to a third more time."),
+        click.option("--jobs", type=click.IntRange(1, 1024), default=None,
+                     help="Use at most N cores (default: every core the process may use)."),
     ]
     for decorator in reversed(decorators):
         fn = decorator(fn)
@@ -149,7 +151,7 @@ def build_process_options(engine, model, fast, model_path, language, beam_size,
                           outline, glossary_file, no_vocabulary, spelling, fillers,
                           num_speakers, min_speakers, max_speakers, no_diarize, timestamps, n_chapters,
                           speaker_embedding=None, tag_audio: bool = False, no_sounds: bool = False,
-                          music_under_speech: bool = True, second_opinion: bool = False):
+                          music_under_speech: bool = True, second_opinion: bool = False, jobs: int | None = None):
     """The ProcessOptions of :func:`episode_options`' values."""
     vocab, style = build_vocabulary_options(outline, glossary_file, no_vocabulary, spelling, fillers)
     captions = CaptionOptions(music_under_speech=music_under_speech)
@@ -160,4 +162,4 @@ def build_process_options(engine, model, fast, model_path, language, beam_size,
                           outline=outline and user_errors(_readable_outline)(outline),
                           speakers=build_speaker_options(num_speakers, min_speakers, max_speakers, no_diarize,
                                                          speaker_embedding),
-                          tag_audio=tag_audio, review=ReviewOptions(second_opinion=second_opinion))
+                          tag_audio=tag_audio, review=ReviewOptions(second_opinion=second_opinion), jobs=jobs)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .. import cores
 from ..audio import SAMPLE_RATE, Audio
 from ..fileio import sha256_file
 from ..models import ModelError
@@ -95,7 +95,7 @@ def frame_probs(audio: Audio, workers: int = 0) -> np.ndarray:
         out[first:first + len(rows)] = rows
 
     starts = range(0, total, chunk)
-    workers = workers or len(os.sched_getaffinity(0))
+    workers = workers or cores.budget()
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(starts)))) as pool:
         list(pool.map(detect, starts))
     audio.drop_pages()

@@ -68,9 +68,7 @@ def identify_speakers(doc: Transcript, source: Audio, options: SpeakerOptions,
     encoder = voiceprint.VoiceEncoder()  # GE2E: the voice refinement and the voice library compare its vectors
     count = speaker_count(doc, options.diarize)
     if found is None:
-        shared = voiceprint.PyannoteEmbedding(encoder) if count.embedding == encoder.name else None
-        pipeline = diarize.build_pipeline(count, embedding=shared)
-        found = diarize.diarize(source, count, hook, pipeline=pipeline)
+        found = hear_voices(source, count, hook, encoder)
     hook("speakers", 0, 3)
     raw = assign.assign(doc.words, found.segments, options.align, found.overlaps)
     first = replace(doc, words=raw, speakers=tuple(Speaker(id=s) for s in found.speakers))
@@ -94,6 +92,15 @@ def identify_speakers(doc: Transcript, source: Audio, options: SpeakerOptions,
         "estimated, unsure: {}-{}".format(*found.count_range)
     named = replace(named, engine={**named.engine, "speakers": f"{len(named.speakers)} ({how})"})
     return named, speaker_report(named)
+
+
+def hear_voices(source: Audio, count: DiarizeOptions, hook: Hook = _quiet,
+                encoder: voiceprint.VoiceEncoder | None = None) -> diarize.Diarization:
+    """Who speaks when, from the audio alone, with the count given; GE2E's encoder shared when given."""
+    encoder = encoder or voiceprint.VoiceEncoder()
+    shared = voiceprint.PyannoteEmbedding(encoder) if count.embedding == encoder.name else None
+    pipeline = diarize.build_pipeline(count, embedding=shared)
+    return diarize.diarize(source, count, hook, pipeline=pipeline)
 
 
 def _wordless_voices(doc: Transcript, segments: list) -> tuple[Transcript, list]:
@@ -155,12 +162,29 @@ def warm_up(doc: Transcript, options: SpeakerOptions) -> None:
         nlp.preload()  # after torch: spaCy then never hides it (``nlp._without_torch``)
 
 
+def diarise_stage(doc: Transcript, options: DiarizeOptions, ctx: Context) -> diarize.Diarization | None:
+    """The audio-only part of the speaker stage, a side stage beside recognition: who speaks when,
+    with the count the user or the metadata gives (None when one participant means one voice).
+
+    ``doc`` is the run's first document: its metadata, no words yet."""
+    if len(doc.meta.participants) == 1 and not count_given(options):
+        return None
+    return hear_voices(ctx.audio, diarize.with_count_from(doc.meta, options), ctx.hook)
+
+
 def speakers_stage(doc: Transcript, options: SpeakerOptions, ctx: Context) -> Transcript:
     """The speaker stage: diarise and name when more than one voice may speak, else one voice.
 
-    One participant in the metadata means one voice, unless the user gave a speaker count."""
+    One participant in the metadata means one voice, unless the user gave a speaker count.  The
+    voices heard beside recognition (``diarise_stage``, in ``ctx.results``) are used when the words
+    do not change the count: people who introduce themselves, more than the audio-only run was
+    told, mean diarising again with that count, as before."""
     doc = assign_single_speaker(doc)
     if not options.enabled or not doc.words or _alone(doc, options):
         return doc
-    named, _ = identify_speakers(build_turns(doc), ctx.audio, options, hook=ctx.hook)
+    doc = build_turns(doc)
+    found = ctx.results.get("diarise")
+    if found is not None and speaker_count(doc, options.diarize) != diarize.with_count_from(doc.meta, options.diarize):
+        found = None
+    named, _ = identify_speakers(doc, ctx.audio, options, hook=ctx.hook, found=found)
     return named

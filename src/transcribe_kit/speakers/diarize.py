@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import io
+import json
 import logging
 import warnings
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from pathlib import Path
 from ..audio import SAMPLE_RATE, Audio
 from ..document import EpisodeMeta
 from ..fileio import sha256_file
-from .. import warmup
+from .. import cores, warmup
 from ..models import ModelError, offline_environment
 from . import chunkwise, partials, recheck, split
 from .counting import count_range
@@ -142,6 +143,26 @@ class Diarization:
     @property
     def count_sure(self) -> bool:
         return not self.estimated or self.count_range is None or self.count_range[0] == self.count_range[1]
+
+
+def to_json(found: Diarization | None) -> str:
+    """A diarisation as JSON (the stage cache keeps the side stage's result so)."""
+    if found is None:
+        return "null"
+    segs = lambda segments: [[s.start_ms, s.end_ms, s.speaker] for s in segments]  # noqa: E731
+    return json.dumps({"segments": segs(found.segments), "speakers": list(found.speakers),
+                       "estimated": found.estimated, "overlaps": segs(found.overlaps),
+                       "count_range": list(found.count_range) if found.count_range else None})
+
+
+def from_json(text: str) -> Diarization | None:
+    data = json.loads(text)
+    if data is None:
+        return None
+    segs = lambda rows: tuple(Segment(int(a), int(b), str(c)) for a, b, c in rows)  # noqa: E731
+    spread = data["count_range"]
+    return Diarization(segs(data["segments"]), tuple(data["speakers"]), bool(data["estimated"]),
+                       segs(data["overlaps"]), tuple(spread) if spread else None)
 
 
 def count_given(options: DiarizeOptions) -> bool:
@@ -268,6 +289,7 @@ def diarize(source: Audio, options: DiarizeOptions = DiarizeOptions(),
     """Exclusive speaker segments of ``source``."""
     import torch  # torch loads with the diarisation
 
+    cores.set_torch_threads()  # this stage's share of the cores (one beside recognition on two)
     pipeline = pipeline or build_pipeline(options)
     outer = hook
 
