@@ -215,3 +215,30 @@ def test_sample_episode_page_plays_seeks_follows_and_passes_axe(browser, tmp_pat
     tab.screenshot(path=str(page_path.parent / "screenshot.png"))
     tab.close()
     assert not errors, errors
+
+
+def test_a_two_speaker_cue_reaches_the_browser_with_both_names(browser, tmp_path):
+    """A quick exchange ("Hello." / "Hello.") is one cue of two voices on the page's captions track, as
+    Chromium parses it: both names, one line each."""
+    import numpy as np
+    from clips import write
+    from test_exchanges import OPTIONS, phone_call
+
+    audio = write((np.sin(np.arange(9 * 16000) / 9) * 8000).astype(np.int16), tmp_path / "call.mp3")
+    doc = dataclasses.replace(phone_call(), episode="call", duration_ms=9000, source=str(audio))
+    out = tmp_path / "outputs" / "call"
+    atomic_write_many(render_all(doc, out, ["json", "vtt", "srt", "podcast-json"], OPTIONS))
+    site = publish(out, tmp_path / "site")
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        tab.goto(site.as_uri())
+        tab.wait_for_function("document.querySelector('track[kind=captions]').readyState === 2")
+        voices = tab.evaluate("""() => {
+            const cues = [...document.getElementById('player').textTracks[0].cues];
+            return cues.map(c => [...c.getCueAsHTML().querySelectorAll('span[title]')].map(s => s.title))
+                       .filter(names => names.length > 1);
+        }""")
+    finally:
+        context.close()
+    assert voices == [["Bo Chen", "Ann Lee"]]
