@@ -179,8 +179,12 @@ class RunRecord:
     cached: list[str] = field(default_factory=list)
 
 
-class Cancelled(Exception):
-    """Raised inside a side stage (at its next progress report) when the row has failed."""
+class Cancelled(BaseException):
+    """Raised inside a side stage (at its next progress report) when the row has failed.
+
+    A signal that stops the side stage's thread, like ``GeneratorExit``, not an error: the row's own
+    error is what reaches the user, so it derives from ``BaseException`` and no ``except Exception``
+    on the way takes it for a failure of the stage."""
 
 
 def chain_keys(chain: tuple[Stage, ...], key: str) -> dict[str, str]:
