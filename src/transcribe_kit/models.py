@@ -76,6 +76,22 @@ def _install_hint(name: str) -> str:
     return "pip install " + " ".join(_PACKAGES[name])
 
 
+def package_file(package: str, relative: str, sha256: str, hint: str, missing: str) -> Path:
+    """A model file shipped inside an installed package, sha256-checked before it is used.
+
+    ``ModelError`` says ``missing`` when the package is not installed, and names the file when it is
+    absent or not the file that version ships; each message ends with ``hint`` (what to install)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(f"{missing}: {hint}")
+    path = Path(next(iter(spec.submodule_search_locations))) / relative
+    if not path.is_file():
+        raise ModelError(f"{path} is missing: {hint}")
+    if sha256_file(path) != sha256:
+        raise ModelError(f"{path} is damaged (sha256 mismatch): reinstall with {hint}")
+    return path
+
+
 def _package_dir(module: str, sub: str) -> Path | None:
     if importlib.util.find_spec(module) is None:
         return None

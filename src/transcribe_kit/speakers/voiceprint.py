@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from ..fileio import sha256_file
-from ..models import ModelError
+from ..models import ModelError, package_file
 
 SAMPLE_RATE = 16_000
 DIMENSION = 256
@@ -51,15 +51,8 @@ CAMPLUS_WEIGHTS = "models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_
 
 def weights_path() -> Path:
     """The encoder's weight file inside the resemblyzer wheel, hash-checked."""
-    spec = importlib.util.find_spec("resemblyzer")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError(f"the speaker-embedding weights are missing: {INSTALL_HINT}")
-    path = Path(spec.submodule_search_locations[0]) / "pretrained.pt"
-    if not path.is_file():
-        raise ModelError(f"{path} is missing: {INSTALL_HINT}")
-    if sha256_file(path) != WEIGHTS_SHA256:
-        raise ModelError(f"{path} is damaged (sha256 mismatch): reinstall with {INSTALL_HINT}")
-    return path
+    return package_file("resemblyzer", "pretrained.pt", WEIGHTS_SHA256, INSTALL_HINT,
+                        "the speaker-embedding weights are missing")
 
 
 # Seconds of speech whose features ``embed_many`` holds at once: the phrases of a three-hour
