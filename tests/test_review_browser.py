@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from edit_helpers import make_episode, sample_transcript
-from test_editor_browser import CHROMIUM, FLAGS, write_wav
+from test_editor_browser import browser, write_wav  # noqa: F401  (browser: the editor tests' fixture)
 
 from conftest import ROOT
 from transcribe_kit.asr.alignment import ForcedAlignOptions
@@ -21,17 +21,6 @@ from transcribe_kit.review.queue import WORTH
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -208,19 +208,26 @@ def make_app(config: EditorConfig, port_of: callable):
         bottle.response.content_type = "application/json"
         return json.dumps(review_json(config.episode))
 
-    @app.post("/api/review")
-    def review_mark():
+    def posted(what: str, work):
+        """A change asked by the page: only with the server's token; its answer or its error as JSON."""
         if bottle.request.get_header("X-Token") != config.token:
-            bottle.abort(403, "marks need the X-Token header")
+            bottle.abort(403, f"{what} need the X-Token header")
         bottle.response.content_type = "application/json"
         try:
-            place, checked = read_mark(bottle.request.environ)
-            with config.episode.locked():
-                set_checked(config.episode.folder / REVIEW_FILE, place, checked)
-            return json.dumps(review_json(config.episode))
+            return json.dumps(work())
         except (EditError, ReviewError) as exc:
-            bottle.response.status = getattr(exc, "status", 400)
+            bottle.response.status = getattr(exc, "status", 409 if isinstance(exc, Conflict) else 400)
             return json.dumps({"error": str(exc)})
+
+    def mark():
+        place, checked = read_mark(bottle.request.environ)
+        with config.episode.locked():
+            set_checked(config.episode.folder / REVIEW_FILE, place, checked)
+        return review_json(config.episode)
+
+    @app.post("/api/review")
+    def review_mark():
+        return posted("marks", mark)
 
     @app.get("/audio")
     def audio():
@@ -231,15 +238,7 @@ def make_app(config: EditorConfig, port_of: callable):
 
     @app.post("/api/save")
     def save_route():
-        if bottle.request.get_header("X-Token") != config.token:
-            bottle.abort(403, "saves need the X-Token header")
-        bottle.response.content_type = "application/json"
-        try:
-            text, version = read_save(bottle.request.environ)
-            return json.dumps(save(config, text, version))
-        except EditError as exc:
-            bottle.response.status = getattr(exc, "status", 409 if isinstance(exc, Conflict) else 400)
-            return json.dumps({"error": str(exc)})
+        return posted("saves", lambda: save(config, *read_save(bottle.request.environ)))
 
     return app
 
