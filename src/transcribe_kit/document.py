@@ -64,6 +64,10 @@ class SpeechSegment:
     speaker: str  # a Speaker.id
 
 
+# Sound.kind: what the sounds stage found (one definition, read by the captions, chapters and review)
+MUSIC, MUSIC_UNDER_SPEECH, UNRECOGNISED, RECOVERED = "music", "music-under-speech", "unrecognised", "recovered"
+
+
 @dataclass(frozen=True)
 class Sound:
     """A stretch of the recording that the words alone do not tell (``sounds`` stage).

@@ -15,13 +15,12 @@ import math
 from bisect import bisect_left
 from dataclasses import replace
 
-from ..document import Sound, Transcript
+from ..document import MUSIC, MUSIC_UNDER_SPEECH, UNRECOGNISED, Sound, Transcript
 from ..nlp import pos_tags
 from . import linebreak
 from .model import CaptionOptions, Cue
 from .rules import is_sound_label  # noqa: F401  (re-exported)
 
-MUSIC, UNRECOGNISED, MUSIC_UNDER_SPEECH = "music", "unrecognised", "music-under-speech"
 
 
 def label(sound: Sound, options: CaptionOptions) -> str | None:

@@ -34,7 +34,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..document import Chapter, Transcript
+from ..document import MUSIC, Chapter, Transcript
 from . import hostled
 from .signals import embed, embedding_scores, forward_scores, tiling_scores
 from .units import OPENING, ChapterOptions, Unit, units
@@ -127,7 +127,7 @@ STING_SLACK_MS = 500  # word edges are a little uncertain: music this close to t
 
 def music_before(doc: Transcript, starts: list[int]) -> np.ndarray:
     """1 where music with no speech over it (a sting) lies in the pause before word ``starts[i]``."""
-    stings = [(s.start_ms, s.end_ms) for s in doc.sounds if s.kind == "music"]
+    stings = [(s.start_ms, s.end_ms) for s in doc.sounds if s.kind == MUSIC]
     out = np.zeros(len(starts))
     for i, k in enumerate(starts):
         if k:

@@ -11,7 +11,7 @@ import hashlib
 import math
 from dataclasses import replace
 
-from ..document import ReviewPlace, Transcript
+from ..document import RECOVERED, UNRECOGNISED, ReviewPlace, Transcript
 from . import model
 
 SPEAKER_FEATURES = ("overlap", "short_turn", "close_gap", "small_voice", "inside", "other_voice", "own_unheard")
@@ -197,17 +197,17 @@ def sound_places(doc: Transcript) -> list[ReviewPlace]:
     starts = [w.start_ms for w in doc.words]
     for sound in doc.sounds:
         seconds = (sound.end_ms - sound.start_ms) / 1000
-        if sound.kind == "unrecognised" and doc.words:
+        if sound.kind == UNRECOGNISED and doc.words:
             k = max(1, bisect.bisect_left(starts, sound.start_ms))
-            place = make(doc, "unrecognised", k - 1, k, UNRECOGNISED_SCORE,
+            place = make(doc, UNRECOGNISED, k - 1, k, UNRECOGNISED_SCORE,
                          f"speech heard here ({seconds:.0f} s) that recognition could not put into words: "
                          "listen and type what is said")
             out.append(replace(place, start_ms=sound.start_ms, end_ms=sound.end_ms))
-        elif sound.kind == "recovered":
+        elif sound.kind == RECOVERED:
             first = bisect.bisect_left(starts, sound.start_ms)
             last = bisect.bisect_right(starts, sound.end_ms)
             if last > first:
-                out.append(make(doc, "recovered", first, last, RECOVERED_SCORE,
+                out.append(make(doc, RECOVERED, first, last, RECOVERED_SCORE,
                                 f"recognition skipped these {seconds:.0f} s at first; these words come from "
                                 "decoding them again alone"))
     return out

@@ -22,14 +22,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..asr import AsrOptions
-from ..document import Sound, Transcript, Word
+from ..document import MUSIC, MUSIC_UNDER_SPEECH, RECOVERED, UNRECOGNISED, Sound, Transcript, Word
+from ..timecode import clock
 from . import detect, gaps
 from .detect import Span, subtract
 
 __all__ = ["SoundOptions", "sounds_stage", "summary", "VERSION"]
 
 VERSION = 2
-MUSIC, UNRECOGNISED, RECOVERED, MUSIC_UNDER_SPEECH = "music", "unrecognised", "recovered", "music-under-speech"
 
 
 @dataclass(frozen=True)
@@ -136,11 +136,5 @@ def summary(doc: Transcript) -> list[str]:
 def _where(sounds: list[Sound], most: int = 8) -> str:
     if not sounds:
         return ""
-    shown = ", ".join(f"{_clock(s.start_ms)}-{_clock(s.end_ms)}" for s in sounds[:most])
+    shown = ", ".join(f"{clock(s.start_ms)}-{clock(s.end_ms)}" for s in sounds[:most])
     return f" ({shown}{f' and {len(sounds) - most} more' if len(sounds) > most else ''})"
-
-
-def _clock(ms: int) -> str:
-    from ..timecode import clock
-
-    return clock(ms)
