@@ -98,6 +98,9 @@ def set_torch_threads() -> int:
     """Size torch's thread pool for the calling stage, when torch is loaded; returns the count."""
     n = torch_threads()
     torch = sys.modules.get("torch")
-    if torch is not None and torch.get_num_threads() != n:
-        torch.set_num_threads(n)
+    get, put = getattr(torch, "get_num_threads", None), getattr(torch, "set_num_threads", None)
+    if get is None or put is None:  # not loaded, or still being imported by another stage's thread:
+        return n  # the stage that imports it sizes it once it is in (diarize.py)
+    if get() != n:
+        put(n)
     return n
