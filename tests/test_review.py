@@ -25,25 +25,33 @@ def doubtful(doc: Transcript, texts: dict[str, float]) -> Transcript:
     return replace(doc, words=tuple(replace(w, probability=texts.get(w.text, 0.98)) for w in doc.words))
 
 
-def test_doubtful_words_side_by_side_are_one_place_ranked_first():
-    doc = doubtful(sample_transcript(), {"Thames.": 0.04, "Where": 0.04, "Cotswolds": 0.5})
-    places = places_of(doc, ReviewPlan())
+def test_doubtful_words_are_listed_first_each_as_a_place():
+    doc = doubtful(sample_transcript(), {"Thames.": 0.04, "Where": 0.05, "Cotswolds": 0.5})
+    places = [p for p in places_of(doc, ReviewPlan()) if p.kind == "words"]  # (the names come first here)
     texts = [" ".join(w.text for w in doc.words[slice(*p.words)]) for p in places]
-    assert texts[0] in ("Thames. Where", "Thames.", "Where") and "Thames." in " ".join(texts[:2])
-    assert places[0].kind == "words" and places[0].start_ms == doc.words[places[0].words[0]].start_ms
+    assert set(texts[:3]) == {"Thames.", "Where", "Cotswolds"}  # the doubtful words, before any sure one
+    assert texts.index("Thames.") < texts.index("Cotswolds")
+    assert all(p.kind == "words" and p.words[1] - p.words[0] == 1 for p in places[:3])
+    assert places[0].start_ms == doc.words[places[0].words[0]].start_ms
     assert all(0 <= p.score <= 1 for p in places)
-    per_word = [p.score * (3 if p.kind == "speaker" else 1) / (p.words[1] - p.words[0]) for p in places]
-    assert per_word == sorted(per_word, reverse=True)  # most worth checking first: the chance per word to read
-    assert "sure" not in texts  # the sure words are not listed on their own
-    again = places_of(doc, ReviewPlan())
+    thames = places[texts.index("Thames.")]
+    assert thames.score > places[texts.index("Cotswolds")].score  # scores are chances: the surer word lower
+    again = [p for p in places_of(doc, ReviewPlan()) if p.kind == "words"]
     assert [p.id for p in again] == [p.id for p in places]  # ids are stable
 
 
-def test_runs_of_doubtful_words_join_only_words_about_as_doubtful():
-    from transcribe_kit.review.places import runs
+def test_the_order_fuses_the_model_with_the_recogniser_and_spaces_out_neighbours():
+    from transcribe_kit.review.places import order
 
-    doubt = [0.01, 0.6, 0.5, 0.01, 0.9, 0.1, 0.01, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4]
-    assert runs(doubt, seed=0.05, max_words=4) == [(1, 3), (4, 5), (5, 6), (7, 10), (10, 13)]
+    # the model and the recogniser agree on word 1; the model alone likes word 3, the recogniser word 5
+    doubt = [0.01, 0.9, 0.01, 0.8, 0.01, 0.02, 0.01]
+    prior = [0.01, 0.9, 0.01, 0.02, 0.01, 0.8, 0.01]
+    ranked = order(doubt, prior)
+    assert ranked[0] == 1 and set(ranked[1:3]) == {3, 5}
+    # a doubtful word's neighbour (likely the same mistake) waits behind an equally doubtful word elsewhere
+    pair = order([0.9, 0.85, 0.01, 0.01, 0.85, 0.01], [0.9, 0.85, 0.01, 0.01, 0.85, 0.01])
+    assert pair[:3] == [0, 4, 1]
+    assert sorted(order(doubt, prior)) == list(range(len(doubt)))  # every word, once
 
 
 def test_a_near_miss_of_a_name_is_suggested():
@@ -64,8 +72,8 @@ def test_words_where_two_voices_overlap_at_a_change_of_speaker_are_listed():
     overlap = (SpeechSegment(0, b.start_ms + 400, "A"), SpeechSegment(a.start_ms, doc.duration_ms, "B"))
     plain = [p for p in places_of(replace(doc, segments=apart), ReviewPlan()) if p.kind == "speaker"]
     flagged = [p for p in places_of(replace(doc, segments=overlap), ReviewPlan()) if p.kind == "speaker"]
-    assert flagged[0].words == (edge - 1, edge + 1)  # the change of voice first, then other words in the overlap
-    assert all(p.words[0] > edge for p in flagged[1:])
+    assert flagged[0].words[0] in (edge - 1, edge)  # the change of voice first, on one side of it
+    assert flagged[0].words[1] - flagged[0].words[0] == 1
     assert "two voices at once" in flagged[0].reason
     assert flagged[0].score > plain[0].score  # the overlap is what makes the change of voice doubtful
 
@@ -146,7 +154,10 @@ def test_review_command_prints_the_places_with_their_words(episode):
     assert "start with the [Thames." in result.output
     assert result.output.strip().splitlines()[-1].endswith(f"of the words): transcribe-kit edit {episode}")
     rows = json.loads(CliRunner().invoke(cli, ["review", str(episode), "--json", "--top", "1"]).output)
-    assert len(rows) == 1 and "Thames." in rows[0]["context"] and rows[0]["kind"] == "words"
+    first = read_review(episode / REVIEW_FILE)["items"][0]
+    assert len(rows) == 1 and rows[0]["id"] == first["id"] and rows[0]["kind"] == first["kind"]
+    rows = json.loads(CliRunner().invoke(cli, ["review", str(episode), "--json", "--top", "4"]).output)
+    assert any("[Thames.]" in row["context"] and row["kind"] == "words" for row in rows)
 
 
 def test_review_of_an_episode_without_a_review_says_what_to_do(episode):
@@ -251,3 +262,26 @@ def test_captions_too_fast_to_read_are_places_to_condense():
     condense = [p for p in places_of(fast_talker(), ReviewPlan()) if p.kind == "condense"]
     assert len(condense) == 1 and condense[0].reason.startswith("speech at ")
     assert "condense it" in condense[0].reason
+
+
+def test_the_second_opinion_is_heard_beside_recognition_and_adds_only_itself_and_the_review(tmp_path, jfk_wav):
+    from transcribe_kit.asr import AsrOptions
+    from transcribe_kit.pipeline import ProcessOptions, process_file
+    from transcribe_kit.review import ReviewOptions
+    from transcribe_kit.speakers import SpeakerOptions
+    from transcribe_kit.stagecache import StageCache
+
+    cache = StageCache(tmp_path / "cache")
+    base = ProcessOptions(asr=AsrOptions(model="tiny.en"), speakers=SpeakerOptions(enabled=False))
+    plain = process_file(jfk_wav, tmp_path / "out", base, cache=cache)
+    assert "second" not in plain.computed + plain.cached
+    second = ReviewOptions(second_opinion=True)
+    heard = process_file(jfk_wav, tmp_path / "out", replace(base, review=second), cache=cache)
+    assert "second" in heard.computed and "recognise" in heard.cached  # a side stage: recognition is not redone
+    assert heard.computed[-1] == "review" and set(heard.computed) == {"second", "review"}
+    log = [e for e in cache.entries() if e["stage"] == "second"]
+    assert len(log) == 1 and not log[0]["cached"]
+    # the review read what it heard: jfk is heard alike, so no word is doubted for a disagreement
+    assert heard.transcript.review and not any("second recogniser" in p.reason for p in heard.transcript.review)
+    again = process_file(jfk_wav, tmp_path / "out", replace(base, review=second), cache=cache)
+    assert not again.computed  # all from the cache (the side stage is not even read: the review is cached)

@@ -36,7 +36,8 @@ from .sounds import VERSION as SOUNDS_VERSION
 from .sounds import SoundOptions, sounds_stage
 from .sounds import summary as sounds_summary
 from .review import VERSION as REVIEW_VERSION
-from .review import REVIEW_FILE, ReviewOptions, ReviewPlan, keep_checked, review_json, review_model_id, review_stage
+from .review import (REVIEW_FILE, ReviewOptions, ReviewPlan, hear_again, keep_checked, review_json, review_model_id,
+                     review_stage)
 from .speakers import SPEAKER_MODELS, SpeakerOptions, diarise_stage, diarize, speaker_report, speakers_stage
 from .speakers import warm_up as speakers_warm_up
 from .asr.timing import TimingOptions, close_gaps, refine, silences_or_none
@@ -145,9 +146,11 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
         Stage("turns", turns, options.turns),
         Stage("chapters", chapters_stage, chapter_plan(options), "all-MiniLM-L6-v2+en_core_web_sm", version=3),
         Stage("edges", word_edges, options.timing, needs=("silences",)),
+        *second_beside(options),
         Stage("review", review_stage,
               ReviewPlan(options.review, tuple(t.text for t in vocab.terms), options.writer.captions),
-              review_model_id(options.review), version=REVIEW_VERSION, audio=options.review.second_opinion),
+              review_model_id(options.review), version=REVIEW_VERSION,
+              needs=("second",) if options.review.second_opinion else ()),
     )
 
 
@@ -162,6 +165,14 @@ def diarise_beside(options: ProcessOptions) -> tuple[Stage, ...]:
         return ()
     return (Stage("diarise", diarise_stage, options.speakers.diarize, SPEAKER_MODELS, audio=True, side=True,
                   codec=(diarize.to_json, diarize.from_json)),)
+
+
+def second_beside(options: ProcessOptions) -> tuple[Stage, ...]:
+    """The review's second opinion, a side stage: another recogniser hears the audio beside recognition."""
+    if not options.review.second_opinion:
+        return ()
+    return (Stage("second", hear_again, options.review, f"{options.review.second_model}:greedy-text", audio=True,
+                  side=True, codec=(json.dumps, json.loads)),)
 
 
 def sound_options(options: ProcessOptions) -> SoundOptions:

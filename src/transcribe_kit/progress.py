@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 STAGE_NAMES = {
     "decode": "Decoding audio",
     "recognise": "Recognising speech",
+    "events": "Hearing speech and music",
     "sounds": "Listening for skipped speech and music",
     "timing": "Snapping word times",
     "diarise": "Finding speakers",
@@ -17,6 +18,7 @@ STAGE_NAMES = {
     "turns": "Building turns",
     "speakers": "Naming speakers",
     "edges": "Closing gaps between words",
+    "second": "A second opinion on the words",
     "review": "Places to check",
     "write": "Writing outputs",
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 
 from .. import cores
-from ..audio import Audio
+from ..audio import SAMPLE_RATE, Audio
 from ..document import Word
 from ..models import ModelError, ct2_dir, offline_environment
 from ..timecode import seconds_to_ms
@@ -51,6 +51,33 @@ def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = No
     if options.batch_size:
         engine["batch_size"] = str(options.batch_size)
     return AsrResult(words=tuple(monotonic(words)), language=info.language, engine=engine)
+
+
+
+def heard_text(audio: Audio, options: AsrOptions, progress: Progress | None = None) -> list[str]:
+    """The words ``options.model`` hears in ``audio``, as text only: no word times, no timestamp tokens.
+
+    For a second opinion, where only the words are compared: greedy decoding (``options.beam_size``)
+    without the alignment pass that word times need, VAD on, a window of ``options.window_s`` at a
+    time as recognition does (so the engine's copies of the input stay small)."""
+    from .windows import cuts
+
+    path = options.model_path or str(ct2_dir(options.model))
+    whisper = model(path, options.compute_type, cores.asr_threads(options.threads))
+    edges = [0, *cuts(audio, options.window_s, options.window_search_s), len(audio.samples)]
+    total, out = audio.duration_ms, []
+    for a, b in zip(edges, edges[1:]):
+        offset = a * 1000 // SAMPLE_RATE
+        segments, _ = whisper.transcribe(audio.samples[a:b], language=options.language, beam_size=options.beam_size,
+                                         word_timestamps=False, without_timestamps=True, vad_filter=True)
+        for segment in segments:
+            out += segment.text.split()
+            if progress:
+                progress(min(total, offset + seconds_to_ms(segment.end)), total)
+        audio.drop_pages()
+    if progress:
+        progress(total, total)
+    return out
 
 
 def transcribe_alone(samples, options: AsrOptions) -> list[Word]:

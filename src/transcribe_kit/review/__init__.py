@@ -24,12 +24,12 @@ from . import model
 from .places import condense_places, name_places, sound_places, speaker_places, word_places
 from .signals import FEATURES, disagreements, word_signals
 
-__all__ = ["REVIEW_FILE", "SCHEMA_VERSION", "ReviewError", "ReviewOptions", "ReviewPlan", "keep_checked", "places_of",
-           "read_review", "review_json", "review_model_id", "review_stage", "set_checked"]
+__all__ = ["REVIEW_FILE", "SCHEMA_VERSION", "ReviewError", "ReviewOptions", "ReviewPlan", "hear_again", "keep_checked",
+           "places_of", "read_review", "review_json", "review_model_id", "review_stage", "second_words", "set_checked"]
 
 REVIEW_FILE = "review.json"
 SCHEMA_VERSION = 1
-VERSION = 2  # the stage's version (pipeline.stages): bump when the places or scores change
+VERSION = 3  # the stage's version (pipeline.stages): bump when the places or scores change
 
 
 class ReviewError(UserError):
@@ -39,23 +39,20 @@ class ReviewError(UserError):
 @dataclass(frozen=True)
 class ReviewOptions:
     enabled: bool = True  # list places to check (review.json); off: an empty list
-    # The most doubtful quarter of the words start (or join) places: the list reaches past a fifth of the
-    # words, so the ranking, not this cut, decides what an editor sees first.
+    # The most doubtful quarter of the words are places: the list reaches past a fifth of the words, so the
+    # ranking, not this cut, decides what an editor sees first.
     reach: float = 0.25
-    max_words: int = 4  # a longer run of doubtful words is cut into places of at most this many words
     name_score: float = 0.5  # a name given from one cue (or by elimination); half that from several cues
     # A word given to the wrong voice is hard to see when reading (the words are right), a misheard word
     # often is not: in the order, a doubt about who speaks counts this many times its chance (its score
     # stays the chance).  3 puts a change of voice the diarisation heard as overlapped speech (about 1 in 5
     # wrong) beside words about 1 in 3 wrong, inside the first 5 % of the words.
     voice_weight: float = 3.0
-    # A second opinion: the same audio decoded by another recogniser (``model``, greedy); words where the
-    # two disagree are doubtful.  The strongest signal on real speech (bench/README.md "Review"), but it
-    # costs a second recognition: tiny.en greedy took 21 s for NASA's 294 s and 77 s for podcast_004_short's
-    # 17 minutes on the busy 2-core machine (RTF 0.07), a quarter to a third of the pipeline's time.
+    # A second opinion: the same audio heard again by another recogniser (``second_model``, greedy, text
+    # only), beside recognition (a side stage); words where the two disagree are doubtful.  The strongest
+    # signal on real speech (bench/README.md "Review queue"); its cost is stated there.
     second_opinion: bool = False
     second_model: str = "tiny.en"
-
 
 @dataclass(frozen=True)
 class ReviewPlan:
@@ -86,54 +83,48 @@ def _reason(row: tuple[float, ...], suggestion: str | None) -> str:
 
 
 def places_of(doc: Transcript, plan: ReviewPlan, second: list[float] | None = None) -> tuple[ReviewPlace, ...]:
-    """Every place to check in ``doc``, most worth checking first (:func:`rank`)."""
+    """Every place to check in ``doc``, most worth checking first."""
     if not doc.words or not plan.options.enabled:
         return ()
     signals = word_signals(doc, plan.names, second)
-    name = "word_second" if second is not None else "word"
-    doubt = [model.predict(name, row) for row in signals.rows]
+    doubt = [model.predict("word", model.used("word", row, FEATURES)) for row in signals.rows]
+    prior = [1.0 - (1.0 if w.probability is None else w.probability) for w in doc.words]
     reasons = [_reason(row, signals.suggestions.get(i)) for i, row in enumerate(signals.rows)]
-    found = word_places(doc, doubt, signals.suggestions, reasons, seed_for(doubt, plan.options.reach),
-                        plan.options.max_words)
-    found += speaker_places(doc) + name_places(doc, plan.options.name_score)
-    found += sound_places(doc) + condense_places(doc, plan.captions)
-    return tuple(sorted(found, key=lambda p: rank(p, plan.options.voice_weight)))
+    ranked = word_places(doc, doubt, prior, signals.suggestions, reasons, plan.options.reach)
+    others = speaker_places(doc) + name_places(doc, plan.options.name_score)
+    others += sound_places(doc) + condense_places(doc, plan.captions)
+    ranked += [(priority(p, plan.options.voice_weight), p) for p in others]
+    return tuple(p for _, p in sorted(ranked, key=lambda item: (-item[0], item[1].start_ms)))
 
 
-def rank(place: ReviewPlace, voice_weight: float = 1.0) -> tuple[float, int]:
-    """Most worth checking first: the chance of a mistake per word to read (a two-word place at 0.6 after a
-    one-word place at 0.4), so a short list covers as many mistakes as it can (podcast_004_short at 5 % of
-    the words, fitted on it: 30 % of its mistakes ordered by score alone, 36 % by this); a doubt about
-    who speaks counts ``voice_weight`` times."""
+def priority(place: ReviewPlace, voice_weight: float = 1.0) -> float:
+    """How worth checking a place other than a doubtful word is: its chance of a mistake per word to read
+    (a two-word place at 0.6 after a one-word place at 0.4); a doubt about who speaks counts
+    ``voice_weight`` times."""
     weight = voice_weight if place.kind == "speaker" else 1.0
-    return -weight * place.score / max(1, place.words[1] - place.words[0]), place.start_ms
+    return weight * place.score / max(1, place.words[1] - place.words[0])
 
 
-def seed_for(doubt: list[float], reach: float) -> float:
-    """The doubt from which a word starts a place: that of the word ``reach`` of the way down the ranking."""
-    ranked = sorted(doubt, reverse=True)
-    return ranked[min(len(ranked) - 1, int(reach * len(ranked)))] if ranked else 1.0
-
-
-def second_words(source, options: ReviewOptions, language: str | None, hook=None) -> list[str]:
-    """The words ``options.second_model`` hears in ``source`` (an ``audio.Audio``), decoded greedily, no prompt."""
-    from ..asr import AsrOptions, release, transcribe
+def second_words(source, options: ReviewOptions, language: str | None = "en", hook=None) -> list[str]:
+    """The words ``options.second_model`` hears in ``source`` (an ``audio.Audio``): greedy, no prompt, text
+    only (no word times: only the words are compared)."""
+    from ..asr import AsrOptions, faster
 
     asr_options = AsrOptions(model=options.second_model, beam_size=1, language=language or "en")
-    other = transcribe(source, asr_options, hook)
-    release()
-    return [w.text for w in other.words]
+    return faster.heard_text(source, asr_options, hook)
 
 
-def second_opinion(doc: Transcript, options: ReviewOptions, ctx: Context) -> list[float]:
-    """:func:`signals.disagreements` of ``doc``'s words with a second recogniser's."""
-    heard = second_words(ctx.audio, options, doc.language, lambda done, total: ctx.hook("review", done, total))
-    return disagreements(doc.words, heard)
+def hear_again(doc: Transcript, options: ReviewOptions, ctx: Context) -> list[str]:
+    """The side stage ``second``: the second opinion's words, heard beside recognition (it needs only the
+    audio), for the review stage to compare."""
+    ctx.hook("second", 0, 1)
+    return second_words(ctx.audio, options, "en", lambda done, total: ctx.hook("second", done, total))
 
 
 def review_stage(doc: Transcript, plan: ReviewPlan, ctx: Context) -> Transcript:
     ctx.hook("review", 0, 1)
-    second = second_opinion(doc, plan.options, ctx) if plan.options.second_opinion and doc.words else None
+    heard = ctx.results.get("second") if plan.options.second_opinion else None
+    second = disagreements(doc.words, heard) if heard is not None and doc.words else None
     doc = replace(doc, review=places_of(doc, plan, second))
     ctx.hook("review", 1, 1)
     return doc
@@ -141,7 +132,7 @@ def review_stage(doc: Transcript, plan: ReviewPlan, ctx: Context) -> Transcript:
 
 def review_model_id(options: ReviewOptions) -> str:
     """The stage's model id (its cache key): the coefficients' hash, and the second recogniser when used."""
-    return f"review:{model.digest()}" + (f"+{options.second_model}" if options.second_opinion else "")
+    return f"review:{model.digest()}"
 
 
 def review_json(places: tuple[ReviewPlace, ...], doc: Transcript) -> str:

@@ -58,5 +58,19 @@ def linear(name: str, row: tuple[float, ...] | list[float]) -> float:
     return m["intercept"] + sum(c * x for c, x in zip(m["coef"], row))
 
 
+def used(name: str, row: tuple[float, ...], names: tuple[str, ...]) -> tuple[float, ...]:
+    """The values of ``row`` (one per ``names``) that model ``name`` reads: those its ``features`` list
+    names, in that order (all of them when it has no list)."""
+    wanted = coefficients()[name].get("features")
+    if wanted is None:
+        return row
+    index = {n: k for k, n in enumerate(names)}
+    missing = [n for n in wanted if n not in index]
+    if missing:
+        raise ValueError(f"review/model.json: model {name!r} reads unknown signals {missing}; fit it again with "
+                         "bench/review.py --write")
+    return tuple(row[index[n]] for n in wanted)
+
+
 def predict(name: str, row: tuple[float, ...] | list[float]) -> float:
     return sigmoid(linear(name, row))

@@ -1,14 +1,15 @@
 """Places to check: runs of doubtful words, changes of voice, and names given on thin evidence.
 
-A place is what an editor looks at once.  Doubtful words next to each other are
-one place (checking one is checking the others), at most ``max_words`` long, so a
-short list covers many places rather than a few long ones.
+A place is what an editor looks at once: one doubtful word (with the words around it
+on screen), a change of voice, a name.  A doubtful word's neighbours are often part
+of the same mistake, so they come later in the list (:func:`order`): a short list
+covers many mistakes rather than a few long ones.
 """
 from __future__ import annotations
 
 import bisect
 import hashlib
-import math
+import heapq
 from dataclasses import replace
 
 from ..document import RECOVERED, UNRECOGNISED, ReviewPlace, Transcript
@@ -33,43 +34,61 @@ def make(doc: Transcript, kind: str, first: int, last: int, score: float, reason
                        suggestion=suggestion)
 
 
-def runs(doubt: list[float], seed: float, max_words: int) -> list[tuple[int, int]]:
-    """[first, last) runs of words with doubt >= ``seed``; a longer run is cut before its least doubtful word."""
-    out, i, n = [], 0, len(doubt)
-    while i < n:
-        if doubt[i] < seed:
-            i += 1
-            continue
-        j = i
-        while j < n and doubt[j] >= seed:
-            j += 1
-        out += _cut(doubt, i, j, max_words)
-        i = j
+# Reciprocal rank fusion's constant (Cormack, Clarke and Buettcher, SIGIR 2009), as published, not fitted.
+FUSION_K = 60
+# A word listed makes its neighbours this much less worth listing next (once): a mistake often spans two
+# words, and one of them is enough to bring an editor there.
+NEIGHBOUR = 0.5
+
+
+def order(doubt: list[float], prior: list[float]) -> list[int]:
+    """Word indices, most worth checking first.
+
+    Two rankings are fused by reciprocal rank: the model's ``doubt`` (fitted on some voices) and the
+    recogniser's own ``prior`` (1 - its probability, the anchor that holds on every voice), so that a
+    model that carries badly to a new voice still cannot sink what the recogniser itself doubts.  Then,
+    taking the words in that order, each word taken makes its two neighbours' doubts count ``NEIGHBOUR``
+    times as much (once), and they take the place that gives them among all the words.
+    """
+    tables = [sorted(values) for values in (doubt, prior)]
+
+    def fused(i: int, factor: float = 1.0) -> float:  # a value's rank: how many words have more (ties share)
+        return sum(1.0 / (FUSION_K + len(table) - bisect.bisect_right(table, values[i] * factor))
+                   for table, values in zip(tables, (doubt, prior)))
+
+    value = [fused(i) for i in range(len(doubt))]
+    heap = [(-v, i) for i, v in enumerate(value)]
+    heapq.heapify(heap)
+    taken, lowered, out = [False] * len(value), [False] * len(value), []
+    while heap:
+        v, i = heapq.heappop(heap)
+        if taken[i] or -v != value[i]:
+            continue  # taken already, or an entry from before the word was lowered
+        taken[i] = True
+        out.append(i)
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(value) and not taken[j] and not lowered[j]:
+                lowered[j] = True
+                value[j] = fused(j, NEIGHBOUR)
+                heapq.heappush(heap, (-value[j], j))
     return out
 
 
-JOIN = 0.7  # a word joins its neighbour's place only when at least this share as doubtful (else its own place)
+def word_places(doc: Transcript, doubt: list[float], prior: list[float], suggestions: dict[int, str],
+                reasons: list[str], reach: float) -> list[tuple[float, ReviewPlace]]:
+    """A one-word place for each of the first ``reach`` of the words in :func:`order`, with its priority.
 
-
-def _cut(doubt: list[float], first: int, last: int, max_words: int) -> list[tuple[int, int]]:
-    if last - first <= max_words and min(doubt[first:last]) >= JOIN * max(doubt[first:last]):
-        return [(first, last)]
-    if last - first == 1:
-        return [(first, last)]
-    middle = (first + last) / 2  # the least doubtful word starts the second part; of equals, the middle one
-    k = min(range(first + 1, last), key=lambda j: (doubt[j], abs(j - middle)))
-    return _cut(doubt, first, k, max_words) + _cut(doubt, k, last, max_words)
-
-
-def word_places(doc: Transcript, doubt: list[float], suggestions: dict[int, str], reasons: list[str],
-                seed: float, max_words: int) -> list[ReviewPlace]:
+    Its score is its own calibrated chance of touching a mistake; its priority in the list is the chance
+    of the word at the same position in the model's own ranking, so places of other kinds (scored in
+    chances too) fall in between at the right height."""
+    ranked = order(doubt, prior)
+    levels = sorted(doubt, reverse=True)
     out = []
-    for first, last in runs(doubt, seed, max_words):
-        strongest = max(range(first, last), key=lambda j: doubt[j])
-        score = model.predict("place", (model.logit(doubt[strongest]), math.log(last - first)))
-        suggestion = next((suggestions[j] for j in range(first, last) if j in suggestions), None)
-        reason = reasons[strongest] if last - first > 1 else reasons[strongest].replace("these words", "this word")
-        out.append(make(doc, "words", first, last, score, reason, suggestion))
+    for position, i in enumerate(ranked[:max(1, int(reach * len(ranked)))]):
+        score = model.predict("place", (model.logit(doubt[i]), 0.0))
+        priority = model.predict("place", (model.logit(levels[position]), 0.0))
+        out.append((priority, make(doc, "words", i, i + 1, score, reasons[i].replace("these words", "this word"),
+                                   suggestions.get(i))))
     return out
 
 
@@ -126,8 +145,11 @@ def speaker_rows(doc: Transcript) -> list[tuple[int, int, tuple[float, ...]]]:
                 float(small), inside, max((cover[k][1] - cover[k][0] + 1) / 2 for k in span),
                 max(1 - min(1.0, cover[k][0]) for k in span))
 
-    out = [(j - 1, j + 1, row(j - 1, j + 1, float(words[j].start_ms - words[j - 1].end_ms < 150), 0.0))
-           for j in range(1, len(words)) if words[j].speaker != words[j - 1].speaker]
+    out = []
+    for j in range(1, len(words)):
+        if words[j].speaker != words[j - 1].speaker:  # one word, on the side the diarisation heard less clearly
+            k = j if cover[j][0] - cover[j][1] <= cover[j - 1][0] - cover[j - 1][1] else j - 1
+            out.append((k, k + 1, row(j - 1, j + 1, float(words[j].start_ms - words[j - 1].end_ms < 150), 0.0)))
     edges = {k for first, last, _ in out for k in range(first, last)}
     doubtful = [k for k, (own, other) in enumerate(cover) if k not in edges and (other >= own - 0.1 or own < 0.5)]
     for first, last in _joined(doubtful, words):
