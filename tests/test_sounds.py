@@ -136,6 +136,22 @@ def test_a_bed_under_the_first_words_is_labelled_on_their_cue():
     assert "JO: [music] Welcome back." in srt
 
 
+def test_a_label_on_a_fast_cue_takes_time_before_it_and_never_breaks_the_reading_speed():
+    from transcribe_kit.captions.model import Cue
+    from transcribe_kit.captions.sounds import labelled
+
+    options = CaptionOptions()
+    words = "Lisa thanks for joining us on Houston We Have a Podcast today."
+    cue = Cue(600, 4240, (words,), "S1", 0, 11, label="SPEAKER 1:")  # 19.8 a second with the SRT label
+    early = labelled(cue, "[music]", options, earliest=0)  # the bed began at 0: the label may take that time
+    assert early.lines[0].startswith("[music] ") and early.start_ms < cue.start_ms and early.end_ms == cue.end_ms
+    assert early.cps <= options.max_cps
+    assert labelled(cue, "[music]", options, earliest=600) == cue  # no time before it: left unlabelled
+    assert labelled(cue, "[music]", options) == cue  # nor with no time given
+    slow = replace(cue, end_ms=6000)
+    assert labelled(slow, "[music]", options).lines[0].startswith("[music] ")  # time enough: labelled in place
+
+
 def test_summary_reports_recognised_again_and_left_without_words():
     doc = replace(_doc((Sound("recovered", 1000, 9000), Sound("recovered", 10_000, 19_000),
                         Sound("unrecognised", 21_000, 23_000))), engine={"words_over_music": "3"})

@@ -55,7 +55,8 @@ def with_sounds(doc: Transcript, cues: list[Cue], options: CaptionOptions) -> li
         if end - start >= options.min_duration_ms:
             extra += _pieces(Cue(start, end, (text,), None, -1, -1), options)
         elif sound.kind == MUSIC_UNDER_SPEECH and k < len(cues) and cues[k].start_ms < sound.end_ms:
-            cues[k] = labelled(cues[k], text, options)
+            earliest = max(sound.start_ms, before + options.min_gap_ms if before is not None else 0)
+            cues[k] = labelled(cues[k], text, options, earliest)
     if not extra:
         return cues
     return sorted([*cues, *_apart(extra, options)], key=lambda c: c.start_ms)
@@ -92,9 +93,13 @@ def _starting_at(cue: Cue, start: int, doc: Transcript, options: CaptionOptions)
     return replace(cue, start_ms=min(start, latest)) if latest > cue.start_ms else cue
 
 
-def labelled(cue: Cue, text: str, options: CaptionOptions) -> Cue:
+def labelled(cue: Cue, text: str, options: CaptionOptions, earliest: int | None = None) -> Cue:
     """``cue`` with ``text`` before its words, laid out again on its lines at the best breaks (a
-    SubRip speaker label's room kept); unchanged when the words and the label do not fit."""
+    SubRip speaker label's room kept); unchanged when the words and the label do not fit.
+
+    The label is more to read: the cue starts earlier for it, as far back as ``earliest`` (the
+    sound's start, after the cue before), to keep the target reading speed where it can; a label
+    that would still push the cue past the highest reading speed is left out."""
     if cue.second_speaker is not None:
         return cue  # a quick exchange keeps one speaker a line
     words = [text, *" ".join(cue.lines).split()]
@@ -105,7 +110,11 @@ def labelled(cue: Cue, text: str, options: CaptionOptions) -> Cue:
     widths = [len(lines[0]) + reserve, *(len(line) for line in lines[1:])]
     if len(lines) > options.max_lines or max(widths) > options.max_chars_per_line:
         return cue
-    return replace(cue, lines=lines)
+    out = replace(cue, lines=lines)
+    if earliest is not None and earliest < cue.start_ms:
+        wanted = out.end_ms - math.ceil(out.chars * 1000 / options.target_cps)
+        out = replace(out, start_ms=max(earliest, min(cue.start_ms, wanted)))
+    return out if out.cps <= options.max_cps or out.cps <= cue.cps else cue
 
 
 def _apart(cues: list[Cue], options: CaptionOptions) -> list[Cue]:
