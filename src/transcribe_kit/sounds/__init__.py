@@ -17,6 +17,7 @@ Sounds are kept in ``Transcript.sounds``; ``speakers.rttm`` and the speaker stag
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -27,7 +28,8 @@ from ..timecode import clock
 from . import detect, gaps
 from .detect import Span, subtract
 
-__all__ = ["SoundOptions", "sounds_stage", "summary", "VERSION"]
+__all__ = ["Hearing", "SoundOptions", "VERSION", "events_from_json", "events_to_json", "hear", "hearing",
+           "sounds_stage", "summary"]
 
 VERSION = 2
 
@@ -56,10 +58,8 @@ def sounds_stage(doc: Transcript, options: SoundOptions, ctx) -> Transcript:
     if not options.enabled or doc.duration_ms <= 0:
         return doc
     ctx.hook("sounds", 0, 1)
-    probs = detect.frame_probs(ctx.audio)
-    detect.release()
-    speech = detect.spans(probs[:, 0], options.speech_threshold, min_ms=200, merge_ms=300)
-    music = detect.spans(np.maximum(probs[:, 1], probs[:, 2]), options.music_threshold, min_ms=1000, merge_ms=500)
+    heard = ctx.results.get("events") or hear(doc, hearing(options), ctx)  # alone: hear the audio here
+    speech, music = heard["speech"], heard["music"]
     words, removed = without_invented(doc.words, music, speech)
     found = gaps.find(speech, words, options.min_gap_ms, options.word_pad_ms)
     recovered = _recover(ctx, found, words, options) if found else []
@@ -71,6 +71,38 @@ def sounds_stage(doc: Transcript, options: SoundOptions, ctx) -> Transcript:
         engine["words_over_music"] = str(removed)
     return replace(doc, words=words, sounds=tuple(sorted(sounds, key=lambda s: (s.start_ms, s.end_ms))),
                    engine=engine)
+
+
+@dataclass(frozen=True)
+class Hearing:
+    """What the detector's spans depend on (the ``events`` side stage's options)."""
+
+    speech_threshold: float = 0.4
+    music_threshold: float = 0.5
+
+
+def hearing(options: SoundOptions) -> Hearing:
+    return Hearing(options.speech_threshold, options.music_threshold)
+
+
+def hear(doc: Transcript, options: Hearing, ctx) -> dict[str, list[Span]]:
+    """Where speech and music are: the side stage ``events``, which needs only the audio and so runs
+    beside recognition (its threads the side stage's share of the cores)."""
+    ctx.hook("events", 0, 1)
+    probs = detect.frame_probs(ctx.audio)
+    detect.release()
+    speech = detect.spans(probs[:, 0], options.speech_threshold, min_ms=200, merge_ms=300)
+    music = detect.spans(np.maximum(probs[:, 1], probs[:, 2]), options.music_threshold, min_ms=1000, merge_ms=500)
+    ctx.hook("events", 1, 1)
+    return {"speech": speech, "music": music}
+
+
+def events_to_json(heard: dict[str, list[Span]]) -> str:
+    return json.dumps({kind: [[s.start_ms, s.end_ms, s.confidence] for s in spans] for kind, spans in heard.items()})
+
+
+def events_from_json(text: str) -> dict[str, list[Span]]:
+    return {kind: [Span(int(a), int(b), float(c)) for a, b, c in spans] for kind, spans in json.loads(text).items()}
 
 
 def _recover(ctx, found: list[Span], words: tuple[Word, ...], options: SoundOptions) -> list[gaps.Gap]:

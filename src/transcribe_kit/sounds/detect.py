@@ -63,7 +63,7 @@ def release() -> None:
 def frame_probs(audio: Audio, workers: int = 0) -> np.ndarray:
     """``(frames, 3)`` probabilities of speech, singing and music, one row every 10 ms.
 
-    The pieces are independent, so ``workers`` threads (0: one per core the process may use)
+    The pieces are independent, so ``workers`` threads (0: one per core the calling stage may use)
     detect them side by side; the model's C library releases the GIL and is thread-safe."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -86,7 +86,7 @@ def frame_probs(audio: Audio, workers: int = 0) -> np.ndarray:
         out[first:first + len(rows)] = rows
 
     starts = range(0, total, chunk)
-    workers = workers or cores.budget()
+    workers = workers or cores.torch_threads()  # the calling stage's share (a side stage's, beside recognition)
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(starts)))) as pool:
         list(pool.map(detect, starts))
     audio.drop_pages()
