@@ -152,6 +152,15 @@ def test_a_label_on_a_fast_cue_takes_time_before_it_and_never_breaks_the_reading
     assert labelled(slow, "[music]", options).lines[0].startswith("[music] ")  # time enough: labelled in place
 
 
+def test_the_detector_is_a_side_stage_the_sounds_stage_reads():
+    from transcribe_kit.pipeline import ProcessOptions, stages
+
+    chain = {s.name: s for s in stages(ProcessOptions())}
+    assert chain["events"].side and chain["events"].audio and "events" in chain["sounds"].needs
+    off = {s.name: s for s in stages(ProcessOptions(sounds=SoundOptions(enabled=False)))}
+    assert "events" not in off and not off["sounds"].needs
+
+
 def test_summary_reports_recognised_again_and_left_without_words():
     doc = replace(_doc((Sound("recovered", 1000, 9000), Sound("recovered", 10_000, 19_000),
                         Sound("unrecognised", 21_000, 23_000))), engine={"words_over_music": "3"})
