@@ -16,6 +16,7 @@ from transcribe_kit.cli import cli
 from transcribe_kit.document import Speaker, SpeechSegment, Transcript, Word
 from transcribe_kit.fileio import atomic_write_many
 from transcribe_kit.review import REVIEW_FILE, ReviewPlan, keep_checked, places_of, read_review, review_json, set_checked
+from transcribe_kit.review.queue import listed as listed_places
 from transcribe_kit.review.queue import load_queue
 from transcribe_kit.writers import render_all, writers
 
@@ -112,8 +113,9 @@ def test_word_carries_the_places_as_comments_that_reading_it_back_ignores(tmp_pa
     for name, version in (("reviewed", doc), ("plain", replace(doc, review=()))):
         (tmp_path / f"{name}.docx").write_bytes(render_all(version, tmp_path, ["docx"])[tmp_path / "transcript.docx"])
     comments = [c.text for c in docx.Document(str(tmp_path / "reviewed.docx")).comments]
-    listed = [p for p in doc.review if p.score >= 0.3]
-    assert len(comments) == len(listed) > 0
+    listed = listed_places(doc.review, len(doc.words), span=lambda p: p.words, score=lambda p: p.score)
+    assert len(listed) < len(doc.review)  # the editor's list, not every place
+    assert len(comments) == len({p.words[0] for p in listed}) > 0  # one comment on a word that starts two places
     assert any("unsure" in c for c in comments) and all(c.startswith("Check (") for c in comments)
     assert not list(docx.Document(str(tmp_path / "plain.docx")).comments)
     assert docx_blocks(tmp_path / "reviewed.docx") == docx_blocks(tmp_path / "plain.docx")
@@ -121,6 +123,12 @@ def test_word_carries_the_places_as_comments_that_reading_it_back_ignores(tmp_pa
 
     comments_xml = zipfile.ZipFile(tmp_path / "reviewed.docx").read("word/comments.xml")
     assert b"w:date" not in comments_xml  # no time of writing: the same transcript gives the same bytes
+
+
+def test_the_list_reaches_a_tenth_of_the_words_and_every_likely_mistake_beyond():
+    items = [{"words": [i, i + 1], "score": s} for i, s in enumerate([0.2, 0.1, 0.05, 0.4, 0.02, 0.31])]
+    assert [it["words"][0] for it in listed_places(items, 20)] == [0, 1, 3, 5]  # 2 words fit; then 0.3 or more
+    assert listed_places(items, 100, budget=0.05) == items[:5] + [items[5]]
 
 
 def test_review_json_has_the_schema_and_keeps_an_editors_checks(tmp_path):
@@ -209,7 +217,8 @@ def test_the_editor_lists_the_places_and_saves_a_mark(episode):
         status, body = request(url, "/api/review", headers=token)
         listed = json.loads(body)
         assert status == 200 and listed["left"] == len(listed["items"]) > 0
-        assert all(it["score"] >= 0.3 and it["text"] for it in listed["items"])
+        assert [it["id"] for it in listed["items"]] == [it["id"] for it in load_queue(episode).worth_checking()]
+        assert all(it["text"] for it in listed["items"])
         mark = json.dumps({"id": listed["items"][0]["id"], "checked": True}).encode()
         status, body = request(url, "/api/review", "POST", token | {"Content-Type": "application/json"}, mark)
         assert status == 200 and json.loads(body)["left"] == listed["left"] - 1

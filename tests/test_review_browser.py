@@ -16,7 +16,7 @@ from transcribe_kit.editing.apply import EditOptions
 from transcribe_kit.editing.server import serve
 from transcribe_kit.fileio import atomic_write
 from transcribe_kit.review import REVIEW_FILE, ReviewPlan, places_of, review_json
-from transcribe_kit.review.queue import WORTH
+from transcribe_kit.review.queue import load_queue
 
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -40,7 +40,7 @@ def review(folder: Path) -> list[dict]:
 
 
 def test_walk_the_list_play_mark_reload_and_resolve_by_editing(episode, browser):
-    listed = [it for it in review(episode) if it["score"] >= WORTH]
+    listed = load_queue(episode).worth_checking()
     assert len(listed) >= 2
     server, url = serve(episode, EditOptions(ForcedAlignOptions(use_audio=False)))
     try:

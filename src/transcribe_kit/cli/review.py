@@ -8,14 +8,15 @@ import click
 
 from ..editing import Episode
 from ..review import REVIEW_FILE, ReviewError
-from ..review.queue import WORTH, describe, in_context, load_queue, place_words, summary
+from ..review.queue import BUDGET, WORTH, describe, in_context, load_queue, place_words, summary
 from .options import user_errors
 
 
 @click.command()
 @click.argument("episode_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--top", type=click.IntRange(1), default=None,
-              help=f"Show the N most doubtful places [default: every unchecked place scored {WORTH} or more].")
+              help=f"Show the N most doubtful unchecked places [default: the list an editor is given: the "
+                   f"places that fit in {BUDGET:.0%} of the words, and any scored {WORTH} or more].")
 @click.option("--all", "show_all", is_flag=True, help="Show every place, checked ones and low scores too.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the places as JSON (review.json's items, with their words).")

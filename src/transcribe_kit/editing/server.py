@@ -35,7 +35,7 @@ from .apply import EditOptions
 from .episode import Conflict, Episode, caption_checks, check_size, speaker_names
 from .readback import EditError, parse_body, text_blocks
 from ..review import REVIEW_FILE, ReviewError, set_checked
-from ..review.queue import WORTH, load_queue, place_words
+from ..review.queue import load_queue, place_words
 
 ASSETS = {"editor.js": "application/javascript", "editor.css": "text/css"}
 COOKIE = "tk_token_{port}"  # one cookie per editor: browsers share cookies between ports of a host
@@ -117,9 +117,7 @@ def review_json(episode: Episode) -> dict:
     doc = episode.load()
     queue = load_queue(episode.folder, doc)
     items = []
-    for it in queue.items:
-        if it["score"] < WORTH:
-            continue
+    for it in queue.worth_checking():
         first, last = place_words(doc, it)
         items.append({k: it.get(k) for k in ("id", "kind", "score", "reason", "suggestion", "checked")}
                      | {"start_ms": doc.words[first].start_ms if last > first else it["start_ms"],

@@ -14,7 +14,26 @@ from ..document import Transcript
 from ..timecode import clock
 from . import REVIEW_FILE, read_review
 
-WORTH = 0.3  # a place counts as "to check" from this chance of an error (about one in three wrong)
+# The list an editor is given: the places in rank order that fit in a tenth of the words (the budget the
+# queue is measured at, bench/README.md "Review queue"), and beyond that any place at least ``WORTH``
+# likely to be wrong (about one in three), so that no likely mistake is left out by the budget.
+BUDGET = 0.10
+WORTH = 0.3
+
+
+def listed(items, words: int, budget: float = BUDGET, worth: float = WORTH, span=lambda it: it["words"],
+           score=lambda it: it["score"]) -> list:
+    """The places of ``items`` (in rank order; review.json's dicts, or what ``span`` and ``score`` read)
+    worth an editor's look: those that fit in ``budget`` of the ``words``, then any scored ``worth``."""
+    limit, seen, out, within = budget * words, set(), [], True
+    for it in items:
+        first, last = span(it)
+        new = seen | set(range(first, max(last, first + 1)))
+        within = within and len(new) <= limit
+        if within or score(it) >= worth:
+            out.append(it)
+            seen = new
+    return out
 
 
 @dataclass(frozen=True)
@@ -22,9 +41,13 @@ class Queue:
     items: tuple[dict, ...]  # review.json's places, most doubtful first
     words: int  # the transcript's words
 
-    def to_check(self, worth: float = WORTH) -> list[dict]:
-        """Unchecked places with at least ``worth`` chance of an error."""
-        return [it for it in self.items if not it.get("checked") and it["score"] >= worth]
+    def worth_checking(self) -> list[dict]:
+        """The places on the list an editor is given (:func:`listed`), checked or not."""
+        return listed(self.items, self.words)
+
+    def to_check(self) -> list[dict]:
+        """The places on the list not checked yet."""
+        return [it for it in self.worth_checking() if not it.get("checked")]
 
     def share(self, items: list[dict]) -> float:
         """The share of the transcript's words that ``items`` cover."""
@@ -67,9 +90,9 @@ def describe(doc: Transcript, item: dict) -> str:
     return line
 
 
-def summary(folder: Path, queue: Queue, worth: float = WORTH) -> str:
+def summary(folder: Path, queue: Queue) -> str:
     """"37 places to check (4 % of the words): transcribe-kit edit outputs/episode"."""
-    left = queue.to_check(worth)
+    left = queue.to_check()
     if not left:
         return f"no places to check: transcribe-kit edit {folder}"
     places = f"{len(left)} place{'s' if len(left) != 1 else ''}"

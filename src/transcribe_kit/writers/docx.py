@@ -47,7 +47,13 @@ def render(doc: Transcript, options: WriterOptions) -> bytes:
     return _reproducible(buffer.getvalue())
 
 
-COMMENT_FROM = 0.3  # the review's places from this score are Word comments (as ``review`` lists them)
+
+
+def _listed(doc: Transcript) -> list:
+    """The review's places on the list an editor is given (as ``review`` and the editor list them)."""
+    from ..review.queue import listed
+
+    return listed(doc.review, len(doc.words), span=lambda p: p.words, score=lambda p: p.score)
 
 
 def _text_with_comments(out, para, doc: Transcript, p) -> None:
@@ -56,9 +62,9 @@ def _text_with_comments(out, para, doc: Transcript, p) -> None:
     from docx.oxml.ns import qn
     words = p.text.split(" ")
     places = {}
-    for place in doc.review:
+    for place in _listed(doc):
         first, last = place.words
-        if not place.checked and place.score >= COMMENT_FROM and p.first_word <= first < p.first_word + len(words):
+        if not place.checked and p.first_word <= first < p.first_word + len(words):
             places.setdefault(first - p.first_word, (min(last - p.first_word, len(words)), place))
     if not places or len(words) != len(p.text.split()):
         para.add_run(p.text)
