@@ -96,6 +96,9 @@ T0 = time.perf_counter()
 
 
 def child(args) -> None:
+    from transcribe_kit import memory
+
+    memory.limit_arenas()  # as the command does, first thing
     # the interpreter is already up: start-up counts from here (imports included)
     phases = Phases()
     stop = threading.Event()

@@ -249,3 +249,12 @@ def test_thread_counts_follow_the_cores_and_the_cap():
     assert cores.asr_threads(3) == 3  # a thread count the user set wins
     with cores.share(asr=1, torch=1):
         assert cores.asr_threads() == cores.torch_threads() == 1
+
+
+def test_the_c_heap_is_held_to_two_arenas_on_glibc():
+    import platform
+
+    from transcribe_kit import memory
+
+    took = memory.limit_arenas()
+    assert took == (platform.system() == "Linux" and platform.libc_ver()[0] == "glibc")

@@ -11,7 +11,7 @@ import gc
 
 import click
 
-from .. import __version__
+from .. import __version__, memory
 from . import editing, processing, review
 
 
@@ -29,6 +29,7 @@ for _command in processing.COMMANDS + editing.COMMANDS + (review.review,):
 
 
 def main():
+    memory.limit_arenas()  # before any thread starts a heap of its own
     try:
         cli(prog_name="transcribe-kit")
     finally:
