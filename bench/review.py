@@ -12,8 +12,8 @@ pyannote sample (``.stm``).
    ``shared/tools/review_score.py``'s own rules; a word is wrong when it touches a
    word error event; a change of voice is wrong when it touches a speaker error event.
 2. Fit, on the ``--fit`` recordings only: the word model (logistic regression on
-   ``review.signals.FEATURES``), the place calibration (a place's strongest word's
-   log-odds and its length against "touches an error"), and the speaker model
+   ``WORD_FEATURES`` of ``review.signals.FEATURES``), the place calibration (a listed
+   word's log-odds against "touches an error"), and the speaker model
    (``review.places.SPEAKER_FEATURES`` against "touches a wrong-voice run").
    ``--write`` stores the coefficients in ``src/transcribe_kit/review/model.json``.
 3. Score, on every recording: the stage's places written as review.json, then
@@ -21,9 +21,11 @@ pyannote sample (``.stm``).
    and a calibration table (score bands against the share of places that were
    wrong) over the recordings not fitted on.
 
-``--second`` adds the second opinion (tiny.en, greedy): its words are decoded once
-per recording and kept in EPISODE/second.<model>.json (wrap the first run in
-``flock /tmp/heavy.lock``).
+``--second`` adds the second opinion (tiny.en, greedy, text only, as the ``second``
+side stage hears it): its words are decoded once per recording and kept in
+EPISODE/second.<model>.text.json (wrap the first run in ``flock /tmp/heavy.lock``).
+``--loo`` scores each recording with a model fitted on all the others but its sibling
+(``SIBLINGS``: the same text synthesised twice).
 """
 from __future__ import annotations
 
