@@ -43,7 +43,7 @@ from _common import CORPUS, SHARED, table
 from transcribe_kit import audio, metadata
 from transcribe_kit.document import Transcript
 from transcribe_kit.review import ReviewOptions, ReviewPlan, model, places_of, review_json, second_words
-from transcribe_kit.review.places import SPEAKER_FEATURES, order, speaker_rows
+from transcribe_kit.review.places import SPEAKER_FEATURES, order, recogniser_doubt, speaker_rows
 from transcribe_kit.review.signals import FEATURES, disagreements, word_signals
 from transcribe_kit.vocabulary import VocabOptions, vocabulary_for
 
@@ -184,7 +184,7 @@ def fit(train: list[Recording], second: bool, speaker_train: list[Recording] | N
     if not second:
         k = WORD_FEATURES.index("disagrees")  # all 0 without it: keep the stored weight
         data["word"]["coef"][k] = stored["word"]["coef"][k]
-    model.use(data | {"place": {"coef": [1.0, 0.0], "intercept": 0.0}, "speaker": {"coef": [0.0] * 7, "intercept": 0}})
+    model.use(data | {"place": {"coef": [1.0], "intercept": 0.0}, "speaker": {"coef": [0.0] * 7, "intercept": 0}})
     data["place"] = _fit_places(train, second)
     data["speaker"] = _fit_speaker(speaker_train or train) or stored["speaker"]
     if speaker_train:
@@ -201,9 +201,8 @@ def _fit_places(train: list[Recording], second: bool) -> dict:
     options = ReviewOptions()
     for r in (r for r in train if r.has_words):
         doubt = [model.predict("word", row) for row in word_rows(r, second)]
-        prior = [1.0 - (1.0 if w.probability is None else w.probability) for w in r.doc.words]
-        for i in order(doubt, prior)[:int(options.reach * len(doubt))]:
-            X.append((model.logit(doubt[i]), 0.0))
+        for i in order(doubt, recogniser_doubt(r.doc))[:int(options.reach * len(doubt))]:
+            X.append((model.logit(doubt[i]),))
             y.append(r.wrong[i])
     lr = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
     return {"coef": [round(c, 4) for c in lr.coef_[0]], "intercept": round(float(lr.intercept_[0]), 4)}

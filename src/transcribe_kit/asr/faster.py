@@ -53,7 +53,6 @@ def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = No
     return AsrResult(words=tuple(monotonic(words)), language=info.language, engine=engine)
 
 
-
 def heard_text(audio: Audio, options: AsrOptions, progress: Progress | None = None) -> list[str]:
     """The words ``options.model`` hears in ``audio``, as text only: no word times, no timestamp tokens.
 

@@ -21,7 +21,8 @@ from ..document import ReviewPlace, Transcript
 from ..errors import UserError
 from ..stagecache import Context
 from . import model
-from .places import condense_places, name_places, sound_places, speaker_places, word_places
+from .places import (condense_places, name_places, recogniser_doubt, sound_places, speaker_places,
+                     word_places)
 from .signals import FEATURES, disagreements, word_signals
 
 __all__ = ["REVIEW_FILE", "SCHEMA_VERSION", "ReviewError", "ReviewOptions", "ReviewPlan", "hear_again", "keep_checked",
@@ -53,6 +54,7 @@ class ReviewOptions:
     # signal on real speech (bench/README.md "Review queue"); its cost is stated there.
     second_opinion: bool = False
     second_model: str = "tiny.en"
+
 
 @dataclass(frozen=True)
 class ReviewPlan:
@@ -88,7 +90,7 @@ def places_of(doc: Transcript, plan: ReviewPlan, second: list[float] | None = No
         return ()
     signals = word_signals(doc, plan.names, second)
     doubt = [model.predict("word", model.used("word", row, FEATURES)) for row in signals.rows]
-    prior = [1.0 - (1.0 if w.probability is None else w.probability) for w in doc.words]
+    prior = recogniser_doubt(doc)
     reasons = [_reason(row, signals.suggestions.get(i)) for i, row in enumerate(signals.rows)]
     ranked = word_places(doc, doubt, prior, signals.suggestions, reasons, plan.options.reach)
     others = speaker_places(doc) + name_places(doc, plan.options.name_score)
@@ -131,7 +133,8 @@ def review_stage(doc: Transcript, plan: ReviewPlan, ctx: Context) -> Transcript:
 
 
 def review_model_id(options: ReviewOptions) -> str:
-    """The stage's model id (its cache key): the coefficients' hash, and the second recogniser when used."""
+    """The stage's model id (its cache key): the coefficients' hash (the second opinion's recogniser is in
+    the key of the side stage ``second``, which joins this stage's key)."""
     return f"review:{model.digest()}"
 
 

@@ -74,6 +74,12 @@ def order(doubt: list[float], prior: list[float]) -> list[int]:
     return out
 
 
+def recogniser_doubt(doc: Transcript) -> list[float]:
+    """1 - the recogniser's probability of each word (0 where it gave none): the ranking :func:`order`
+    fuses with the model's."""
+    return [1.0 - (1.0 if w.probability is None else w.probability) for w in doc.words]
+
+
 def word_places(doc: Transcript, doubt: list[float], prior: list[float], suggestions: dict[int, str],
                 reasons: list[str], reach: float) -> list[tuple[float, ReviewPlace]]:
     """A one-word place for each of the first ``reach`` of the words in :func:`order`, with its priority.
@@ -85,8 +91,8 @@ def word_places(doc: Transcript, doubt: list[float], prior: list[float], suggest
     levels = sorted(doubt, reverse=True)
     out = []
     for position, i in enumerate(ranked[:max(1, int(reach * len(ranked)))]):
-        score = model.predict("place", (model.logit(doubt[i]), 0.0))
-        priority = model.predict("place", (model.logit(levels[position]), 0.0))
+        score = model.predict("place", (model.logit(doubt[i]),))
+        priority = model.predict("place", (model.logit(levels[position]),))
         out.append((priority, make(doc, "words", i, i + 1, score, reasons[i].replace("these words", "this word"),
                                    suggestions.get(i))))
     return out

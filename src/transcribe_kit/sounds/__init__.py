@@ -77,8 +77,8 @@ def sounds_stage(doc: Transcript, options: SoundOptions, ctx) -> Transcript:
 class Hearing:
     """What the detector's spans depend on (the ``events`` side stage's options)."""
 
-    speech_threshold: float = 0.4
-    music_threshold: float = 0.5
+    speech_threshold: float
+    music_threshold: float
 
 
 def hearing(options: SoundOptions) -> Hearing:
