@@ -93,7 +93,7 @@ def test_windows_are_cut_in_the_quiet_and_lose_no_word(jfk):
     from transcribe_kit.asr.windows import cuts
     from transcribe_kit.document import Transcript
 
-    options = asr.AsrOptions(model="tiny.en", window_s=4, window_search_s=1)
+    options = asr.AsrOptions(model="tiny.en", window_s=4, window_search_s=1, window_margin_s=1)
     edges = cuts(jfk, 4, 1)
     assert len(edges) >= 2 and edges == sorted(edges)
     whole = asr.transcribe(jfk, replace(options, window_s=0))
@@ -107,15 +107,17 @@ def test_windows_are_cut_in_the_quiet_and_lose_no_word(jfk):
     assert starts == sorted(starts) and windowed.language == "en"
 
 
-def test_a_window_is_never_cut_off_short():
-    """The last window is not a sliver: under one and a half windows left, they stay one."""
+def test_parts_are_as_many_as_the_length_holds_and_cut_in_the_quiet():
+    """A part is never a sliver: the length is shared out evenly, each seam in the quietest moment near its aim."""
     from transcribe_kit.asr.windows import cuts
 
     rng = np.random.default_rng(0)
     speech = rng.normal(0, 0.1, audio.SAMPLE_RATE * 25).astype(np.float32)
     speech[audio.SAMPLE_RATE * 10: audio.SAMPLE_RATE * 10 + 8000] = 0  # a half-second pause at 10 s
-    edges = cuts(audio.Audio(speech), 10, 2)
-    assert [round(e / audio.SAMPLE_RATE, 1) for e in edges] == [10.2]
+    edges = cuts(audio.Audio(speech), 10, 2)  # three parts, seams aimed at 8.3 and 16.7 s
+    assert len(edges) == 2 and round(edges[0] / audio.SAMPLE_RATE, 1) == 10.2
+    assert abs(edges[1] / audio.SAMPLE_RATE - 25 * 2 / 3) <= 2
+    assert len(cuts(audio.Audio(speech[: audio.SAMPLE_RATE * 16]), 10, 2)) == 1
     assert cuts(audio.Audio(speech[: audio.SAMPLE_RATE * 14]), 10, 2) == []
     assert cuts(audio.Audio(speech), 0, 2) == []
 
@@ -163,3 +165,34 @@ def test_the_thread_count_does_not_change_the_words_or_their_times(jfk):
         results.append([(w.text, w.start_ms, w.end_ms, w.probability) for w in words])
         faster.model.cache_clear()
     assert results[0] == results[1] and len(results[0]) > 15
+
+
+def test_parts_run_side_by_side_and_their_margins_give_each_word_once():
+    """Two parts decode at the same time; the margins each part hears are heard again, never kept twice."""
+    import threading
+    import time
+
+    from transcribe_kit.asr.windows import transcribe_windows
+    from transcribe_kit.document import Word
+
+    rng = np.random.default_rng(2)
+    samples = rng.normal(0, 0.1, audio.SAMPLE_RATE * 40).astype(np.float32)
+    running, most, lock = [0], [0], threading.Lock()
+
+    def engine(piece, options, progress):  # a word every second of what it is given, 0.4 s long
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.3)
+        with lock:
+            running[0] -= 1
+        seconds = len(piece.samples) // audio.SAMPLE_RATE
+        words = tuple(Word("w", k * 1000 + 300, k * 1000 + 700, 0.9) for k in range(seconds))
+        return asr.AsrResult(words=words, language=options.language)
+
+    result = transcribe_windows(engine, audio.Audio(samples), asr.AsrOptions(), 10, 2, streams=2, margin_s=3)
+    assert most[0] == 2
+    middles = [(w.start_ms + w.end_ms) // 2 for w in result.words]
+    gaps = [b - a for a, b in zip(middles, middles[1:])]
+    assert all(0 < g < 2000 for g in gaps), gaps  # at a seam: neither heard twice nor a second lost
+    assert 38 <= len(middles) <= 40 and middles[0] == 500 and middles[-1] > 38_000

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 _state = threading.local()
 _cap: list[int] = []  # the innermost ``limit`` of this process (a stack: nested runs restore theirs)
 _lock = threading.Lock()
+_beside = [0]  # threads the side stages running now were given
 
 
 def available() -> int:
@@ -63,6 +64,25 @@ def beside(lanes: int) -> tuple[int, int]:
         return cores, cores
     side = max(1, cores // (lanes + 1))
     return max(1, cores - side) if cores > 2 else cores, side
+
+
+@contextlib.contextmanager
+def side_stage(threads: int) -> Iterator[None]:
+    """A side stage runs in the block, on ``threads`` threads (counted in :func:`free`)."""
+    with _lock:
+        _beside[0] += threads
+    try:
+        yield
+    finally:
+        with _lock:
+            _beside[0] -= threads
+
+
+def free() -> int:
+    """The budget's cores not given to a side stage running now (at least one)."""
+    with _lock:
+        beside = _beside[0]
+    return max(1, budget() - beside)
 
 
 def asr_threads(requested: int = 0) -> int:

@@ -318,8 +318,8 @@ class _SideLane:
     def _run(self, stage: Stage, threads: int) -> object:
         started = time.perf_counter()
         ctx = Context(self.ctx.path, self._hook, self.ctx.__dict__.get("audio"))
-        with cores.share(asr=threads, torch=threads):  # a side recogniser's CTranslate2 threads too
-            cores.set_torch_threads()
+        with cores.share(asr=threads, torch=threads), cores.side_stage(threads or cores.budget()):
+            cores.set_torch_threads()  # a side recogniser's CTranslate2 threads are sized by the share too
             value = stage.run(self.first, stage.options, ctx)
         memory.trim()
         if self.cache:

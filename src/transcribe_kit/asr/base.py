@@ -29,14 +29,15 @@ class AsrOptions:
     # the text before it: 1.6x faster but WER 4.96 % -> 5.89 % on podcast_004_short, so not the default
     # (bench/README.md "Memory and speed").
     batch_size: int = 0
-    # Recognise about this many seconds at a time (0: all at once), each window cut at the quietest
-    # moment within ``window_search_s`` of its aim (asr/windows.py), so that what the engine holds for
-    # its input (VAD's copy of the speech, the features) stops growing with the recording.  Every seam
-    # costs accuracy: five-minute windows put podcast_004_full's WER at 5.4-6.3 % against 3.9 % in one
-    # pass (Whisper drops clauses near a window's end).  faster-whisper's features are computed a minute
-    # at a time anyway (asr/features.py), so half an hour costs little memory and the hour has one seam
-    # (bench/README.md "Memory and speed").
-    window_s: int = 1800
+    # Recognise in parts of about this many seconds (0: all at once), side by side, each cut at the
+    # quietest moment within ``window_search_s`` of its aim and given ``window_margin_s`` of the audio
+    # either side, so the decoder neither starts nor stops at a seam (asr/windows.py).  Parts keep what
+    # the engine holds for its input (VAD's copy of the speech, the features) from growing with the
+    # recording, and let recognition use every core: on two cores, two parts at once on one thread
+    # each took 0.6x the wall time and 0.76x the CPU time of one pass on two threads (bench/README.md
+    # "Recognition in parts").  The margins cost a minute of audio decoded twice per seam.
+    window_s: int = 600
+    window_margin_s: int = 30
     window_search_s: int = 30
 
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import functools
+import threading
 
-from .. import cores
+from .. import cores, memory
 from ..audio import SAMPLE_RATE, Audio
 from ..document import Word
 from ..models import ModelError, ct2_dir, offline_environment
@@ -13,20 +14,49 @@ from .base import AsrOptions, AsrResult, Progress, monotonic, segment_words
 
 
 @functools.lru_cache(maxsize=2)
-def model(path: str, compute_type: str, threads: int):
+def model(path: str, compute_type: str, threads: int, workers: int = 1):
+    """The recogniser, ``threads`` CTranslate2 threads for each of ``workers`` decodings at once
+    (one per thread that calls it: the weights are shared)."""
     offline_environment()
     try:
         from faster_whisper import WhisperModel  # the engine loads with its model
     except ImportError:
         raise ModelError("the faster-whisper engine needs: pip install faster-whisper==1.2.1") from None
-    whisper = WhisperModel(path, device="cpu", compute_type=compute_type, cpu_threads=threads)
+    _one_vad_at_a_time()
+    whisper = WhisperModel(path, device="cpu", compute_type=compute_type, cpu_threads=threads, num_workers=workers)
     whisper.feature_extractor = BlockFeatures(whisper.feature_extractor)  # the same features, a minute at a time
     return whisper
 
 
-def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = None) -> AsrResult:
+_vad_lock = threading.Lock()
+
+
+def _one_vad_at_a_time() -> None:
+    """Parts recognised at once find their speech one after the other, and give the memory back.
+
+    faster-whisper's VAD runs Silero on 10,000 windows (5 minutes) at a time, about 190 MB while it
+    runs, which glibc then keeps: two parts' VADs at once held 350 MB.  It takes about a second a
+    part, so waiting for the other costs little."""
+    import faster_whisper.transcribe as engine
+
+    find = engine.get_speech_timestamps
+    if getattr(find, "one_at_a_time", False):
+        return
+
+    def one_at_a_time(*args, **kwargs):
+        with _vad_lock:
+            try:
+                return find(*args, **kwargs)
+            finally:
+                memory.trim(collect=False)
+    one_at_a_time.one_at_a_time = True
+    engine.get_speech_timestamps = one_at_a_time
+
+
+def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = None, workers: int = 1) -> AsrResult:
+    """One pass over ``audio``; ``workers``: how many threads call this at once (asr/windows.py)."""
     path = options.model_path or str(ct2_dir(options.model))
-    whisper = model(path, options.compute_type, cores.asr_threads(options.threads))
+    whisper = model(path, options.compute_type, cores.asr_threads(options.threads), workers)
     common = dict(language=options.language, beam_size=options.beam_size, word_timestamps=True,
                   initial_prompt=options.initial_prompt, hotwords=options.hotwords)
     if options.batch_size > 0:  # VAD pieces of up to 30 s decoded side by side, each given the prompt

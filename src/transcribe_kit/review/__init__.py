@@ -112,7 +112,7 @@ def second_words(source, options: ReviewOptions, language: str | None = "en", ho
     only (no word times: only the words are compared)."""
     from ..asr import AsrOptions, faster
 
-    asr_options = AsrOptions(model=options.second_model, beam_size=1, language=language or "en")
+    asr_options = AsrOptions(model=options.second_model, beam_size=1, language=language or "en", window_s=1800)
     return faster.heard_text(source, asr_options, hook)
 
 
