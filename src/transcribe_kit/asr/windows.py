@@ -116,8 +116,8 @@ def transcribe_windows(engine: Engine, audio: Audio, options: AsrOptions, window
 def _side_by_side(run: Callable[[int], AsrResult], todo: list[int], streams: int, results: list) -> None:
     """``run`` each part of ``todo`` in order, up to ``streams`` at once, and fewer while side stages
     hold cores (``cores.free``): the diarisation beside recognition holds its models and the
-    recording's chunks, and two decoders beside it would add theirs (on the hour, 1.8 GB at the
-    highest instead of 1.6); a part starts as soon as cores come free."""
+    recording's chunks, and two decoders beside it would add theirs (on the hour, a peak of 1770 MB
+    instead of 1506); a part starts as soon as cores come free."""
     pending, running = list(todo), {}
     with concurrent.futures.ThreadPoolExecutor(min(streams, len(todo)), thread_name_prefix="asr-part") as pool:
         try:
