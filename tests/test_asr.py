@@ -172,7 +172,7 @@ def test_parts_run_side_by_side_and_their_margins_give_each_word_once():
     import threading
     import time
 
-    from transcribe_kit.asr.windows import transcribe_windows
+    from transcribe_kit.asr.windows import cuts, transcribe_windows
     from transcribe_kit.document import Word
 
     rng = np.random.default_rng(2)
@@ -190,7 +190,8 @@ def test_parts_run_side_by_side_and_their_margins_give_each_word_once():
         words = tuple(Word("w", k * 1000 + 300, k * 1000 + 700, 0.9) for k in range(seconds))
         return asr.AsrResult(words=words, language=options.language)
 
-    result = transcribe_windows(engine, audio.Audio(samples), asr.AsrOptions(), 10, 2, streams=2, margin_s=3)
+    recording = audio.Audio(samples)
+    result = transcribe_windows(engine, recording, asr.AsrOptions(), cuts(recording, 10, 2), streams=2, margin_s=3)
     assert most[0] == 2
     middles = [(w.start_ms + w.end_ms) // 2 for w in result.words]
     gaps = [b - a for a, b in zip(middles, middles[1:])]

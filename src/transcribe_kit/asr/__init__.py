@@ -34,14 +34,15 @@ def transcribe(audio: Audio, options: AsrOptions, progress: Progress | None = No
     if options.engine not in engines:
         raise ValueError(f"unknown engine {options.engine!r}; choose one of: {', '.join(ENGINES)}")
     engine, streams = engines[options.engine], 1
+    seams = cuts(audio, options.window_s, options.window_search_s)
     if options.engine == "faster-whisper" and not options.batch_size:
         threads = cores.asr_threads(options.threads)
-        streams = max(1, min(threads, len(cuts(audio, options.window_s, options.window_search_s)) + 1))
+        streams = max(1, min(threads, len(seams) + 1))
         # the parts run in threads of their own, which do not inherit the calling stage's share
         options = replace(options, threads=max(1, threads // streams))
         engine = functools.partial(faster.transcribe, workers=streams)
-    return transcribe_windows(engine, audio, options, options.window_s, options.window_search_s, progress,
-                              streams=streams, margin_s=options.window_margin_s)
+    return transcribe_windows(engine, audio, options, seams, progress, streams=streams,
+                              margin_s=options.window_margin_s)
 
 
 def release() -> None:

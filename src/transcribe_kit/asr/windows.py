@@ -60,11 +60,11 @@ def cuts(audio: Audio, window_s: int, search_s: int) -> list[int]:
     return [f * FRAME_MS * SAMPLE_RATE // 1000 for f in frames[1:]]
 
 
-def transcribe_windows(engine: Engine, audio: Audio, options: AsrOptions, window_s: int, search_s: int,
+def transcribe_windows(engine: Engine, audio: Audio, options: AsrOptions, seams: list[int],
                        progress: Progress | None = None, streams: int = 1, margin_s: int = 30) -> AsrResult:
-    """``engine`` run part by part over ``audio``, up to ``streams`` parts at once; the words in the
-    recording's time."""
-    edges = [0, *cuts(audio, window_s, search_s), len(audio.samples)]
+    """``engine`` run part by part over ``audio`` (parts meeting at ``seams``, from :func:`cuts`), up
+    to ``streams`` parts at once; the words in the recording's time."""
+    edges = [0, *seams, len(audio.samples)]
     if len(edges) == 2:
         return engine(audio, options, _dropping(audio, progress))
     total, margin = audio.duration_ms, margin_s * SAMPLE_RATE
@@ -109,8 +109,7 @@ def transcribe_windows(engine: Engine, audio: Audio, options: AsrOptions, window
     words = [w for r in results for w in r.words]
     if progress:
         progress(total, total)
-    return AsrResult(words=tuple(monotonic(words)), language=language or results[0].language,
-                     engine=results[-1].engine)
+    return AsrResult(words=tuple(monotonic(words)), language=language, engine=results[-1].engine)
 
 
 def _side_by_side(run: Callable[[int], AsrResult], todo: list[int], streams: int, results: list) -> None:
