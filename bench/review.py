@@ -44,7 +44,7 @@ from transcribe_kit import audio, metadata
 from transcribe_kit.document import Transcript
 from transcribe_kit.review import ReviewOptions, ReviewPlan, model, places_of, review_json, second_words
 from transcribe_kit.review.places import SPEAKER_FEATURES, order, recogniser_doubt, speaker_rows
-from transcribe_kit.review.signals import FEATURES, disagreements, word_signals
+from transcribe_kit.review.signals import FEATURES, disagreements, vocabulary_keys, word_signals
 from transcribe_kit.vocabulary import VocabOptions, vocabulary_for
 
 SCORER = SHARED / "tools" / "review_score.py"
@@ -159,7 +159,7 @@ def rttm_events(doc: Transcript, path: Path) -> list[set[int]]:
 
 # What the word model reads: the rest of review.signals.FEATURES give the places their reasons, but fitted
 # on one kind of voice they do worse than the probability alone on another (bench/README.md "Review queue")
-WORD_FEATURES = ("logp", "disagrees")
+WORD_FEATURES = ("logp", "disagrees", "known")
 
 
 def word_rows(r: Recording, second: bool) -> list[tuple[float, ...]]:
@@ -201,7 +201,7 @@ def _fit_places(train: list[Recording], second: bool) -> dict:
     options = ReviewOptions()
     for r in (r for r in train if r.has_words):
         doubt = [model.predict("word", row) for row in word_rows(r, second)]
-        for i in order(doubt, recogniser_doubt(r.doc))[:int(options.reach * len(doubt))]:
+        for i in order(doubt, recogniser_doubt(r.doc, vocabulary_keys(r.names)))[:int(options.reach * len(doubt))]:
             X.append((model.logit(doubt[i]),))
             y.append(r.wrong[i])
     lr = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)

@@ -41,6 +41,19 @@ def test_doubtful_words_are_listed_first_each_as_a_place():
     assert [p.id for p in again] == [p.id for p in places]  # ids are stable
 
 
+def test_a_name_the_recogniser_was_told_to_expect_is_not_doubted_for_its_rare_tokens():
+    # a rare name comes out at a low probability even when heard right: spelt exactly as the episode's
+    # metadata gives it, it waits behind an ordinary word the recogniser was as unsure of
+    doc = doubtful(sample_transcript(), {"Thames.": 0.05, "Cotswolds": 0.04})
+
+    def words_in_order(plan):
+        return [doc.words[p.words[0]].text for p in places_of(doc, plan) if p.kind == "words"]
+
+    assert words_in_order(ReviewPlan()).index("Cotswolds") < words_in_order(ReviewPlan()).index("Thames.")
+    named = words_in_order(ReviewPlan(names=("The Cotswolds",)))
+    assert "Cotswolds" not in named[:named.index("Thames.") + 1]  # after it, or not listed at all
+
+
 def test_the_order_fuses_the_model_with_the_recogniser_and_spaces_out_neighbours():
     from transcribe_kit.review.places import order
 

@@ -3,7 +3,8 @@
 Every signal is cheap and reads only the Transcript (and, when given, a second
 recogniser's words): the recogniser's own probability and its neighbours', how
 common the word is in English, how near it comes to a name of the episode's
-vocabulary without being it, whether the style stage changed it, whether its
+vocabulary without being it (or whether it spells one: ``known``, names the
+recogniser was told to expect), whether the style stage changed it, whether its
 time was estimated, whether it repeats the words before it (a recogniser's
 loop), and whether a second opinion heard something else there.
 """
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from ..document import Transcript, Word
 
 FEATURES = ("logp", "logp_neighbours", "rarity", "unknown", "near_name", "corrected", "estimated", "repeat",
-            "short", "slow", "pause_after", "marker", "disagrees")
+            "short", "slow", "pause_after", "marker", "disagrees", "known")
 # words people say between the words that carry the meaning ("you know", "yeah", "okay"): a cleaned
 # reference leaves them out, and a recogniser both invents and drops them
 MARKERS = frozenset("yeah yes yep no oh okay ok so well sure right like um uh er erm mm hmm know mean".split())
@@ -38,6 +39,11 @@ def norm(text: str) -> str:
 
 def _logp(word: Word) -> float:
     return math.log(max(FLOOR, 1.0 if word.probability is None else word.probability))
+
+
+def vocabulary_keys(names: tuple[str, ...]) -> frozenset[str]:
+    """The words of the episode's names and terms (metadata, glossary), in :func:`norm` form."""
+    return frozenset(norm(n) for name in names for n in name.split()) - {""}
 
 
 def _frequency(word: str) -> int:
@@ -135,12 +141,13 @@ def word_signals(doc: Transcript, names: tuple[str, ...] = (), second: list[floa
             if k < len(words):
                 corrected[k] = 1.0
     suggestions = near_names(doc, names)
-    known = {norm(n) for name in names for n in name.split()}  # the episode's own names are words
+    known = vocabulary_keys(names)  # the episode's own names are words
     rows = []
     for i, w in enumerate(words):
         around = [logps[j] for j in (i - 1, i + 1) if 0 <= j < len(words)]
         rarity, unknown = (0.0, 0.0) if keys[i] in known else _rarity(keys[i])
         rows.append((logps[i], min(around, default=0.0), rarity, unknown, float(i in suggestions), corrected[i],
                      float(w.estimated), _repeats(keys, i), float(len(keys[i]) <= 2), _slow(w, keys[i]),
-                     _pause(words, i), float(keys[i] in MARKERS), second[i] if second is not None else 0.0))
+                     _pause(words, i), float(keys[i] in MARKERS), second[i] if second is not None else 0.0,
+                     float(keys[i] in known)))
     return WordSignals(tuple(rows), suggestions)
