@@ -44,6 +44,8 @@ def test_the_huge_pages_environment_adds_glibcs_tunable_once(tmp_path):
     assert memory.huge_pages_environment({"GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"}, madvise) is None  # turned off
     madvise.write_text("always madvise [never]\n")
     assert memory.huge_pages_environment({}, madvise) is None  # the system has them off
+    madvise.write_text("[always] madvise never\n")
+    assert memory.huge_pages_environment({}, madvise) is None  # or gives them to every mapping anyway
     assert memory.huge_pages_environment({}, tmp_path / "missing") is None
 
 

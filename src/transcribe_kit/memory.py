@@ -57,8 +57,9 @@ THP_MODE = Path("/sys/kernel/mm/transparent_hugepage/enabled")
 
 def huge_pages_environment(environ: Mapping[str, str] = os.environ, thp_mode: Path = THP_MODE) -> dict | None:
     """The environment to start this process again in, so that the C heap takes transparent huge
-    pages; None where that changes nothing (not glibc 2.35+, huge pages off, or the tunable
-    already set: ``GLIBC_TUNABLES=glibc.malloc.hugetlb=0`` turns this off).
+    pages; None where that changes nothing (not glibc 2.35+, the system's huge pages not in
+    ``madvise`` mode: ``never`` has none, ``always`` gives them anyway; or the tunable already set:
+    ``GLIBC_TUNABLES=glibc.malloc.hugetlb=0`` turns this off).
 
     CTranslate2's Whisper encoder takes 72 MB for each layer's attention scores, over glibc's
     largest heap block, so every layer of every 30 s window maps fresh memory and faults it in
@@ -71,7 +72,7 @@ def huge_pages_environment(environ: Mapping[str, str] = os.environ, thp_mode: Pa
     try:
         if libc != "glibc" or tuple(int(p) for p in version.split(".")[:2]) < (2, 35):
             return None
-        if "[never]" in thp_mode.read_text():
+        if "[madvise]" not in thp_mode.read_text():
             return None
     except (OSError, ValueError):
         return None
