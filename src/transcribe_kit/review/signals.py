@@ -23,6 +23,7 @@ FEATURES = ("logp", "logp_neighbours", "rarity", "unknown", "near_name", "correc
 # reference leaves them out, and a recogniser both invents and drops them
 MARKERS = frozenset("yeah yes yep no oh okay ok so well sure right like um uh er erm mm hmm know mean".split())
 FLOOR = 1e-3  # probabilities below this all read as this (log -6.9): the ranking is already settled there
+COMMON = 2000  # a word counted more often than this in the English word list is an ordinary word, not a name
 NEAR = 0.62  # similarity to a vocabulary word at which a word "nearly spells" it (the style stage corrects from ~0.8)
 
 
@@ -42,8 +43,11 @@ def _logp(word: Word) -> float:
 
 
 def vocabulary_keys(names: tuple[str, ...]) -> frozenset[str]:
-    """The words of the episode's names and terms (metadata, glossary), in :func:`norm` form."""
-    return frozenset(norm(n) for name in names for n in name.split()) - {""}
+    """The rare words of the episode's names and terms (metadata, glossary), in :func:`norm` form:
+    "olumide", "kirkpatrick", "jo", not the "in" and "for" of "Research in Practice" or "Centre for
+    Abuse Research", which are as easy to mishear as anywhere else."""
+    keys = {norm(n) for name in names for n in name.split()}
+    return frozenset(k for k in keys if k and _frequency(k) <= COMMON)
 
 
 def _frequency(word: str) -> int:
@@ -91,7 +95,7 @@ def near_names(doc: Transcript, names: tuple[str, ...]) -> dict[int, str]:
     out: dict[int, str] = {}
     for i, w in enumerate(doc.words):
         key = norm(w.text)
-        if len(key) < 3 or key in targets or (not w.text[:1].isupper() and _frequency(key) > 2000):
+        if len(key) < 3 or key in targets or (not w.text[:1].isupper() and _frequency(key) > COMMON):
             continue
         best = max(((similarity(key, t), t) for t in targets), default=(0.0, ""))
         if best[0] >= NEAR:
