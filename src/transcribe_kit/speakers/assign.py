@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from ..document import Word
 from ..turns import ends_on_clitic, ends_sentence
-from .diarize import Segment
+from .segments import Segment
 
 
 # Replies: what answers the voice before rather than finishes its sentence.  A phrase that is one of

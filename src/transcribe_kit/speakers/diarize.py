@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import logging
 import warnings
 from collections.abc import Callable
@@ -31,6 +30,8 @@ from .. import cores, warmup
 from ..models import ModelError, offline_environment, package_file
 from . import chunkwise, partials, recheck, split
 from .counting import count_range
+# Segment, to_json and from_json are read here by the pipeline, the tests and the benches (diarize.Segment, ...)
+from .segments import Diarization, Segment, exclusive_of, from_annotation, from_json, overlaps_of, to_json  # noqa: F401
 from .voiceprint import PyannoteEmbedding, encoder
 
 SEGMENTATION_SHA256 = "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea"
@@ -119,48 +120,6 @@ def clustering_threshold(options: DiarizeOptions) -> float:
     if options.clustering_threshold is not None:
         return options.clustering_threshold
     return CLUSTERING_THRESHOLDS[options.embedding]
-
-
-@dataclass(frozen=True)
-class Segment:
-    start_ms: int
-    end_ms: int
-    speaker: str  # a local cluster label, "SPEAKER_00", ...
-
-
-@dataclass(frozen=True)
-class Diarization:
-    segments: tuple[Segment, ...]  # exclusive: at most one speaker at any time, in time order
-    speakers: tuple[str, ...]  # labels in order of first appearance
-    estimated: bool  # True when the number of speakers was estimated, not given
-    overlaps: tuple[Segment, ...] = ()  # a second voice talking over the exclusive one
-    # When estimated: the counts the clustering gives a little below and above its threshold
-    # (count_range), widened to hold the count found; equal to it when the count is clear.
-    count_range: tuple[int, int] | None = None
-
-    @property
-    def count_sure(self) -> bool:
-        return not self.estimated or self.count_range is None or self.count_range[0] == self.count_range[1]
-
-
-def to_json(found: Diarization | None) -> str:
-    """A diarisation as JSON (the stage cache keeps the side stage's result so)."""
-    if found is None:
-        return "null"
-    segs = lambda segments: [[s.start_ms, s.end_ms, s.speaker] for s in segments]  # noqa: E731
-    return json.dumps({"segments": segs(found.segments), "speakers": list(found.speakers),
-                       "estimated": found.estimated, "overlaps": segs(found.overlaps),
-                       "count_range": list(found.count_range) if found.count_range else None})
-
-
-def from_json(text: str) -> Diarization | None:
-    data = json.loads(text)
-    if data is None:
-        return None
-    segs = lambda rows: tuple(Segment(int(a), int(b), str(c)) for a, b, c in rows)  # noqa: E731
-    spread = data["count_range"]
-    return Diarization(segs(data["segments"]), tuple(data["speakers"]), bool(data["estimated"]),
-                       segs(data["overlaps"]), tuple(spread) if spread else None)
 
 
 def count_given(options: DiarizeOptions) -> bool:
@@ -307,8 +266,8 @@ def diarize(source: Audio, options: DiarizeOptions = DiarizeOptions(),
             output = _run(pipeline, waveform, count, hook, options.shared_partials)
         finally:
             pipeline.clustering.min_cluster_size = options.min_cluster_size
-    exclusive = _exclusive(_segments(output.exclusive_speaker_diarization))
-    overlaps = _overlaps(_segments(output.speaker_diarization), exclusive)
+    exclusive = exclusive_of(from_annotation(output.exclusive_speaker_diarization))
+    overlaps = overlaps_of(from_annotation(output.speaker_diarization), exclusive)
     if wanted and len({s.speaker for s in exclusive}) < wanted and options.split_voices:
         captured["grid"] = captured.get("grid") or _partial_grid(waveform[0])
         exclusive, overlaps = split.split_voices(exclusive, overlaps, captured["grid"], wanted, options.split_margin,
@@ -361,42 +320,3 @@ def _run(pipeline, waveform, count: dict, hook: Hook, shared_partials: bool, cap
         if message.strip():  # the count is reported by the caller instead
             log.info("pyannote: %s", message.strip())
     return output
-
-
-def _segments(annotation) -> list[Segment]:
-    segments = []
-    for seg, _, label in annotation.itertracks(yield_label=True):
-        start, end = round(seg.start * 1000), round(seg.end * 1000)
-        if end > start:
-            segments.append(Segment(start, end, str(label)))
-    return sorted(segments, key=lambda s: (s.start_ms, s.end_ms))
-
-
-def _overlaps(regular: list[Segment], exclusive: list[Segment]) -> list[Segment]:
-    """Where the overlap-aware output has a voice that the exclusive one does not show."""
-    out = []
-    for r in regular:
-        for e in exclusive:
-            if e.start_ms >= r.end_ms:
-                break
-            start, end = max(r.start_ms, e.start_ms), min(r.end_ms, e.end_ms)
-            if end > start and e.speaker != r.speaker:
-                out.append(Segment(start, end, r.speaker))
-    return out
-
-
-def _exclusive(segments: list[Segment]) -> list[Segment]:
-    """Remove the overlaps pyannote's exclusive output can still have after gap filling.
-
-    A segment inside another is dropped; two that overlap meet half-way.
-    """
-    out: list[Segment] = []
-    for seg in segments:
-        if out and seg.start_ms < out[-1].end_ms:
-            if seg.end_ms <= out[-1].end_ms:
-                continue
-            middle = (seg.start_ms + out[-1].end_ms) // 2
-            out[-1] = Segment(out[-1].start_ms, middle, out[-1].speaker)
-            seg = Segment(middle, seg.end_ms, seg.speaker)
-        out.append(seg)
-    return [s for s in out if s.end_ms > s.start_ms]

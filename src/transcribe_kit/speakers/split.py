@@ -55,7 +55,7 @@ def split_voices(segments: list, overlaps: list, grid, wanted: int, margin: floa
     """``segments`` (exclusive, in time order) and ``overlaps`` with the most-heard voice cut in two,
     as long as fewer than ``wanted`` voices are heard and a clear split exists.
 
-    Segments are objects with ``start_ms``, ``end_ms`` and ``speaker`` (``diarize.Segment``);
+    Segments are objects with ``start_ms``, ``end_ms`` and ``speaker`` (``segments.Segment``);
     ``grid`` is a ``partials.PartialGrid`` over the recording.  A partial belongs to a voice
     when the voice's segments cover ``min_share`` of it."""
     if len(grid.starts) == 0:
