@@ -23,7 +23,7 @@ from ..stagecache import Context
 from . import model
 from .places import (condense_places, name_places, recogniser_doubt, sound_places, speaker_places,
                      word_places)
-from .signals import FEATURES, disagreements, vocabulary_keys, word_signals
+from .signals import FEATURES, disagreements, word_signals
 
 __all__ = ["REVIEW_FILE", "SCHEMA_VERSION", "ReviewError", "ReviewOptions", "ReviewPlan", "hear_again", "keep_checked",
            "places_of", "read_review", "review_json", "review_model_id", "review_stage", "second_words", "set_checked"]
@@ -90,7 +90,7 @@ def places_of(doc: Transcript, plan: ReviewPlan, second: list[float] | None = No
         return ()
     signals = word_signals(doc, plan.names, second)
     doubt = [model.predict("word", model.used("word", row, FEATURES)) for row in signals.rows]
-    prior = recogniser_doubt(doc, vocabulary_keys(plan.names))
+    prior = recogniser_doubt(doc, signals.known)
     reasons = [_reason(row, signals.suggestions.get(i)) for i, row in enumerate(signals.rows)]
     ranked = word_places(doc, doubt, prior, signals.suggestions, reasons, plan.options.reach)
     others = speaker_places(doc) + name_places(doc, plan.options.name_score)

@@ -31,6 +31,7 @@ NEAR = 0.62  # similarity to a vocabulary word at which a word "nearly spells" i
 class WordSignals:
     rows: tuple[tuple[float, ...], ...]  # one row of FEATURES per word
     suggestions: dict[int, str]  # word index -> the vocabulary name it nearly spells
+    known: frozenset[str] = frozenset()  # the episode's rare name words (:func:`vocabulary_keys`)
 
 
 def norm(text: str) -> str:
@@ -154,4 +155,4 @@ def word_signals(doc: Transcript, names: tuple[str, ...] = (), second: list[floa
                      float(w.estimated), _repeats(keys, i), float(len(keys[i]) <= 2), _slow(w, keys[i]),
                      _pause(words, i), float(keys[i] in MARKERS), second[i] if second is not None else 0.0,
                      float(keys[i] in known)))
-    return WordSignals(tuple(rows), suggestions)
+    return WordSignals(tuple(rows), suggestions, known)
