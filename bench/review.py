@@ -21,7 +21,7 @@ pyannote sample (``.stm``).
    and a calibration table (score bands against the share of places that were
    wrong) over the recordings not fitted on.
 
-``--second`` adds the second opinion (tiny.en, greedy, text only, as the ``second``
+``--second`` adds the second opinion (tiny.en, or ``--second-model``; greedy, text only, as the ``second``
 side stage hears it): its words are decoded once per recording and kept in
 EPISODE/second.<model>.text.json (wrap the first run in ``flock /tmp/heavy.lock``).
 ``--loo`` scores each recording with a model fitted on all the others but its sibling
@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from _common import CORPUS, SHARED, table
@@ -160,10 +161,11 @@ def rttm_events(doc: Transcript, path: Path) -> list[set[int]]:
 # What the word model reads: the rest of review.signals.FEATURES give the places their reasons, but fitted
 # on one kind of voice they do worse than the probability alone on another (bench/README.md "Review queue")
 WORD_FEATURES = ("logp", "disagrees", "known")
+SECOND = ReviewOptions(second_opinion=True)  # the second opinion's settings (--second-model)
 
 
 def word_rows(r: Recording, second: bool) -> list[tuple[float, ...]]:
-    rows = word_signals(r.doc, r.names, r.second(ReviewOptions()) if second else None).rows
+    rows = word_signals(r.doc, r.names, r.second(SECOND) if second else None).rows
     return [model.used("word", row, FEATURES) for row in rows]
 
 
@@ -224,7 +226,7 @@ def _fit_speaker(train: list[Recording]) -> dict | None:
 
 def score(r: Recording, second: bool, rs) -> tuple[dict, list[tuple[float, int]]]:
     """review_score.py's figures for the stage's places, and (score, wrong) for each place."""
-    options = ReviewOptions(second_opinion=second)
+    options = replace(SECOND, second_opinion=second)
     started = time.perf_counter()
     plan = ReviewPlan(options, r.names)
     places = places_of(r.doc, plan, r.second(options) if second else None)
@@ -303,9 +305,13 @@ def main() -> None:
     ap.add_argument("--loo", action="store_true",
                     help="score each recording with a model fitted on all the others (leave one out)")
     ap.add_argument("--second", action="store_true", help="with the second opinion (tiny.en, greedy)")
+    ap.add_argument("--second-model", default=ReviewOptions.second_model,
+                    help="the second opinion's recogniser (default %(default)s)")
     ap.add_argument("--write", action="store_true", help="store the --fit coefficients in review/model.json")
     ap.add_argument("--no-fit", action="store_true", help="score with the stored model.json as it is")
     args = ap.parse_args()
+    global SECOND
+    SECOND = ReviewOptions(second_opinion=True, second_model=args.second_model)
     rs = scorer()
     recs = {n: Recording(n, args.episodes / n, rs) for n in RECORDINGS if (args.episodes / n / "transcript.json").exists()}
     fitted = set() if args.no_fit else set(args.fit.split(","))
