@@ -62,11 +62,18 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 """
 
 
+def test_the_command_starts_again_before_loading_the_command_line():
+    # the first of the two processes should cost an interpreter's start, not the commands' imports
+    probe = "import sys, transcribe_kit.launch; print(sorted({'click', 'numpy', 'transcribe_kit.cli'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out
+
+
 def test_the_command_starts_again_once_on_huge_pages_and_faults_far_less():
     if memory.huge_pages_environment() is None:
         pytest.skip("no transparent huge pages for glibc here")
     probe = ("import os, sys; print(os.environ.get('GLIBC_TUNABLES'), flush=True); sys.argv = ['transcribe-kit', "
-             "'--version']; from transcribe_kit.cli import main; main()")
+             "'--version']; from transcribe_kit.launch import main; main()")
     env = {k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES"}
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
     lines = out.splitlines()

@@ -8,8 +8,6 @@ voices); ``options`` holds the options the commands share and turns every
 from __future__ import annotations
 
 import gc
-import os
-import sys
 
 import click
 
@@ -31,10 +29,7 @@ for _command in processing.COMMANDS + editing.COMMANDS + (review.review,):
 
 
 def main():
-    environment = memory.huge_pages_environment()
-    if environment is not None and sys.executable and getattr(sys, "orig_argv", None):
-        # the same command again, with the C heap on huge pages (glibc reads that only at start-up)
-        os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], environment)
+    """The command line, once the C heap's settings are made (``transcribe_kit.launch``)."""
     memory.limit_arenas()  # before any thread starts a heap of its own
     try:
         cli(prog_name="transcribe-kit")
