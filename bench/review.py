@@ -45,7 +45,7 @@ from transcribe_kit import audio, metadata
 from transcribe_kit.document import Transcript
 from transcribe_kit.review import ReviewOptions, ReviewPlan, model, places_of, review_json, second_words
 from transcribe_kit.review.places import SPEAKER_FEATURES, order, recogniser_doubt, speaker_rows
-from transcribe_kit.review.signals import FEATURES, disagreements, vocabulary_keys, word_signals
+from transcribe_kit.review.signals import FEATURES, disagreements, word_signals
 from transcribe_kit.vocabulary import VocabOptions, vocabulary_for
 
 SCORER = SHARED / "tools" / "review_score.py"
@@ -165,8 +165,11 @@ SECOND = ReviewOptions(second_opinion=True)  # the second opinion's settings (--
 
 
 def word_rows(r: Recording, second: bool) -> list[tuple[float, ...]]:
-    rows = word_signals(r.doc, r.names, r.second(SECOND) if second else None).rows
-    return [model.used("word", row, FEATURES) for row in rows]
+    return [model.used("word", row, FEATURES) for row in signals_of(r, second).rows]
+
+
+def signals_of(r: Recording, second: bool):
+    return word_signals(r.doc, r.names, r.second(SECOND) if second else None)
 
 
 def fit(train: list[Recording], second: bool, speaker_train: list[Recording] | None = None) -> dict:
@@ -202,8 +205,9 @@ def _fit_places(train: list[Recording], second: bool) -> dict:
     X, y = [], []
     options = ReviewOptions()
     for r in (r for r in train if r.has_words):
-        doubt = [model.predict("word", row) for row in word_rows(r, second)]
-        for i in order(doubt, recogniser_doubt(r.doc, vocabulary_keys(r.names)))[:int(options.reach * len(doubt))]:
+        signals = signals_of(r, second)
+        doubt = [model.predict("word", model.used("word", row, FEATURES)) for row in signals.rows]
+        for i in order(doubt, recogniser_doubt(r.doc, signals.known))[:int(options.reach * len(doubt))]:
             X.append((model.logit(doubt[i]),))
             y.append(r.wrong[i])
     lr = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
