@@ -164,12 +164,13 @@ WORD_FEATURES = ("logp", "disagrees", "known")
 SECOND = ReviewOptions(second_opinion=True)  # the second opinion's settings (--second-model)
 
 
-def word_rows(r: Recording, second: bool) -> list[tuple[float, ...]]:
-    return [model.used("word", row, FEATURES) for row in signals_of(r, second).rows]
-
-
 def signals_of(r: Recording, second: bool):
     return word_signals(r.doc, r.names, r.second(SECOND) if second else None)
+
+
+def word_rows(signals) -> list[tuple[float, ...]]:
+    """What the word model reads of each word's signals."""
+    return [model.used("word", row, FEATURES) for row in signals.rows]
 
 
 def fit(train: list[Recording], second: bool, speaker_train: list[Recording] | None = None) -> dict:
@@ -181,7 +182,7 @@ def fit(train: list[Recording], second: bool, speaker_train: list[Recording] | N
     X, y = [], []
     model.use({"word": {"features": list(WORD_FEATURES)}})
     for r in (r for r in train if r.has_words):  # every word counts the same (a 30 s clip does not outweigh an hour)
-        X += word_rows(r, second)
+        X += word_rows(signals_of(r, second))
         y += r.wrong
     lr = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
     data["word"] = {"features": list(WORD_FEATURES), "coef": [round(c, 4) for c in lr.coef_[0]],
@@ -206,7 +207,7 @@ def _fit_places(train: list[Recording], second: bool) -> dict:
     options = ReviewOptions()
     for r in (r for r in train if r.has_words):
         signals = signals_of(r, second)
-        doubt = [model.predict("word", model.used("word", row, FEATURES)) for row in signals.rows]
+        doubt = [model.predict("word", row) for row in word_rows(signals)]
         for i in order(doubt, recogniser_doubt(r.doc, signals.known))[:int(options.reach * len(doubt))]:
             X.append((model.logit(doubt[i]),))
             y.append(r.wrong[i])

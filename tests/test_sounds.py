@@ -215,11 +215,15 @@ def test_the_whole_recording_recognised_leaves_nothing_to_recover(jfk_recognised
     assert out.words == doc.words and not out.sounds
 
 
+def _music_then(source: audio.Audio, seconds: int) -> audio.Audio:
+    """``seconds`` of a CC0 music clip at half its level, then ``source``."""
+    music = decode(corpus_or_skip() / "sfx" / "music_happy_lofi_day_30s.mp3").astype(np.float32) / 32768
+    return audio.Audio(np.concatenate([music[: seconds * audio.SAMPLE_RATE] * 0.5, source.samples]).astype(np.float32))
+
+
 def test_music_before_speech_is_found_and_captioned(jfk_recognised):
     source, doc = jfk_recognised
-    music = decode(corpus_or_skip() / "sfx" / "music_happy_lofi_day_30s.mp3").astype(np.float32) / 32768
-    intro = music[: 6 * audio.SAMPLE_RATE] * 0.5
-    mixed = audio.Audio(np.concatenate([intro, source.samples]).astype(np.float32))
+    mixed = _music_then(source, 6)
     shifted = replace(doc, duration_ms=mixed.duration_ms,
                       words=tuple(replace(w, start_ms=w.start_ms + 6000, end_ms=w.end_ms + 6000) for w in doc.words))
     out = sounds_stage(shifted, SoundOptions(), Context(None, source=mixed))
@@ -234,8 +238,7 @@ def test_the_detector_hears_the_same_in_pieces_as_in_one(jfk_recognised, monkeyp
     from transcribe_kit.sounds import detect
 
     source, _ = jfk_recognised
-    music = decode(corpus_or_skip() / "sfx" / "music_happy_lofi_day_30s.mp3").astype(np.float32) / 32768
-    mixed = audio.Audio(np.concatenate([music[: 8 * audio.SAMPLE_RATE] * 0.5, source.samples]).astype(np.float32))
+    mixed = _music_then(source, 8)
     whole = detect.frame_probs(mixed, workers=1)
     monkeypatch.setattr(detect, "CHUNK_MS", 5_000)  # four pieces, each cut inside speech or music
     pieces = detect.frame_probs(mixed, workers=2)

