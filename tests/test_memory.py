@@ -1,6 +1,7 @@
 """Memory given back between stages."""
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -83,3 +84,63 @@ def test_the_command_starts_again_once_on_huge_pages_and_faults_far_less():
     huge = int(subprocess.run([sys.executable, "-c", FAULTS], env=memory.huge_pages_environment(env),
                               capture_output=True, text=True, check=True).stdout)
     assert plain > 20 * 18000 * 0.9 and huge < plain / 10, (plain, huge)
+
+
+def _threads_importing(tmp_path, names: list[str]) -> None:
+    """Import ``names`` (modules written into ``tmp_path``) inside :func:`memory.importing`, one thread each,
+    the first staying inside until the second has left."""
+    import threading
+
+    for name in names:
+        (tmp_path / f"{name}.py").write_text("import json\nTABLE = {i: [i] for i in range(1000)}\n")
+    sys.path.insert(0, str(tmp_path))
+    inside, second_done = threading.Event(), threading.Event()
+    seen = {}
+
+    def first():
+        with memory.importing():
+            __import__(names[0])
+            inside.set()
+            second_done.wait(10)
+            seen["first, after the second left"] = gc.isenabled()
+
+    def second():
+        inside.wait(10)
+        with memory.importing():
+            __import__(names[1])
+        seen["second, left"] = gc.isenabled()
+        second_done.set()
+
+    try:
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert seen == {"first, after the second left": False, "second, left": False}, seen
+
+
+def test_heavy_imports_run_without_collections_and_set_what_they_made_aside(tmp_path):
+    """No collection while any thread imports; the collector is on again after the last import, and what
+    the imports left is frozen (out of later full collections) only when a module came in."""
+    gc.unfreeze()
+    try:
+        assert gc.isenabled()
+        _threads_importing(tmp_path, ["tk_heavy_one", "tk_heavy_two"])
+        assert gc.isenabled()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0 and isinstance(sys.modules["tk_heavy_one"].TABLE, dict)
+        with memory.importing():  # nothing new: nothing more is frozen
+            import tk_heavy_one  # noqa: F401
+        assert gc.get_freeze_count() == frozen
+        gc.disable()  # a caller that had the collector off keeps it off
+        with memory.importing():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+        for name in ("tk_heavy_one", "tk_heavy_two"):
+            sys.modules.pop(name, None)

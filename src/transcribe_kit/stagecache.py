@@ -234,7 +234,7 @@ def _row_stage(doc: Transcript, row: tuple[Stage, ...], i: int, key: str, ctx: C
         if not sides.running():
             cores.set_torch_threads()  # the whole budget again, once nothing runs beside the row
         doc = stage.run(doc, stage.options, ctx)
-        if stage.model or stage.audio:  # a full collection costs ~0.2 s once torch is loaded:
+        if stage.model or stage.audio:  # a full collection: cheap, the heavy imports set aside (memory.importing)
             memory.trim()  # only after stages that held a model or the samples, given back now
         if "audio" in ctx.__dict__:
             ctx.audio.drop_pages()  # a spilled recording's pages the stage read

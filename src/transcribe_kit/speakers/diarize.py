@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..audio import SAMPLE_RATE, Audio
 from ..document import EpisodeMeta
-from .. import cores, warmup
+from .. import cores, memory, warmup
 from ..models import ModelError, offline_environment, package_file
 from . import chunkwise, partials, recheck, split
 from .counting import count_range
@@ -159,8 +159,9 @@ def _import_pyannote():
     # is not thread-safe: the warm-up imports in a thread.
     warnings.filterwarnings("ignore", message=r"\s*torchcodec is not installed correctly", category=UserWarning)
     try:
-        from pyannote.audio import Model  # pyannote (and lightning) take ~5 s to import: only when diarising
-        from pyannote.audio.pipelines import speaker_diarization as sd
+        with memory.importing():  # pyannote (and lightning) take ~3 s to import: only when diarising
+            from pyannote.audio import Model
+            from pyannote.audio.pipelines import speaker_diarization as sd
     except ImportError as exc:
         raise ModelError(f"speaker diarisation needs pyannote.audio ({exc}): {INSTALL_HINT}") from None
     except OSError as exc:
