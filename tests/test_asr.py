@@ -197,3 +197,24 @@ def test_parts_run_side_by_side_and_their_margins_give_each_word_once():
     gaps = [b - a for a, b in zip(middles, middles[1:])]
     assert all(0 < g < 2000 for g in gaps), gaps  # at a seam: neither heard twice nor a second lost
     assert 38 <= len(middles) <= 40 and middles[0] == 500 and middles[-1] > 38_000
+
+
+def test_the_speech_detector_runs_in_small_batches_with_the_same_probabilities(jfk):
+    """faster-whisper's Silero VAD over a few windows at a time (its state carried across batches) gives
+    what the original's one big batch gives, and the recogniser uses it."""
+    from faster_whisper.vad import SileroVADModel, get_speech_timestamps
+    from faster_whisper.utils import get_assets_path
+
+    from transcribe_kit.asr import faster
+
+    original = SileroVADModel(f"{get_assets_path()}/silero_vad_v6.onnx")
+    samples = np.pad(jfk.samples, (0, 512 - len(jfk.samples) % 512))
+    small = faster.SmallBatchVad(original, batch=50)  # 344 windows: seven batches
+    np.testing.assert_allclose(small(samples.copy()), original(samples.copy()), atol=1e-6)
+
+    faster.model(str(faster.ct2_dir("tiny.en")), "int8", 1)  # loading the recogniser puts it in place
+    import faster_whisper.vad as vad
+
+    assert isinstance(vad.get_vad_model(), faster.SmallBatchVad)
+    speech = get_speech_timestamps(jfk.samples)
+    assert speech and speech[0]["start"] < 16000 and speech[-1]["end"] > 9 * 16000
