@@ -66,6 +66,10 @@ def test_the_order_fuses_the_model_with_the_recogniser_and_spaces_out_neighbours
     pair = order([0.9, 0.85, 0.01, 0.01, 0.85, 0.01], [0.9, 0.85, 0.01, 0.01, 0.85, 0.01])
     assert pair[:3] == [0, 4, 1]
     assert sorted(order(doubt, prior)) == list(range(len(doubt)))  # every word, once
+    # how long a neighbour waits follows the doubt of the word taken: behind a word that is probably
+    # right (0.1), its own mistake would be a mistake of its own, and its doubt counts nearly in full
+    for doubts, first in (([0.1, 0.095, 0.01, 0.08, 0.01], [0, 1, 3]), ([0.9, 0.85, 0.01, 0.5, 0.01], [0, 3, 1])):
+        assert order(doubts, doubts)[:3] == first
 
 
 def test_a_near_miss_of_a_name_is_suggested():

@@ -30,7 +30,7 @@ __all__ = ["REVIEW_FILE", "SCHEMA_VERSION", "ReviewError", "ReviewOptions", "Rev
 
 REVIEW_FILE = "review.json"
 SCHEMA_VERSION = 1
-VERSION = 4  # the stage's version (pipeline.stages): bump when the places or scores change
+VERSION = 5  # the stage's version (pipeline.stages): bump when the places or scores change
 
 
 class ReviewError(UserError):

@@ -37,9 +37,6 @@ def make(doc: Transcript, kind: str, first: int, last: int, score: float, reason
 
 # Reciprocal rank fusion's constant (Cormack, Clarke and Buettcher, SIGIR 2009), as published, not fitted.
 FUSION_K = 60
-# A word listed makes its neighbours this much less worth listing next (once): a mistake often spans two
-# words, and one of them is enough to bring an editor there.
-NEIGHBOUR = 0.5
 
 
 def order(doubt: list[float], prior: list[float]) -> list[int]:
@@ -48,8 +45,12 @@ def order(doubt: list[float], prior: list[float]) -> list[int]:
     Two rankings are fused by reciprocal rank: the model's ``doubt`` (fitted on some voices) and the
     recogniser's own ``prior`` (1 - its probability, the anchor that holds on every voice), so that a
     model that carries badly to a new voice still cannot sink what the recogniser itself doubts.  Then,
-    taking the words in that order, each word taken makes its two neighbours' doubts count ``NEIGHBOUR``
-    times as much (once), and they take the place that gives them among all the words.
+    taking the words in that order, each word taken leaves its two neighbours worth only what they may
+    add: a mistake often spans two words, and one of them brings an editor there, so a neighbour's doubts
+    count ``1 - doubt`` of the word taken times as much (the chance that the word taken is right, when the
+    neighbour's own mistake would be a mistake of its own), and they take the place that gives them among
+    all the words.  A flat half before: the same or more found on every recording and budget but one
+    (bench/README.md "Review queue").
     """
     tables = [sorted(values) for values in (doubt, prior)]
 
@@ -60,7 +61,7 @@ def order(doubt: list[float], prior: list[float]) -> list[int]:
     value = [fused(i) for i in range(len(doubt))]
     heap = [(-v, i) for i, v in enumerate(value)]
     heapq.heapify(heap)
-    taken, lowered, out = [False] * len(value), [False] * len(value), []
+    taken, factor, out = [False] * len(value), [1.0] * len(value), []
     while heap:
         v, i = heapq.heappop(heap)
         if taken[i] or -v != value[i]:
@@ -68,9 +69,9 @@ def order(doubt: list[float], prior: list[float]) -> list[int]:
         taken[i] = True
         out.append(i)
         for j in (i - 1, i + 1):
-            if 0 <= j < len(value) and not taken[j] and not lowered[j]:
-                lowered[j] = True
-                value[j] = fused(j, NEIGHBOUR)
+            if 0 <= j < len(value) and not taken[j]:
+                factor[j] *= 1.0 - doubt[i]
+                value[j] = fused(j, factor[j])
                 heapq.heappush(heap, (-value[j], j))
     return out
 
