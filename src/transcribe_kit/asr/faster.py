@@ -29,6 +29,7 @@ def model(path: str, compute_type: str, threads: int, workers: int = 1):
 
 
 _vad_lock = threading.Lock()
+_patch_lock = threading.Lock()
 
 
 def _one_vad_at_a_time() -> None:
@@ -42,20 +43,21 @@ def _one_vad_at_a_time() -> None:
     import faster_whisper.transcribe as engine
     import faster_whisper.vad as vad
 
-    find = engine.get_speech_timestamps
-    if getattr(find, "one_at_a_time", False):
-        return
-    original = vad.get_vad_model
-    vad.get_vad_model = functools.cache(lambda: SmallBatchVad(original()))
+    with _patch_lock:  # the recogniser and a second opinion may load their models at once: wrap once
+        find = engine.get_speech_timestamps
+        if getattr(find, "one_at_a_time", False):
+            return
+        original = vad.get_vad_model
+        vad.get_vad_model = functools.cache(lambda: SmallBatchVad(original()))
 
-    def one_at_a_time(*args, **kwargs):
-        with _vad_lock:
-            try:
-                return find(*args, **kwargs)
-            finally:
-                memory.trim(collect=False)
-    one_at_a_time.one_at_a_time = True
-    engine.get_speech_timestamps = one_at_a_time
+        def one_at_a_time(*args, **kwargs):
+            with _vad_lock:
+                try:
+                    return find(*args, **kwargs)
+                finally:
+                    memory.trim(collect=False)
+        one_at_a_time.one_at_a_time = True
+        engine.get_speech_timestamps = one_at_a_time
 
 
 VAD_BATCH = 2000  # Silero windows (32 ms each) run at once: about a minute of audio
