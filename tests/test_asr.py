@@ -218,3 +218,19 @@ def test_the_speech_detector_runs_in_small_batches_with_the_same_probabilities(j
     assert isinstance(vad.get_vad_model(), faster.SmallBatchVad)
     speech = get_speech_timestamps(jfk.samples)
     assert speech and speech[0]["start"] < 16000 and speech[-1]["end"] > 9 * 16000
+
+
+def test_sampled_decoding_gives_the_same_words_from_one_load_to_the_next(jfk):
+    """Whisper falls back to sampling where a decoding looks wrong; with CTranslate2's seed fixed, a run
+    gives the same words as the run before it (each load starts its workers' random numbers afresh)."""
+    from transcribe_kit.asr import faster
+
+    heard = []
+    for _ in range(2):
+        faster.model.cache_clear()
+        whisper = faster.model(str(faster.ct2_dir("tiny.en")), "int8", 1)
+        segments, _ = whisper.transcribe(jfk.samples, language="en", beam_size=1, temperature=1.0, vad_filter=False,
+                                         condition_on_previous_text=False)
+        heard.append(" ".join(s.text.strip() for s in segments))
+    faster.model.cache_clear()
+    assert heard[0] == heard[1] and len(heard[0].split()) > 10
