@@ -94,6 +94,12 @@ def test_words_where_two_voices_overlap_at_a_change_of_speaker_are_listed():
     assert flagged[0].words[1] - flagged[0].words[0] == 1
     assert "two voices at once" in flagged[0].reason
     assert flagged[0].score > plain[0].score  # the overlap is what makes the change of voice doubtful
+    # in the order, the diarisation's own doubt counts voice_weight times; a plain change of voice, once
+    from transcribe_kit.review.places import speaker_places
+
+    weighed = {p.reason: weight / p.score for segs in (apart, overlap)
+               for weight, p in speaker_places(replace(doc, segments=segs), voice_weight=3.0)}
+    assert weighed[plain[0].reason] == pytest.approx(1.0) and weighed[flagged[0].reason] == pytest.approx(3.0)
 
 
 def test_a_name_not_introduced_by_its_owner_is_listed_with_its_evidence():

@@ -21,7 +21,7 @@ from ..document import ReviewPlace, Transcript
 from ..errors import UserError
 from ..stagecache import Context
 from . import model
-from .places import (condense_places, name_places, recogniser_doubt, sound_places, speaker_places,
+from .places import (condense_places, name_places, priority, recogniser_doubt, sound_places, speaker_places,
                      word_places)
 from .signals import FEATURES, disagreements, word_signals
 
@@ -30,7 +30,7 @@ __all__ = ["REVIEW_FILE", "SCHEMA_VERSION", "ReviewError", "ReviewOptions", "Rev
 
 REVIEW_FILE = "review.json"
 SCHEMA_VERSION = 1
-VERSION = 5  # the stage's version (pipeline.stages): bump when the places or scores change
+VERSION = 6  # the stage's version (pipeline.stages): bump when the places or scores change
 
 
 class ReviewError(UserError):
@@ -45,9 +45,10 @@ class ReviewOptions:
     reach: float = 0.25
     name_score: float = 0.5  # a name given from one cue (or by elimination); half that from several cues
     # A word given to the wrong voice is hard to see when reading (the words are right), a misheard word
-    # often is not: in the order, a doubt about who speaks counts this many times its chance (its score
-    # stays the chance).  3 puts a change of voice the diarisation heard as overlapped speech (about 1 in 5
-    # wrong) beside words about 1 in 3 wrong, inside the first 5 % of the words.
+    # often is not: in the order, a doubt the diarisation heard about who speaks counts this many times its
+    # chance (its score stays the chance; a plain change of voice, both sides heard clearly, counts once).
+    # 3 puts a change of voice the diarisation heard as overlapped speech (about 1 in 5 wrong) beside words
+    # about 1 in 3 wrong, inside the first 5 % of the words.
     voice_weight: float = 3.0
     # A second opinion: the same audio heard again by another recogniser (``second_model``, greedy, text
     # only), beside recognition (a side stage); words where the two disagree are doubtful.  The strongest
@@ -93,18 +94,9 @@ def places_of(doc: Transcript, plan: ReviewPlan, second: list[float] | None = No
     prior = recogniser_doubt(doc, signals.known)
     reasons = [_reason(row, signals.suggestions.get(i)) for i, row in enumerate(signals.rows)]
     ranked = word_places(doc, doubt, prior, signals.suggestions, reasons, plan.options.reach)
-    others = speaker_places(doc) + name_places(doc, plan.options.name_score)
-    others += sound_places(doc) + condense_places(doc, plan.captions)
-    ranked += [(priority(p, plan.options.voice_weight), p) for p in others]
+    others = name_places(doc, plan.options.name_score) + sound_places(doc) + condense_places(doc, plan.captions)
+    ranked += speaker_places(doc, plan.options.voice_weight) + [(priority(p), p) for p in others]
     return tuple(p for _, p in sorted(ranked, key=lambda item: (-item[0], item[1].start_ms)))
-
-
-def priority(place: ReviewPlace, voice_weight: float = 1.0) -> float:
-    """How worth checking a place other than a doubtful word is: its chance of a mistake per word to read
-    (a two-word place at 0.6 after a one-word place at 0.4); a doubt about who speaks counts
-    ``voice_weight`` times."""
-    weight = voice_weight if place.kind == "speaker" else 1.0
-    return weight * place.score / max(1, place.words[1] - place.words[0])
 
 
 def second_words(source, options: ReviewOptions, language: str | None = "en", hook=None) -> list[str]:
