@@ -91,7 +91,8 @@ def trim(collect: bool = True) -> None:
         fn(0)
 
 
-_importing = [0, False]  # imports under way in any thread; whether the collector was on before the first
+# imports under way in any thread; whether the collector was on before the first began; the modules loaded then
+_importing = [0, False, 0]
 _import_lock = threading.Lock()
 
 
@@ -110,17 +111,16 @@ def importing():
     """
     with _import_lock:
         if _importing[0] == 0:
-            _importing[1] = gc.isenabled()
+            _importing[1:] = [gc.isenabled(), len(sys.modules)]
             gc.disable()
         _importing[0] += 1
-    before = len(sys.modules)
     try:
         yield
     finally:
         with _import_lock:
             _importing[0] -= 1
             if _importing[0] == 0:
-                if len(sys.modules) != before:
+                if len(sys.modules) != _importing[2]:  # any thread's import since the first began
                     gc.freeze()
                 if _importing[1]:
                     gc.enable()
